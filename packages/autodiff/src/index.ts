@@ -1,0 +1,25 @@
+export * as operators from "./operators.js";
+export {
+  Context,
+  backpropagate,
+  centralDifference,
+  newVariableId,
+  topologicalSort,
+  type Variable,
+} from "./autodiff.js";
+export { Scalar, ScalarHistory, derivativeCheck, toScalar, type ScalarLike } from "./scalar.js";
+export {
+  Add,
+  EQ,
+  Exp,
+  Inv,
+  LT,
+  Log,
+  Mul,
+  Neg,
+  ReLU,
+  ScalarFunction,
+  Sigmoid,
+  type ScalarFunctionClass,
+} from "./scalarFunctions.js";
+export { Random, defaultRandom, manualSeed } from "./random.js";

@@ -1,0 +1,21 @@
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+// The development copy of SST-2 lives outside the repository; .ci/run and
+// developers may point elsewhere with MINITORCH_SST2_DIR.
+const sst2 = process.env.MINITORCH_SST2_DIR ?? resolve(root, "../shared/data/sst2");
+
+export default defineConfig({
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "tools/*/test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    env: {
+      MINITORCH_SST2_DIR: existsSync(sst2) ? sst2 : "",
+    },
+  },
+});
