@@ -1,0 +1,203 @@
+/**
+ * Module 3: FastOps, the parallel backend — a drop-in replacement for
+ * SimpleOps with identical results, whose kernels run on every core through
+ * the process-wide pool. Operations too small to pay for waking the workers
+ * run inline on the calling thread.
+ */
+import {
+  TensorBackend,
+  mapOutput,
+  planMatmul,
+  reduceOutput,
+  zipOutput,
+  type BinaryFn,
+  type Kernel,
+  type KernelArg,
+  type MapFn,
+  type ReduceFn,
+  type Tensor,
+  type TensorOps,
+  type UnaryFn,
+  type ZipFn,
+} from "@minitorch/tensor-core";
+import { compileMap, compileReduce, compileZip, functionFromSource, operatorName } from "./elementwise.js";
+import { builtModuleUrl } from "./builtModule.js";
+import { MC, packB, tensorMatrixMultiply } from "./matmul.js";
+import { Pool, type PoolStats } from "./pool.js";
+import type { KernelDef } from "./protocol.js";
+
+/** The pool every FastBackend operation runs on. */
+export const pool = new Pool();
+
+/** Storage below this many elements is a plain array (it reaches workers by copy). */
+export const SHARE_MIN = 1024;
+
+/**
+ * Work below this estimate (in floating-point-operation equivalents; an
+ * elementwise op counts one per element) runs inline. Measured with
+ * `pnpm bench` (threshold section): see docs/benchmarks.md.
+ */
+export const PARALLEL_MIN_COST = Number(process.env.MINITORCH_PARALLEL_MIN ?? 32768);
+
+/** Kernel definitions for workers, by kernel. */
+const workerDefs = new WeakMap<Kernel, KernelDef>();
+
+/**
+ * Runs `kernel` over [0, work): inline when small, else on the pool.
+ * `cost` is the estimated work per unit.
+ */
+export function runKernel(kernel: Kernel, args: readonly KernelArg[], work: number, cost: number): void {
+  if (work * cost < PARALLEL_MIN_COST) {
+    kernel.fn(...args, 0, work);
+    return;
+  }
+  pool.run(kernel, args, work, workerDefs.get(kernel));
+}
+
+type Kind = "map" | "zip" | "reduce";
+
+/**
+ * The kernel for `fn`: a library operator is known to workers by name; any
+ * other function is sent to them as source, so it must be self-contained.
+ */
+function elementwiseKernel(kind: Kind, fn: (...xs: number[]) => number): Kernel {
+  const suffix = kind === "map" ? "Map" : kind === "zip" ? "Zip" : "Reduce";
+  const name = `${fn.name || "fn"}${suffix}`;
+  const op = operatorName(fn);
+  let def: KernelDef;
+  if (op !== undefined) {
+    def = { kind, name, op };
+  } else {
+    const source = fn.toString();
+    checkSelfContained(fn, source, kind, name);
+    def = { kind, name, source };
+  }
+  const compiled = kind === "map" ? compileMap(fn, name) : kind === "zip" ? compileZip(fn, name) : compileReduce(fn, name);
+  const kernel: Kernel = { name, module: "", fn: compiled as (...args: KernelArg[]) => void };
+  workerDefs.set(kernel, def);
+  return kernel;
+}
+
+/** Throws if `fn` cannot be rebuilt from its source alone (it closes over variables, or is native). */
+function checkSelfContained(fn: (...xs: number[]) => number, source: string, kind: Kind, name: string): void {
+  const rebuilt = functionFromSource(source, `${kind}(${name})`);
+  try {
+    rebuilt(0.5, 0.25);
+  } catch (e) {
+    if (e instanceof ReferenceError) {
+      throw new Error(
+        `${kind}(${fn.name || "anonymous function"}): the function uses a variable from its surroundings (${e.message}); ` +
+          `FastOps runs it in worker threads from its source, so it must be self-contained`,
+      );
+    }
+  }
+}
+
+function storageFor(size: number, zero: boolean): Float64Array {
+  if (size >= SHARE_MIN) {
+    const block = pool.arena.allocate(size, zero);
+    if (block !== null) return block;
+  }
+  return new Float64Array(size);
+}
+
+function fastMatrixMultiply(a: Tensor, b: Tensor): Tensor {
+  const p = planMatmul(a, b);
+  const { packed, packedOffsets } = packB(b.storage, p.bOffsets, p.bRow, p.bCol, p.k, p.n, (n) => storageFor(n, false));
+  const bands = Math.ceil(p.m / MC);
+  runKernel(
+    matmulKernel,
+    [p.out.storage, a.storage, p.aOffsets, p.aRow, p.aCol, packed, packedOffsets, p.m, p.k, p.n],
+    p.batch * bands,
+    2 * MC * p.k * p.n,
+  );
+  return p.out;
+}
+
+const matmulKernel: Kernel = {
+  name: "tensorMatrixMultiply",
+  module: new URL("./matmul.js", builtModuleUrl(import.meta.url)).href,
+  fn: tensorMatrixMultiply as (...args: KernelArg[]) => void,
+};
+
+/** The parallel backend's ops. */
+export const FastOps: TensorOps = {
+  name: "fast",
+
+  zeros: (size) => storageFor(size, true),
+  empty: (size) => storageFor(size, false),
+
+  map(fn: UnaryFn): MapFn {
+    const kernel = elementwiseKernel("map", fn);
+    return (a, out) => {
+      const o = mapOutput(a, out, fn.name || "map");
+      runKernel(kernel, [o.storage, o.data.shapeArray, o.data.stridesArray, a.storage, a.data.shapeArray, a.data.stridesArray], o.size, 1);
+      return o;
+    };
+  },
+
+  zip(fn: BinaryFn): ZipFn {
+    const kernel = elementwiseKernel("zip", fn);
+    return (a, b) => {
+      const o = zipOutput(a, b, fn.name || "zip");
+      runKernel(
+        kernel,
+        [
+          o.storage,
+          o.data.shapeArray,
+          o.data.stridesArray,
+          a.storage,
+          a.data.shapeArray,
+          a.data.stridesArray,
+          b.storage,
+          b.data.shapeArray,
+          b.data.stridesArray,
+        ],
+        o.size,
+        1,
+      );
+      return o;
+    };
+  },
+
+  reduce(fn: BinaryFn, start: number): ReduceFn {
+    const kernel = elementwiseKernel("reduce", fn);
+    return (a, dim) => {
+      const o = reduceOutput(a, dim, fn.name ? `${fn.name} reduce` : "reduce");
+      runKernel(
+        kernel,
+        [o.storage, o.data.shapeArray, o.data.stridesArray, a.storage, a.data.shapeArray, a.data.stridesArray, dim, start],
+        o.size,
+        Math.max(1, a.shape[dim]!),
+      );
+      return o;
+    };
+  },
+
+  matrixMultiply: fastMatrixMultiply,
+
+  runKernel,
+};
+
+/** The parallel backend. */
+export const FastBackend = new TensorBackend(FastOps);
+
+/** Stops the worker threads (they restart on the next parallel operation). */
+export function shutdown(): Promise<void> {
+  return pool.shutdown();
+}
+
+/** Sets the number of threads (the main thread included; 1 = no workers). */
+export function setThreads(threads: number): void {
+  pool.setThreads(threads);
+}
+
+/** Pool counters: jobs run in parallel and inline, chunks done by workers, restarts. */
+export function poolStats(): PoolStats {
+  return pool.stats();
+}
+
+/** Arena counters: slab bytes, live bytes, blocks reused and carved, forced GCs. */
+export function arenaStats(): typeof pool.arena.stats {
+  return { ...pool.arena.stats };
+}

@@ -1,0 +1,17 @@
+export {
+  FastBackend,
+  FastOps,
+  PARALLEL_MIN_COST,
+  SHARE_MIN,
+  arenaStats,
+  pool,
+  poolStats,
+  runKernel,
+  setThreads,
+  shutdown,
+} from "./fastOps.js";
+export { builtModuleUrl } from "./builtModule.js";
+export { compileMap, compileReduce, compileZip, broadcastStrides, sameLayout } from "./elementwise.js";
+export { KC, MC, packB, tensorMatrixMultiply } from "./matmul.js";
+export { Arena, sizeClass } from "./arena.js";
+export type { PoolStats } from "./pool.js";

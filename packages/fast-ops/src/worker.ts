@@ -1,0 +1,152 @@
+/**
+ * A FastOps worker: waits on the control block, takes chunks of each job,
+ * and runs the kernel on views of the shared storage. Kernels are found by
+ * id: module kernels are imported, map/zip/reduce kernels are compiled from
+ * a library operator or from the source of a user function.
+ */
+import { receiveMessageOnPort, workerData } from "node:worker_threads";
+import { ArgReader } from "./args.js";
+import { compileMap, compileReduce, compileZip, functionFromSource, namedOperators } from "./elementwise.js";
+import {
+  ACTIVE_BASE,
+  CHUNK,
+  GEN,
+  KERNEL,
+  NARGS,
+  NCHUNKS,
+  NEXT,
+  OPEN,
+  POSTED,
+  STATE,
+  STOP,
+  WORK,
+  WORKER_CHUNKS,
+  writeError,
+  type KernelDef,
+  type PoolMessage,
+} from "./protocol.js";
+import type { WorkerInit } from "./pool.js";
+
+type KernelFn = (...args: unknown[]) => void;
+
+const init = workerData as WorkerInit;
+const control = new Int32Array(init.shared.control);
+const errorBytes = new Uint8Array(init.shared.error);
+const slabs: Float64Array[] = [];
+const reader = new ArgReader(init.shared, slabs);
+const kernels: Array<KernelFn | undefined> = [];
+const failures = new Map<number, string>();
+const pendingImports: Array<Promise<void>> = [];
+const flag = ACTIVE_BASE + init.index;
+let consumed = init.posted;
+
+function define(id: number, def: KernelDef): void {
+  try {
+    if (def.kind === "module") {
+      pendingImports.push(
+        import(def.module).then(
+          (mod: Record<string, unknown>) => {
+            const fn = mod[def.name];
+            if (typeof fn !== "function") failures.set(id, `module ${def.module} has no function export "${def.name}"`);
+            else kernels[id] = fn as KernelFn;
+          },
+          (e: unknown) => {
+            failures.set(id, `cannot load ${def.module}: ${(e as Error).message}`);
+          },
+        ),
+      );
+      return;
+    }
+    const fn = "op" in def ? namedOperators.get(def.op) : functionFromSource(def.source, def.name);
+    if (fn === undefined) throw new Error(`unknown operator "${"op" in def ? def.op : ""}"`);
+    const compiled = def.kind === "map" ? compileMap(fn, def.name) : def.kind === "zip" ? compileZip(fn, def.name) : compileReduce(fn, def.name);
+    kernels[id] = compiled as KernelFn;
+  } catch (e) {
+    failures.set(id, (e as Error).message);
+  }
+}
+
+function addSlab(index: number, sab: SharedArrayBuffer): void {
+  slabs[index] = new Float64Array(sab);
+}
+
+function apply(message: PoolMessage): void {
+  for (const [i, sab] of message.slabs ?? []) addSlab(i, sab);
+  for (const [id, def] of message.defs ?? []) define(id, def);
+}
+
+/** Pulls the messages posted so far; false if one has not arrived yet. */
+function catchUp(): boolean {
+  const posted = Atomics.load(control, POSTED);
+  while (consumed < posted) {
+    const m = receiveMessageOnPort(init.port);
+    if (m === undefined) return false;
+    apply(m.message as PoolMessage);
+    consumed++;
+  }
+  return true;
+}
+
+/** Takes chunks of the open job until none are left. */
+function work(): void {
+  if (!catchUp()) return;
+  const id = Atomics.load(control, KERNEL);
+  const kernel = kernels[id];
+  if (kernel === undefined) {
+    const failure = failures.get(id);
+    if (failure !== undefined) writeError(control, errorBytes, failure);
+    // Not loaded yet (an import in flight): leave this job to the other threads.
+    return;
+  }
+  const args = reader.decode(Atomics.load(control, NARGS));
+  if (args === null) return;
+  const total = Atomics.load(control, WORK);
+  const chunk = Atomics.load(control, CHUNK);
+  const chunks = Atomics.load(control, NCHUNKS);
+  const n = args.length;
+  const callArgs: unknown[] = [...args, 0, 0];
+  let done = 0;
+  try {
+    for (;;) {
+      const i = Atomics.add(control, NEXT, 1);
+      if (i >= chunks) break;
+      callArgs[n] = i * chunk;
+      callArgs[n + 1] = Math.min(total, (i + 1) * chunk);
+      kernel(...callArgs);
+      done++;
+    }
+  } catch (e) {
+    Atomics.store(control, NEXT, chunks);
+    writeError(control, errorBytes, e instanceof Error ? e.message : String(e));
+  }
+  if (done > 0) Atomics.add(control, WORKER_CHUNKS, done);
+}
+
+/** How long to keep polling for the next job before sleeping, in polls. */
+const SPIN = 2000;
+
+async function main(): Promise<void> {
+  for (const [i, sab] of init.slabs) addSlab(i, sab);
+  for (const [id, def] of init.defs) define(id, def);
+  let seen = Atomics.load(control, GEN);
+  for (;;) {
+    if (pendingImports.length > 0) {
+      // Let module imports finish (this needs the event loop) before waiting again.
+      await Promise.all(pendingImports.splice(0));
+    }
+    let spins = 0;
+    while (Atomics.load(control, GEN) === seen && spins < SPIN) spins++;
+    if (Atomics.load(control, GEN) === seen) Atomics.wait(control, GEN, seen);
+    if (Atomics.load(control, STOP) !== 0) return;
+    // Raise the flag before looking at the job: the main thread closes a job,
+    // then waits for every raised flag, so a job seen OPEN here stays intact.
+    Atomics.store(control, flag, 1);
+    const gen = Atomics.load(control, GEN);
+    if (Atomics.load(control, STATE) === OPEN) work();
+    seen = gen;
+    Atomics.store(control, flag, 0);
+    Atomics.notify(control, flag);
+  }
+}
+
+void main();

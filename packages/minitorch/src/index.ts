@@ -1,0 +1,50 @@
+/**
+ * minitorch-ts: the umbrella package. Re-exports every package so user code
+ * reads `minitorch.tensor(...)`, `minitorch.conv2d(...)`. Scalar and tensor
+ * functions share names (Add, Mul, …) and are grouped under
+ * `scalarFunctions` and `tensorFunctions`.
+ */
+export {
+  operators,
+  Context,
+  backpropagate,
+  centralDifference,
+  topologicalSort,
+  Scalar,
+  ScalarHistory,
+  ScalarFunction,
+  derivativeCheck,
+  Random,
+  defaultRandom,
+  manualSeed,
+  type Variable,
+  type ScalarLike,
+} from "@minitorch/autodiff";
+export * as scalarFunctions from "./scalarFunctions.js";
+export {
+  IndexingError,
+  TensorData,
+  broadcastIndex,
+  indexToPosition,
+  shapeBroadcast,
+  stridesFromShape,
+  toIndex,
+  TensorBackend,
+  SimpleBackend,
+  SimpleOps,
+  Tensor,
+  History,
+  TensorFunction,
+  tensor,
+  fromArray,
+  zeros,
+  ones,
+  rand,
+  gradCheck,
+  type Kernel,
+  type KernelArg,
+  type NestedArray,
+  type TensorOps,
+} from "@minitorch/tensor-core";
+export * as tensorFunctions from "./tensorFunctions.js";
+export * from "@minitorch/nn";

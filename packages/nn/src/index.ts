@@ -1,0 +1,1 @@
+export { Module, Parameter, type SavedTensor, type StateDict } from "./module.js";

@@ -1,0 +1,66 @@
+/**
+ * Module 2: checking tensor gradients against central differences.
+ */
+import { Random } from "@minitorch/autodiff";
+import { Tensor } from "./tensor.js";
+
+export interface GradCheckOptions {
+  /** Perturbation for central differences. */
+  epsilon?: number;
+  /** Allowed error: |got − expected| ≤ tolerance · (1 + |expected|). */
+  tolerance?: number;
+  /** Tensors with at most this many elements are checked at every index; larger ones at `samples` random indices. */
+  exhaustiveUpTo?: number;
+  samples?: number;
+}
+
+/**
+ * Checks the gradient of `sum(fn(...inputs))` with respect to every input
+ * against central differences. Each input is made a leaf that requires a
+ * gradient. Throws an Error naming the input, the index and both values on
+ * a mismatch.
+ */
+export function gradCheck(fn: (...inputs: Tensor[]) => Tensor, ...inputs: Tensor[]): void;
+export function gradCheck(
+  fn: (...inputs: Tensor[]) => Tensor,
+  ...inputsAndOptions: Array<Tensor | GradCheckOptions>
+): void {
+  const inputs = inputsAndOptions.filter((x): x is Tensor => x instanceof Tensor);
+  const options = (inputsAndOptions.find((x) => !(x instanceof Tensor)) ?? {}) as GradCheckOptions;
+  const epsilon = options.epsilon ?? 1e-6;
+  const tolerance = options.tolerance ?? 1e-2;
+  const exhaustiveUpTo = options.exhaustiveUpTo ?? 64;
+  const samples = options.samples ?? 8;
+  for (const x of inputs) {
+    x.requiresGrad_(true);
+    x.zeroGrad_();
+  }
+  fn(...inputs).sum().backward();
+  const random = new Random(10);
+  const total = (): number => fn(...inputs.map((x) => x.detach())).sum().item();
+  inputs.forEach((x, arg) => {
+    const grad = x.grad;
+    if (grad === null) throw new Error(`gradCheck: input ${arg} received no gradient`);
+    const indices: number[][] = x.size <= exhaustiveUpTo ? Array.from(x.data.indices()) : [];
+    for (let i = 0; i < samples && indices.length < Math.min(x.size, exhaustiveUpTo + samples); i++) {
+      indices.push(x.data.sample(random));
+    }
+    for (const index of indices) {
+      const pos = x.data.index(index);
+      const original = x.storage[pos]!;
+      x.storage[pos] = original + epsilon;
+      const up = total();
+      x.storage[pos] = original - epsilon;
+      const down = total();
+      x.storage[pos] = original;
+      const expected = (up - down) / (2 * epsilon);
+      const got = grad.get(...index);
+      if (!(Math.abs(got - expected) <= tolerance * (1 + Math.abs(expected)))) {
+        throw new Error(
+          `gradCheck: gradient of input ${arg} (shape [${x.shape.join(", ")}]) at [${index.join(", ")}] is ${got}, ` +
+            `central difference gives ${expected}`,
+        );
+      }
+    }
+  });
+}

@@ -1,0 +1,331 @@
+/**
+ * Module 2: `Tensor`, a multidimensional array that takes part in automatic
+ * differentiation. Every method that computes is a one-liner over the
+ * tensor Functions; the data layout lives in `TensorData`, the loops in the
+ * backend.
+ */
+import { Context, backpropagate, newVariableId, type Variable } from "@minitorch/autodiff";
+import { IndexingError, TensorData, isContiguousLayout, shapeBroadcast, shapeSize } from "./tensorData.js";
+import type { TensorBackend } from "./tensorOps.js";
+import {
+  Add,
+  All,
+  Copy,
+  EQ,
+  Exp,
+  Inv,
+  IsClose,
+  LT,
+  Log,
+  MatMul,
+  Mul,
+  Neg,
+  Permute,
+  ReLU,
+  Sigmoid,
+  Sum,
+  View,
+  type TensorFunctionClass,
+} from "./tensorFunctions.js";
+
+/** A tensor or a plain number, wherever an operand is accepted. */
+export type TensorLike = Tensor | number;
+
+/** Nested arrays of numbers, as taken by `tensor()` and given by `toArray()`. */
+export type NestedArray = number | NestedArray[];
+
+/** How a tensor was made: the function, its context and its tensor inputs. */
+export class History {
+  constructor(
+    readonly lastFn: TensorFunctionClass | null = null,
+    readonly ctx: Context | null = null,
+    readonly inputs: readonly Tensor[] = [],
+  ) {}
+}
+
+/**
+ * A tensor: data (storage, shape, strides), the backend that computes on it,
+ * and — when it takes part in differentiation — its history and gradient.
+ */
+export class Tensor implements Variable<Tensor> {
+  readonly uniqueId: number;
+  /** Accumulated gradient of a leaf after `backward()`, else null. */
+  grad: Tensor | null = null;
+  name: string | undefined;
+
+  constructor(
+    readonly data: TensorData,
+    public history: History | null,
+    readonly backend: TensorBackend,
+  ) {
+    this.uniqueId = newVariableId();
+  }
+
+  /** A tensor over existing storage (no copy); minitorch's `Tensor.make`. */
+  static fromStorage(
+    storage: Float64Array,
+    shape: readonly number[],
+    strides: readonly number[] | undefined,
+    backend: TensorBackend,
+  ): Tensor {
+    return new Tensor(new TensorData(storage, shape, strides), null, backend);
+  }
+
+  get shape(): readonly number[] {
+    return this.data.shape;
+  }
+  get strides(): readonly number[] {
+    return this.data.strides;
+  }
+  get size(): number {
+    return this.data.size;
+  }
+  get dims(): number {
+    return this.data.dims;
+  }
+  /** The flat storage, shared with every view of this tensor. */
+  get storage(): Float64Array {
+    return this.data.storage;
+  }
+
+  // Elements.
+
+  /** The element at `index` (one integer per dimension). */
+  get(...index: number[]): number {
+    return this.data.get(index);
+  }
+
+  /** Writes one element in place (no gradient flows through this). */
+  set(index: readonly number[], value: number): void {
+    this.data.set(index, value);
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new IndexingError(`item: tensor must have exactly one element, got shape [${this.shape.join(", ")}]`);
+    }
+    return this.storage[this.data.index(this.shape.map(() => 0))]!;
+  }
+
+  /** The elements as nested arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const flat = this.data.toFloat64Array();
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.dims) return flat[offset]!;
+      const stride = shapeSize(this.shape.slice(dim + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** The elements in row-major order, as a new array. */
+  toFloat64Array(): Float64Array {
+    return this.data.toFloat64Array();
+  }
+
+  toString(): string {
+    return `Tensor(${JSON.stringify(this.toArray())}, shape=[${this.shape.join(", ")}])`;
+  }
+
+  // Arithmetic: every method is a Function application.
+
+  add(b: TensorLike): Tensor {
+    return Add.apply(this, this.ensureTensor(b));
+  }
+  sub(b: TensorLike): Tensor {
+    return Add.apply(this, Neg.apply(this.ensureTensor(b)));
+  }
+  mul(b: TensorLike): Tensor {
+    return Mul.apply(this, this.ensureTensor(b));
+  }
+  div(b: TensorLike): Tensor {
+    return Mul.apply(this, Inv.apply(this.ensureTensor(b)));
+  }
+  neg(): Tensor {
+    return Neg.apply(this);
+  }
+  inv(): Tensor {
+    return Inv.apply(this);
+  }
+  lt(b: TensorLike): Tensor {
+    return LT.apply(this, this.ensureTensor(b));
+  }
+  gt(b: TensorLike): Tensor {
+    return LT.apply(this.ensureTensor(b), this);
+  }
+  eq(b: TensorLike): Tensor {
+    return EQ.apply(this, this.ensureTensor(b));
+  }
+  isClose(b: TensorLike): Tensor {
+    return IsClose.apply(this, this.ensureTensor(b));
+  }
+  sigmoid(): Tensor {
+    return Sigmoid.apply(this);
+  }
+  relu(): Tensor {
+    return ReLU.apply(this);
+  }
+  log(): Tensor {
+    return Log.apply(this);
+  }
+  exp(): Tensor {
+    return Exp.apply(this);
+  }
+  /** Matrix product; batch dimensions broadcast. */
+  matmul(b: Tensor): Tensor {
+    return MatMul.apply(this, b);
+  }
+  /** Sum over `dim` (kept with size 1), or over everything (shape [1]). */
+  sum(dim?: number): Tensor {
+    return dim === undefined ? Sum.apply(this) : Sum.apply(this, dim);
+  }
+  /** Mean over `dim` (kept with size 1), or over everything (shape [1]). */
+  mean(dim?: number): Tensor {
+    const count = dim === undefined ? this.size : this.shape[dim];
+    if (count === undefined) return this.sum(dim);
+    return this.sum(dim).div(count);
+  }
+  /** 1 where every element (over `dim`, or all) is non-zero, else 0. */
+  all(dim?: number): Tensor {
+    return dim === undefined ? All.apply(this) : All.apply(this, dim);
+  }
+
+  // Shape.
+
+  /** The same elements with a new shape; the tensor must be contiguous. */
+  view(...shape: number[]): Tensor {
+    return View.apply(this, shape);
+  }
+  /** Dimensions reordered: new dimension i is old dimension order[i]. */
+  permute(...order: number[]): Tensor {
+    return Permute.apply(this, order);
+  }
+  /** A contiguous copy (or this tensor's data, if already contiguous, still as a new graph node). */
+  contiguous(): Tensor {
+    return Copy.apply(this);
+  }
+  /** The same data without history. */
+  detach(): Tensor {
+    return new Tensor(this.data, null, this.backend);
+  }
+  /** True when the elements lie in storage in row-major order without gaps. */
+  isContiguous(): boolean {
+    return isContiguousLayout(this.shape, this.strides);
+  }
+
+  /** A new tensor of zeros on this tensor's backend (default: this shape). */
+  zeros(shape: readonly number[] = this.shape): Tensor {
+    return Tensor.fromStorage(this.backend.ops.zeros(shapeSize(shape)), shape, undefined, this.backend);
+  }
+
+  /** `b` as a tensor on this backend: a number becomes a 1-element tensor. */
+  ensureTensor(b: TensorLike): Tensor {
+    if (b instanceof Tensor) return b;
+    if (typeof b !== "number") throw new TypeError(`Tensor: operand must be a Tensor or a number, got ${typeof b}`);
+    const t = this.zeros([1]);
+    t.storage[0] = b;
+    return t;
+  }
+
+  // Differentiation.
+
+  /** Turn gradient tracking on (a leaf) or off (a constant). Returns this tensor. */
+  requiresGrad_(flag = true): this {
+    this.history = flag ? new History() : null;
+    return this;
+  }
+
+  requiresGrad(): boolean {
+    return this.history !== null;
+  }
+
+  /** Forget the accumulated gradient. */
+  zeroGrad_(): void {
+    this.grad = null;
+  }
+
+  isLeaf(): boolean {
+    return this.history !== null && this.history.lastFn === null;
+  }
+
+  isConstant(): boolean {
+    return this.history === null;
+  }
+
+  get parents(): readonly Tensor[] {
+    if (this.history === null) throw new Error("Tensor.parents: a constant has no history");
+    return this.history.inputs;
+  }
+
+  chainRule(dOutput: Tensor): Array<readonly [Tensor, Tensor]> {
+    const h = this.history;
+    if (h === null || h.lastFn === null || h.ctx === null) {
+      throw new Error("Tensor.chainRule: needs a tensor made by a TensorFunction");
+    }
+    const grads = h.lastFn.backwardAll(h.ctx, dOutput);
+    if (grads.length !== h.inputs.length) {
+      throw new Error(`${h.lastFn.name}.backward returned ${grads.length} gradients for ${h.inputs.length} inputs`);
+    }
+    const out: Array<readonly [Tensor, Tensor]> = [];
+    h.inputs.forEach((input, i) => {
+      if (!input.isConstant()) out.push([input, input.expand(grads[i]!)] as const);
+    });
+    return out;
+  }
+
+  accumulateDerivative(d: Tensor): void {
+    if (!this.isLeaf()) throw new Error("Tensor.accumulateDerivative: only leaf tensors have gradients");
+    if (d.dims !== this.dims || d.shape.some((s, i) => s !== this.shape[i])) {
+      throw new IndexingError(`accumulateDerivative: gradient of shape [${d.shape.join(", ")}] for tensor of shape [${this.shape.join(", ")}]`);
+    }
+    // Gradients are never modified in place, so the first one can be kept as it is.
+    this.grad = this.grad === null ? d : this.backend.addZip(this.grad, d);
+  }
+
+  /**
+   * Backpropagate from this tensor. `grad` defaults to ones and is required
+   * for tensors with more than one element.
+   */
+  backward(grad?: Tensor): void {
+    let g: Tensor;
+    if (grad === undefined) {
+      if (this.size !== 1) {
+        throw new IndexingError(`backward: a gradient is needed for a tensor of shape [${this.shape.join(", ")}]; call sum() first or pass one`);
+      }
+      g = this.zeros(this.shape);
+      g.storage[0] = 1;
+    } else {
+      shapeBroadcast(grad.shape, this.shape, "backward");
+      g = this.backend.idMap(grad.detach(), this.zeros(this.shape));
+    }
+    backpropagate<Tensor>(this, g, (a, b) => this.backend.addZip(a, b));
+  }
+
+  /**
+   * The gradient `other` reshaped for this tensor: broadcast up to the
+   * common shape, then summed over the dimensions this tensor broadcast
+   * along (Module 2's rule for gradients of broadcast operations).
+   */
+  expand(other: Tensor): Tensor {
+    if (other.dims === this.dims && other.shape.every((s, i) => s === this.shape[i])) return other;
+    const trueShape = shapeBroadcast(this.shape, other.shape, "expand");
+    let out = other;
+    if (trueShape.length !== other.dims || trueShape.some((s, i) => s !== other.shape[i])) {
+      out = this.backend.idMap(other, Tensor.fromStorage(this.backend.ops.empty(shapeSize(trueShape)), trueShape, undefined, this.backend));
+    }
+    if (trueShape.length === this.dims && trueShape.every((s, i) => s === this.shape[i])) return out;
+    const lead = trueShape.length - this.dims;
+    for (let dim = 0; dim < trueShape.length; dim++) {
+      const own = dim < lead ? 1 : this.shape[dim - lead]!;
+      if (own === 1 && trueShape[dim] !== 1) out = this.backend.addReduce(out, dim);
+    }
+    if (out.size !== this.size) {
+      throw new Error(`expand: reduced gradient of shape [${out.shape.join(", ")}] does not fit [${this.shape.join(", ")}]`);
+    }
+    // `out` now has this tensor's shape behind `lead` leading 1s: drop them.
+    return Tensor.fromStorage(out.storage, this.shape, out.strides.slice(lead), this.backend);
+  }
+}
