@@ -28,6 +28,11 @@ export interface Variable<D> {
 /** Values saved by a forward pass for its backward pass. */
 export class Context {
   private values: readonly unknown[] = [];
+  /**
+   * For each input of the function, whether its gradient is needed (set by
+   * the function's `apply`); a backward pass may skip work for the others.
+   */
+  needsInputGrad: readonly boolean[] = [];
 
   /** @param noGrad when true, nothing is saved (no backward will run). */
   constructor(readonly noGrad = false) {}

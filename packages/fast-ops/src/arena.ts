@@ -56,10 +56,10 @@ function megabytesFromEnv(name: string, fallback: number): number {
 }
 
 /** A forced garbage collection, if this runtime lets us have one. */
-function obtainGc(): ((options?: { type?: "minor" | "major" }) => void) | null {
+function obtainGc(): (() => void) | null {
   try {
     v8.setFlagsFromString("--expose-gc");
-    const gc = vm.runInNewContext("gc") as (options?: { type?: "minor" | "major" }) => void;
+    const gc = vm.runInNewContext("gc") as () => void;
     v8.setFlagsFromString("--no-expose-gc");
     return typeof gc === "function" ? gc : null;
   } catch {
@@ -176,7 +176,7 @@ export class Arena {
   /** Force a major GC so dead storages are found; their blocks return at the next event-loop turn. */
   private collect(): void {
     if (this.gc === null || !this.loopTurnedSinceGc) return;
-    this.gc({ type: "major" });
+    this.gc();
     this.stats.forcedGcs++;
     this.bytesSinceGc = 0;
     this.loopTurnedSinceGc = false;

@@ -47,4 +47,16 @@ export {
   type TensorOps,
 } from "@minitorch/tensor-core";
 export * as tensorFunctions from "./tensorFunctions.js";
+export {
+  FastBackend,
+  FastOps,
+  arenaStats,
+  poolStats,
+  runKernel,
+  setThreads,
+  shutdown,
+  type PoolStats,
+} from "@minitorch/fast-ops";
+export { Conv1dFun, Conv2dFun, conv1d, conv2d, tensorConv1d, tensorConv2d } from "@minitorch/fast-conv";
 export * from "@minitorch/nn";
+export * as datasets from "@minitorch/datasets";

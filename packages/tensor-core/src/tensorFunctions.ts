@@ -49,6 +49,7 @@ export abstract class TensorFunction {
       return v.detach();
     });
     const ctx = new Context(!needGrad);
+    ctx.needsInputGrad = inputs.map((t) => t.requiresGrad());
     const c = this.forward(ctx, ...raw);
     return new Tensor(c.data, needGrad ? new History(this, ctx, inputs) : null, c.backend);
   }

@@ -1,0 +1,35 @@
+/**
+ * The losses the course's networks train with.
+ */
+import { IndexingError, type Tensor } from "@minitorch/tensor-core";
+
+/**
+ * Negative log-likelihood of one-hot targets under log-probabilities:
+ * −(1/N) Σₙ Σ_c target[n, c] · logProbs[n, c], for logProbs and target of
+ * shape [N, classes] (logProbs typically from `logsoftmax(x, 1)`). Returns
+ * a tensor of shape [1].
+ */
+export function nllLoss(logProbs: Tensor, target: Tensor): Tensor {
+  sameShape(logProbs, target, "nllLoss");
+  if (logProbs.dims !== 2) {
+    throw new IndexingError(`nllLoss: expected [batch, classes], got shape [${logProbs.shape.join(", ")}]`);
+  }
+  return logProbs.mul(target).sum(1).div(logProbs.shape[0]!).sum().neg();
+}
+
+/**
+ * Binary cross-entropy of probabilities `probs` (after a sigmoid) against
+ * 0/1 targets, both of shape [N]: −(1/N) Σ log(p·y + (1 − p)(1 − y)),
+ * minitorch's form. Returns a tensor of shape [1].
+ */
+export function bceLoss(probs: Tensor, target: Tensor): Tensor {
+  sameShape(probs, target, "bceLoss");
+  const likelihood = probs.mul(target).add(probs.sub(1).mul(target.sub(1)));
+  return likelihood.log().div(probs.shape[0] ?? 1).sum().neg();
+}
+
+function sameShape(a: Tensor, b: Tensor, op: string): void {
+  if (a.dims !== b.dims || a.shape.some((s, i) => s !== b.shape[i])) {
+    throw new IndexingError(`${op}: predictions [${a.shape.join(", ")}] and targets [${b.shape.join(", ")}] must have the same shape`);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Task 4.4: max along a dimension (differentiable), argmax as a one-hot
+ * tensor, and softmax / log-softmax.
+ */
+import type { Context } from "@minitorch/autodiff";
+import { TensorFunction, checkDim, type Tensor } from "@minitorch/tensor-core";
+
+/**
+ * 1 at the largest entries along `dim`, 0 elsewhere (same shape as input).
+ * Every entry tied for the maximum gets a 1.
+ */
+export function argmax(input: Tensor, dim: number): Tensor {
+  checkDim(input, dim, "argmax");
+  // BEGIN ASSIGN4.4
+  const f = input.backend;
+  return f.eqZip(f.maxReduce(input, dim), input);
+  // END ASSIGN4.4
+}
+
+/**
+ * Maximum along `dim`, kept with size 1. The gradient flows to the entries
+ * that attain the maximum; when several tie, each of them receives the full
+ * gradient (as in minitorch, which routes through argmax).
+ */
+export class Max extends TensorFunction {
+  static override forward(ctx: Context, input: Tensor, dim: number): Tensor {
+    checkDim(input, dim, "max");
+    // BEGIN ASSIGN4.4
+    const out = input.backend.maxReduce(input, dim);
+    ctx.saveForBackward(input, out);
+    return out;
+    // END ASSIGN4.4
+  }
+
+  static override backward(ctx: Context, grad: Tensor): Tensor {
+    // BEGIN ASSIGN4.4
+    const [input, out] = ctx.saved<[Tensor, Tensor]>();
+    const f = grad.backend;
+    return f.mulZip(f.eqZip(out, input), grad);
+    // END ASSIGN4.4
+  }
+}
+
+/** Maximum of `input` along `dim` (kept with size 1), differentiable. */
+export function max(input: Tensor, dim: number): Tensor {
+  return Max.apply(input, dim);
+}
+
+/**
+ * Softmax along `dim`: exp(xᵢ) / Σⱼ exp(xⱼ), computed after subtracting the
+ * maximum (softmax does not change under a shift), so large inputs do not
+ * overflow.
+ */
+export function softmax(input: Tensor, dim: number): Tensor {
+  checkDim(input, dim, "softmax");
+  // BEGIN ASSIGN4.4
+  const shifted = input.sub(input.backend.maxReduce(input.detach(), dim));
+  const e = shifted.exp();
+  return e.div(e.sum(dim));
+  // END ASSIGN4.4
+}
+
+/**
+ * Log-softmax along `dim`: xᵢ − log Σⱼ exp(xⱼ), with the log-sum-exp trick
+ * (m + log Σ exp(x − m), m the maximum), so inputs around ±1000 give finite
+ * values and gradients.
+ */
+export function logsoftmax(input: Tensor, dim: number): Tensor {
+  checkDim(input, dim, "logsoftmax");
+  // BEGIN ASSIGN4.4
+  const shifted = input.sub(input.backend.maxReduce(input.detach(), dim));
+  return shifted.sub(shifted.exp().sum(dim).log());
+  // END ASSIGN4.4
+}
