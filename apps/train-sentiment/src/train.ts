@@ -1,0 +1,136 @@
+/**
+ * Task 4.5: the sentiment training loop of minitorch's run_sentiment.py —
+ * SGD on batches of 10 with binary cross-entropy, training accuracy from
+ * the batches' predictions, validation on the whole validation set after
+ * every epoch, three log lines per epoch in minitorch's format.
+ */
+import {
+  EpochProgress,
+  MetricsWriter,
+  RunLog,
+  loadCheckpoint,
+  percent,
+  saveCheckpoint,
+  yieldToEventLoop,
+} from "@minitorch/app-common";
+import { defaultRandom, manualSeed } from "@minitorch/autodiff";
+import type { EncodedSplit } from "@minitorch/datasets";
+import { SGD, bceLoss } from "@minitorch/nn";
+import { fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { KimCNN } from "./model.js";
+
+export interface SentimentTrainOptions {
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  seed: number;
+  backend: TensorBackend;
+  train: EncodedSplit;
+  validation: EncodedSplit;
+  log: RunLog;
+  metrics?: MetricsWriter;
+  save?: string;
+  resume?: string;
+  settings: Record<string, unknown>;
+}
+
+export interface SentimentTrainResult {
+  model: KimCNN;
+  bestValAccuracy: number;
+  trainAccuracy: number[];
+  validationAccuracy: number[];
+  losses: number[];
+  epochSeconds: number[];
+}
+
+/** Rows [start, start + count) of an encoded split as tensors: x [count, L, D] and y [count]. */
+export function sentimentBatch(split: EncodedSplit, start: number, count: number, backend: TensorBackend): { x: Tensor; y: Tensor } {
+  const [, len, dim] = split.shape;
+  const row = len * dim;
+  const x = fromArray(split.x.subarray(start * row, (start + count) * row), [count, len, dim], backend);
+  const y = fromArray(split.y.slice(start, start + count), [count], backend);
+  return { x, y };
+}
+
+/** Predictions > 0.5 that match their label. */
+export function countCorrect(probs: Tensor, labels: readonly number[], start: number): number {
+  const p = probs.toFloat64Array();
+  let correct = 0;
+  for (let i = 0; i < p.length; i++) if ((p[i]! > 0.5 ? 1 : 0) === labels[start + i]) correct++;
+  return correct;
+}
+
+export async function trainSentiment(o: SentimentTrainOptions): Promise<SentimentTrainResult> {
+  manualSeed(o.seed);
+  const [, , dim] = o.train.shape;
+  const model = new KimCNN({ backend: o.backend, embeddingSize: dim });
+  const optim = new SGD(model.parameters(), o.lr);
+  let firstEpoch = 1;
+  let best = 0;
+  if (o.resume !== undefined) {
+    const c = loadCheckpoint(o.resume, "train-sentiment");
+    model.loadStateDict(c.model);
+    optim.loadState(c.optimizer);
+    defaultRandom.setState(c.random);
+    firstEpoch = c.epoch + 1;
+    best = c.bestValAccuracy;
+    o.log.line(`Resumed from ${o.resume} after epoch ${c.epoch}`);
+  }
+  const n = o.train.shape[0];
+  const batchSize = Math.min(o.batchSize, n);
+  const batches = Math.ceil(n / batchSize);
+  const progress = new EpochProgress(o.log);
+  const result: SentimentTrainResult = { model, bestValAccuracy: best, trainAccuracy: [], validationAccuracy: [], losses: [], epochSeconds: [] };
+  for (let epoch = firstEpoch; epoch <= o.epochs; epoch++) {
+    const started = performance.now();
+    let totalLoss = 0;
+    let trainCorrect = 0;
+    model.train();
+    progress.start(epoch, batches);
+    // BEGIN ASSIGN4.5
+    for (let b = 0; b < batches; b++) {
+      const start = b * batchSize;
+      const count = Math.min(batchSize, n - start);
+      const { x, y } = sentimentBatch(o.train, start, count, o.backend);
+      x.requiresGrad_(true);
+      const out = model.forward(x);
+      const loss = bceLoss(out, y);
+      loss.backward();
+      trainCorrect += countCorrect(out, o.train.y, start);
+      const value = loss.item();
+      totalLoss += value;
+      optim.step();
+      progress.update(b + 1, start + count, value);
+      await yieldToEventLoop();
+    }
+    // END ASSIGN4.5
+    progress.stop();
+    const trainAccuracy = trainCorrect / n;
+    model.eval();
+    const { x } = sentimentBatch(o.validation, 0, o.validation.shape[0], o.backend);
+    const valAccuracy = countCorrect(model.forward(x), o.validation.y, 0) / o.validation.shape[0];
+    model.train();
+    best = Math.max(best, valAccuracy);
+    o.log.line(`Epoch ${epoch}, loss ${totalLoss}, train accuracy: ${percent(trainAccuracy)}`);
+    o.log.line(`Validation accuracy: ${percent(valAccuracy)}`);
+    o.log.line(`Best Valid accuracy: ${percent(best)}`);
+    o.metrics?.write({ kind: "epoch", epoch, batch: batches, loss: totalLoss, trainAccuracy, valAccuracy });
+    result.trainAccuracy.push(trainAccuracy);
+    result.validationAccuracy.push(valAccuracy);
+    result.losses.push(totalLoss);
+    result.epochSeconds.push((performance.now() - started) / 1000);
+    if (o.save !== undefined) {
+      saveCheckpoint(o.save, {
+        app: "train-sentiment",
+        epoch,
+        model: model.stateDict(),
+        optimizer: optim.state(),
+        random: defaultRandom.getState(),
+        settings: o.settings,
+        bestValAccuracy: best,
+      });
+    }
+  }
+  result.bestValAccuracy = best;
+  return result;
+}
