@@ -26,9 +26,7 @@ import {
   sum,
   zipWith,
 } from "../src/operators.js";
-
-/** Floats in [-100, 100], as minitorch's `small_floats`. */
-const smallFloats = fc.double({ min: -100, max: 100, noNaN: true });
+import { smallFloats } from "./strategies.js";
 const runs = { numRuns: 50 };
 
 /** |a − b| < 1e-2, minitorch's `assert_close`. */

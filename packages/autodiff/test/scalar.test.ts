@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Context, Scalar, ScalarFunction, derivativeCheck, operators, toScalar } from "../src/index.js";
+import { smallFloats } from "./strategies.js";
 
 const runs = { numRuns: 50 };
-const smallFloats = fc.double({ min: -100, max: 100, noNaN: true });
 
 /** |a − b| ≤ 1e-6 · (1 + |b|): the same arithmetic, possibly in another order. */
 function expectClose(a: number, b: number): void {

@@ -21,6 +21,8 @@ export interface GradCheckOptions {
  * a mismatch.
  */
 export function gradCheck(fn: (...inputs: Tensor[]) => Tensor, ...inputs: Tensor[]): void;
+/** As above, with options after the tensors: `gradCheck(f, a, b, { tolerance: 1e-3 })`. */
+export function gradCheck(fn: (...inputs: Tensor[]) => Tensor, ...inputsAndOptions: Array<Tensor | GradCheckOptions>): void;
 export function gradCheck(
   fn: (...inputs: Tensor[]) => Tensor,
   ...inputsAndOptions: Array<Tensor | GradCheckOptions>

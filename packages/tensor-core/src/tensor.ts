@@ -133,16 +133,16 @@ export class Tensor implements Variable<Tensor> {
   // Arithmetic: every method is a Function application.
 
   add(b: TensorLike): Tensor {
-    return Add.apply(this, this.ensureTensor(b));
+    return Add.apply(this, this.operand(b, "add"));
   }
   sub(b: TensorLike): Tensor {
-    return Add.apply(this, Neg.apply(this.ensureTensor(b)));
+    return Add.apply(this, Neg.apply(this.operand(b, "sub")));
   }
   mul(b: TensorLike): Tensor {
-    return Mul.apply(this, this.ensureTensor(b));
+    return Mul.apply(this, this.operand(b, "mul"));
   }
   div(b: TensorLike): Tensor {
-    return Mul.apply(this, Inv.apply(this.ensureTensor(b)));
+    return Mul.apply(this, Inv.apply(this.operand(b, "div")));
   }
   neg(): Tensor {
     return Neg.apply(this);
@@ -151,16 +151,16 @@ export class Tensor implements Variable<Tensor> {
     return Inv.apply(this);
   }
   lt(b: TensorLike): Tensor {
-    return LT.apply(this, this.ensureTensor(b));
+    return LT.apply(this, this.operand(b, "lt"));
   }
   gt(b: TensorLike): Tensor {
-    return LT.apply(this.ensureTensor(b), this);
+    return LT.apply(this.operand(b, "gt"), this);
   }
   eq(b: TensorLike): Tensor {
-    return EQ.apply(this, this.ensureTensor(b));
+    return EQ.apply(this, this.operand(b, "eq"));
   }
   isClose(b: TensorLike): Tensor {
-    return IsClose.apply(this, this.ensureTensor(b));
+    return IsClose.apply(this, this.operand(b, "isClose"));
   }
   sigmoid(): Tensor {
     return Sigmoid.apply(this);
@@ -180,17 +180,21 @@ export class Tensor implements Variable<Tensor> {
   }
   /** Sum over `dim` (kept with size 1), or over everything (shape [1]). */
   sum(dim?: number): Tensor {
-    return dim === undefined ? Sum.apply(this) : Sum.apply(this, dim);
+    if (dim === undefined) return Sum.apply(this);
+    this.checkDim(dim, "sum");
+    return Sum.apply(this, dim);
   }
   /** Mean over `dim` (kept with size 1), or over everything (shape [1]). */
   mean(dim?: number): Tensor {
-    const count = dim === undefined ? this.size : this.shape[dim];
-    if (count === undefined) return this.sum(dim);
-    return this.sum(dim).div(count);
+    if (dim === undefined) return this.sum().div(this.size);
+    this.checkDim(dim, "mean");
+    return this.sum(dim).div(this.shape[dim]!);
   }
-  /** 1 where every element (over `dim`, or all) is non-zero, else 0. */
+  /** Product over `dim` (or all): for a 0/1 tensor, 1 where every element is 1. */
   all(dim?: number): Tensor {
-    return dim === undefined ? All.apply(this) : All.apply(this, dim);
+    if (dim === undefined) return All.apply(this);
+    this.checkDim(dim, "all");
+    return All.apply(this, dim);
   }
 
   // Shape.
@@ -219,6 +223,19 @@ export class Tensor implements Variable<Tensor> {
   /** A new tensor of zeros on this tensor's backend (default: this shape). */
   zeros(shape: readonly number[] = this.shape): Tensor {
     return Tensor.fromStorage(this.backend.ops.zeros(shapeSize(shape)), shape, undefined, this.backend);
+  }
+
+  /** `b` as a tensor, checked to broadcast with this one (errors name `op`). */
+  private operand(b: TensorLike, op: string): Tensor {
+    const t = this.ensureTensor(b);
+    shapeBroadcast(this.shape, t.shape, op);
+    return t;
+  }
+
+  private checkDim(dim: number, op: string): void {
+    if (!Number.isInteger(dim) || dim < 0 || dim >= this.dims) {
+      throw new RangeError(`${op}: dim must be an integer in [0, ${this.dims}) for shape [${this.shape.join(", ")}], got ${dim}`);
+    }
   }
 
   /** `b` as a tensor on this backend: a number becomes a 1-element tensor. */

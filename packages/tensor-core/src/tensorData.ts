@@ -103,7 +103,8 @@ export function shapeBroadcast(shape1: readonly number[], shape2: readonly numbe
 /** Throws unless `shape` is a list of non-negative integers. */
 export function checkShape(shape: readonly number[], op: string): void {
   if (!Array.isArray(shape) || shape.some((s) => !Number.isInteger(s) || s < 0)) {
-    throw new IndexingError(`${op}: shape must be a list of non-negative integers, got [${String(shape)}]`);
+    const shown = Array.isArray(shape) ? `[${shape.join(", ")}]` : String(shape);
+    throw new IndexingError(`${op}: shape must be a list of non-negative integers, got ${shown}`);
   }
 }
 
