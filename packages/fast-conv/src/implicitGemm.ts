@@ -177,7 +177,7 @@ export function convolveUnits(
       y++;
     }
   }
-  // BEGIN ASSIGN4.2
+  // BEGIN ASSIGN4.1
   for (let b = start; b < end; b++) {
     const outBase = b * os[0]!;
     if (taps === 0) {
@@ -203,7 +203,7 @@ export function convolveUnits(
       }
     }
   }
-  // END ASSIGN4.2
+  // END ASSIGN4.1
 }
 
 /**

@@ -176,22 +176,26 @@ function compile<K>(body: string, name: string, fn: (...xs: number[]) => number)
   return factory(fn, sameLayout, broadcastStrides);
 }
 
-// BEGIN ASSIGN3.1
 /** A map kernel for `fn`. */
 export function compileMap(fn: UnaryFn, name = `${fn.name || "fn"}Map`): MapKernel {
+  // BEGIN ASSIGN3.1
   return compile<MapKernel>(MAP_BODY, name, fn as (...xs: number[]) => number);
+  // END ASSIGN3.1
 }
 
 /** A zip kernel for `fn`. */
 export function compileZip(fn: BinaryFn, name = `${fn.name || "fn"}Zip`): ZipKernel {
+  // BEGIN ASSIGN3.1
   return compile<ZipKernel>(ZIP_BODY, name, fn as (...xs: number[]) => number);
+  // END ASSIGN3.1
 }
 
 /** A reduce kernel for `fn`. */
 export function compileReduce(fn: BinaryFn, name = `${fn.name || "fn"}Reduce`): ReduceKernel {
+  // BEGIN ASSIGN3.1
   return compile<ReduceKernel>(REDUCE_BODY, name, fn as (...xs: number[]) => number);
+  // END ASSIGN3.1
 }
-// END ASSIGN3.1
 
 /** The library's scalar operators by name, so workers can build the same kernels. */
 export const namedOperators: ReadonlyMap<string, (...xs: number[]) => number> = new Map(

@@ -72,8 +72,13 @@ function elementwiseKernel(kind: Kind, fn: (...xs: number[]) => number): Kernel 
     checkSelfContained(fn, source, kind, name);
     def = { kind, name, source };
   }
-  const compiled = kind === "map" ? compileMap(fn, name) : kind === "zip" ? compileZip(fn, name) : compileReduce(fn, name);
-  const kernel: Kernel = { name, module: "", fn: compiled as (...args: KernelArg[]) => void };
+  // Compiled on first use, so that building a backend compiles nothing it does not run.
+  let compiled: ((...args: KernelArg[]) => void) | null = null;
+  const compile = (): ((...args: KernelArg[]) => void) =>
+    (kind === "map" ? compileMap(fn, name) : kind === "zip" ? compileZip(fn, name) : compileReduce(fn, name)) as (
+      ...args: KernelArg[]
+    ) => void;
+  const kernel: Kernel = { name, module: "", fn: (...args) => (compiled ??= compile())(...args) };
   workerDefs.set(kernel, def);
   return kernel;
 }
