@@ -13,6 +13,9 @@ export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "tools/*/test/**/*.test.ts"],
     testTimeout: 60_000,
+    // The JSON report feeds the per-task summary of .ci/run (scripts/task-report.mjs).
+    reporters: ["default", "json"],
+    outputFile: { json: "test-output/vitest.json" },
     hookTimeout: 120_000,
     env: {
       MINITORCH_SST2_DIR: existsSync(sst2) ? sst2 : "",
