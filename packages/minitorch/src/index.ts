@@ -41,6 +41,8 @@ export {
   ones,
   rand,
   gradCheck,
+  toDot,
+  type ToDotOptions,
   type Kernel,
   type KernelArg,
   type NestedArray,

@@ -24,8 +24,9 @@ export function nllLoss(logProbs: Tensor, target: Tensor): Tensor {
  */
 export function bceLoss(probs: Tensor, target: Tensor): Tensor {
   sameShape(probs, target, "bceLoss");
+  if (probs.dims !== 1) throw new IndexingError(`bceLoss: expected [batch], got shape [${probs.shape.join(", ")}]`);
   const likelihood = probs.mul(target).add(probs.sub(1).mul(target.sub(1)));
-  return likelihood.log().div(probs.shape[0] ?? 1).sum().neg();
+  return likelihood.log().div(probs.shape[0]!).sum().neg();
 }
 
 function sameShape(a: Tensor, b: Tensor, op: string): void {

@@ -52,7 +52,7 @@ export class SGD {
   }
 
   loadState(state: { lr: number }): void {
-    if (!(state.lr > 0)) throw new RangeError(`SGD.loadState: lr must be a positive number, got ${state.lr}`);
+    if (!(state.lr > 0) || !Number.isFinite(state.lr)) throw new RangeError(`SGD.loadState: lr must be a positive number, got ${state.lr}`);
     this.lr = state.lr;
   }
 }

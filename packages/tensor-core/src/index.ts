@@ -50,3 +50,4 @@ export {
 } from "./tensorFunctions.js";
 export { fromArray, ones, rand, tensor, zeros, type TensorOptions } from "./create.js";
 export { gradCheck, type GradCheckOptions } from "./gradCheck.js";
+export { toDot, type ToDotOptions } from "./toDot.js";

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * visualize: serves the page that shows training runs, the MNIST and
+ * sentiment models from their checkpoints, and expression graphs.
+ *
+ *   visualize --runs runs/            # http://127.0.0.1:8050/
+ *   visualize --runs runs/ --port 0   # any free port
+ */
+import fs from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { UsageError, runMain } from "@minitorch/app-common";
+import { startServer } from "./server.js";
+
+interface Options {
+  runs: string;
+  host: string;
+  port: number;
+  sst2Dir?: string;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be an integer in [0, 65535], got "${value}".`);
+  return n;
+}
+
+const program = new Command()
+  .name("visualize")
+  .description("Serve the minitorch-ts visualiser: live training curves, MNIST feature maps, sentiment picks, expression graphs.")
+  .requiredOption("--runs <dir>", "directory of runs: the apps' --log/--metrics files and --save checkpoints")
+  .option("--host <address>", "address to bind", "127.0.0.1")
+  .option("--port <n>", "port (0 = any free port)", port, 8050)
+  .option("--sst2-dir <dir>", "directory with SST-2's dev.tsv, for example sentences (default: $MINITORCH_SST2_DIR)")
+  .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") });
+
+runMain("visualize", async () => {
+  program.parse();
+  const o = program.opts<Options>();
+  if (!fs.existsSync(o.runs) || !fs.statSync(o.runs).isDirectory()) throw new UsageError(`--runs ${o.runs} is not a directory`);
+  const sst2Dir = o.sst2Dir ?? (process.env.MINITORCH_SST2_DIR || undefined);
+  const server = await startServer({ runsDir: o.runs, host: o.host, port: o.port, sst2Dir });
+  process.stdout.write(`visualize: serving ${fs.realpathSync(o.runs)} at ${server.url}\n`);
+  // Serve until interrupted (runMain exits on Ctrl-C).
+  await new Promise<never>(() => {});
+});

@@ -1,0 +1,227 @@
+/**
+ * The visualiser's HTTP server (Node's http, nothing else): the built page
+ * (`/`, `/assets/…`), the files of the runs directory (`/runs/…`) and small
+ * JSON endpoints (`/api/…`) that run the models. Only GET is served (405
+ * otherwise); a path that leaves its directory in any way is a 404.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ErrorResponse, RunsResponse } from "./api.js";
+import { ExpressionError, evaluateExpression } from "./expression.js";
+import { MnistViewer } from "./mnistView.js";
+import { readMetrics, scanRuns } from "./runs.js";
+import { decodeSegments, resolveInside } from "./safePath.js";
+import { SentimentViewer } from "./sentimentView.js";
+
+export interface ServerOptions {
+  /** The directory of runs (metrics files, logs, checkpoints). */
+  runsDir: string;
+  /** Address to bind; default 127.0.0.1. */
+  host?: string;
+  /** Port; default 8050, 0 for any free port. */
+  port?: number;
+  /** The built page; default `public/` beside this file (dist/public). */
+  publicDir?: string;
+  /** A directory holding SST-2's dev.tsv, for example sentences. */
+  sst2Dir?: string;
+}
+
+export interface VisualizeServer {
+  /** `http://host:port/` */
+  url: string;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+  ".ckpt": "application/json",
+  ".jsonl": "text/plain; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".log": "text/plain; charset=utf-8",
+};
+
+// The page loads only its own files; scripts may compile WebAssembly (Graphviz).
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
+  "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** An error whose message is safe and useful to show, with its status. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(text),
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+  });
+  res.end(text);
+}
+
+function sendError(res: http.ServerResponse, status: number, message: string): void {
+  const body: ErrorResponse = { error: message };
+  sendJson(res, status, body);
+}
+
+function sendFile(res: http.ServerResponse, file: string, cache: string): void {
+  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
+  const size = fs.statSync(file).size;
+  res.writeHead(200, {
+    "Content-Type": type,
+    "Content-Length": size,
+    "Cache-Control": cache,
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": CSP,
+  });
+  const stream = fs.createReadStream(file);
+  stream.on("error", () => res.destroy());
+  stream.pipe(res);
+}
+
+/** Decodes API path segments; names are looked up, never joined into paths. */
+function apiSegments(rawPath: string): string[] {
+  try {
+    return rawPath.split("/").map((s) => decodeURIComponent(s));
+  } catch {
+    throw new HttpError(404, "not found");
+  }
+}
+
+/** Builds the request handler; exported for tests that need no socket. */
+export function createHandler(options: ServerOptions): http.RequestListener {
+  const realRuns = fs.realpathSync(options.runsDir);
+  if (!fs.statSync(realRuns).isDirectory()) throw new Error(`visualize: --runs ${options.runsDir} is not a directory`);
+  const publicDir = options.publicDir ?? path.join(path.dirname(fileURLToPath(import.meta.url)), "public");
+  const realPublic = fs.existsSync(publicDir) ? fs.realpathSync(publicDir) : null;
+  const mnist = new MnistViewer();
+  const sentiment = new SentimentViewer(options.sst2Dir);
+
+  const checkpointFile = (name: string, app: string): string => {
+    const found = scanRuns(realRuns).checkpoints.find((c) => c.name === name);
+    if (found === undefined) throw new HttpError(404, `no checkpoint ${JSON.stringify(name)} in the runs directory`);
+    if (found.app !== app) throw new HttpError(400, `checkpoint ${name} was written by ${found.app || "an unknown app"}, not ${app}`);
+    const file = resolveInside(realRuns, name.split("/"));
+    if (file === null) throw new HttpError(404, `no checkpoint ${JSON.stringify(name)} in the runs directory`);
+    return file;
+  };
+
+  const api = async (res: http.ServerResponse, segments: string[], query: URLSearchParams): Promise<void> => {
+    const [what, name, tail, ...extra] = segments;
+    if (what === "runs" && name === undefined) {
+      const index = scanRuns(realRuns);
+      const body: RunsResponse = { runsDir: realRuns, ...index };
+      return sendJson(res, 200, body);
+    }
+    if (what === "runs" && name !== undefined && tail === "metrics" && extra.length === 0) {
+      const run = scanRuns(realRuns).runs.find((r) => r.name === name);
+      const file = run === undefined ? null : resolveInside(realRuns, `${name}.metrics.jsonl`.split("/"));
+      if (file === null) throw new HttpError(404, `no run ${JSON.stringify(name)} in the runs directory`);
+      return sendJson(res, 200, readMetrics(file, name));
+    }
+    if (what === "mnist" && name !== undefined && tail !== undefined && extra.length === 0) {
+      const file = checkpointFile(name, "train-mnist");
+      if (tail === "summary") return sendJson(res, 200, mnist.summary(file, name));
+      if (!/^\d+$/.test(tail)) throw new HttpError(400, `mnist: index must be a non-negative integer, got ${JSON.stringify(tail)}`);
+      return sendJson(res, 200, mnist.digit(file, name, Number(tail)));
+    }
+    if (what === "sentiment" && name !== undefined && tail === undefined) {
+      const file = checkpointFile(name, "train-sentiment");
+      const sentence = query.get("sentence") ?? "";
+      return sendJson(res, 200, await sentiment.predict(file, name, sentence));
+    }
+    if (what === "sentiment-examples" && name === undefined) return sendJson(res, 200, sentiment.examples());
+    if (what === "expression" && name === undefined) return sendJson(res, 200, evaluateExpression(query.get("expr") ?? ""));
+    throw new HttpError(404, "not found");
+  };
+
+  // A page on another site could reach this server through a DNS name rebound to 127.0.0.1;
+  // it would send that name as Host, so only the addresses we listen on are accepted.
+  const host = options.host ?? "127.0.0.1";
+  const anyHost = host === "0.0.0.0" || host === "::";
+  const allowedHosts = new Set(["127.0.0.1", "localhost", "[::1]", host.includes(":") ? `[${host}]` : host]);
+  const hostAllowed = (header: string | undefined): boolean => {
+    if (anyHost) return true;
+    if (header === undefined) return false;
+    const name = header.startsWith("[") ? header.slice(0, header.indexOf("]") + 1) : header.split(":")[0]!;
+    return allowedHosts.has(name.toLowerCase());
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    if (!hostAllowed(req.headers.host)) throw new HttpError(403, `host ${req.headers.host ?? "(none)"} not allowed`);
+    if (req.method !== "GET") {
+      res.setHeader("Allow", "GET");
+      return sendError(res, 405, `method ${req.method ?? "?"} not allowed; only GET`);
+    }
+    const raw = req.url ?? "";
+    if (!raw.startsWith("/")) throw new HttpError(404, "not found");
+    const q = raw.indexOf("?");
+    const rawPath = q < 0 ? raw : raw.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? "" : raw.slice(q + 1));
+    if (rawPath.startsWith("/api/")) return api(res, apiSegments(rawPath.slice("/api/".length)), query);
+    if (rawPath.startsWith("/runs/")) {
+      const segments = decodeSegments(rawPath.slice("/runs/".length));
+      const file = segments === null ? null : resolveInside(realRuns, segments);
+      if (file === null) throw new HttpError(404, "not found");
+      return sendFile(res, file, "no-store");
+    }
+    if (realPublic === null) throw new HttpError(404, "the page is not built: run the package's build first");
+    const segments = rawPath === "/" ? ["index.html"] : rawPath.startsWith("/assets/") ? decodeSegments(rawPath.slice(1)) : null;
+    const file = segments === null ? null : resolveInside(realPublic, segments);
+    if (file === null) throw new HttpError(404, "not found");
+    return sendFile(res, file, "no-cache");
+  };
+
+  return (req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (e instanceof HttpError) return sendError(res, e.status, e.message);
+      if (e instanceof RangeError || e instanceof ExpressionError) return sendError(res, 400, e.message);
+      const message = e instanceof Error ? e.message : String(e);
+      process.stderr.write(`visualize: ${req.method} ${req.url}: ${message}\n`);
+      sendError(res, 500, message);
+    });
+  };
+}
+
+/** Starts the server; resolves once it listens. */
+export function startServer(options: ServerOptions): Promise<VisualizeServer> {
+  const host = options.host ?? "127.0.0.1";
+  const handler = createHandler(options);
+  const server = http.createServer(handler);
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 8050, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 8050);
+      const shown = host.includes(":") ? `[${host}]` : host;
+      resolve({
+        url: `http://${shown}:${port}/`,
+        host,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

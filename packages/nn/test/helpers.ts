@@ -1,0 +1,92 @@
+/**
+ * Shared arbitraries and checks for the nn tests.
+ */
+import fc from "fast-check";
+import { expect } from "vitest";
+import { FastBackend } from "@minitorch/fast-ops";
+import { SimpleBackend, fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+
+/** Every backend the nn functions must agree on. */
+export const backends: ReadonlyArray<readonly [string, TensorBackend]> = [
+  ["SimpleBackend", SimpleBackend],
+  ["FastBackend", FastBackend],
+];
+
+/**
+ * Floats spread evenly over [min, max]. fc.double alone draws evenly over
+ * representable doubles, so nearly all its values would sit next to 0.
+ */
+export function floatsIn(min: number, max: number): fc.Arbitrary<number> {
+  const steps = 2 ** 32 - 1;
+  return fc.integer({ min: 0, max: steps }).map((n) => min + ((max - min) * n) / steps);
+}
+
+/** `n` floats in [min, max]. */
+export function floatArray(n: number, min = -100, max = 100): fc.Arbitrary<number[]> {
+  return fc.array(floatsIn(min, max), { minLength: n, maxLength: n });
+}
+
+/**
+ * `n` distinct values in a random order, consecutive ones `gap` apart around
+ * a random offset: inputs without ties, whose order a central difference
+ * (ε = 1e-6) cannot change.
+ */
+export function distinctValues(n: number, gap = 0.5): fc.Arbitrary<number[]> {
+  const order = Array.from({ length: n }, (_, i) => i);
+  return fc
+    .tuple(fc.shuffledSubarray(order, { minLength: n, maxLength: n }), floatsIn(-5, 5))
+    .map(([perm, offset]) => perm.map((i) => offset + gap * (i - n / 2)));
+}
+
+/**
+ * A tensor of `shape` holding `values` in row-major order; with `transposed`
+ * it is a non-contiguous view (stored with its last two dimensions swapped,
+ * then permuted back), as minitorch's tensor strategies make.
+ */
+export function tensorOf(values: readonly number[], shape: readonly number[], backend: TensorBackend = SimpleBackend, transposed = false): Tensor {
+  if (!transposed || shape.length < 2) return fromArray(values, shape, backend);
+  const n = shape.length;
+  const swapped = [...shape.slice(0, n - 2), shape[n - 1]!, shape[n - 2]!];
+  const rows = shape[n - 2]!;
+  const cols = shape[n - 1]!;
+  const stored = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const base = i - (i % (rows * cols));
+    const r = Math.floor((i % (rows * cols)) / cols);
+    const c = i % cols;
+    stored[base + c * rows + r] = values[i]!;
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
+  order[n - 2] = n - 1;
+  order[n - 1] = n - 2;
+  return fromArray(stored, swapped, backend).permute(...order);
+}
+
+/** Row-major index tuples of `shape`. */
+export function* indicesOf(shape: readonly number[]): Generator<number[]> {
+  const size = shape.reduce((a, b) => a * b, 1);
+  for (let flat = 0; flat < size; flat++) {
+    const index = new Array<number>(shape.length);
+    let rest = flat;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      index[d] = rest % shape[d]!;
+      rest = Math.floor(rest / shape[d]!);
+    }
+    yield index;
+  }
+}
+
+/**
+ * Expects `got` and `want` to agree elementwise within
+ * tolerance · (1 + |want|), listing the first mismatches on failure.
+ */
+export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tolerance = 1e-9): void {
+  expect(got.length).toBe(want.length);
+  const bad: string[] = [];
+  for (let i = 0; i < want.length && bad.length < 5; i++) {
+    const g = got[i]!;
+    const w = want[i]!;
+    if (!(Math.abs(g - w) <= tolerance * (1 + Math.abs(w)))) bad.push(`[${i}] got ${g}, want ${w}`);
+  }
+  expect(bad).toEqual([]);
+}
