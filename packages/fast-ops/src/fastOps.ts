@@ -48,7 +48,11 @@ const workerDefs = new WeakMap<Kernel, KernelDef>();
  */
 export function runKernel(kernel: Kernel, args: readonly KernelArg[], work: number, cost: number): void {
   if (work * cost < PARALLEL_MIN_COST) {
-    kernel.fn(...args, 0, work);
+    try {
+      kernel.fn(...args, 0, work);
+    } catch (e) {
+      throw new Error(`${kernel.name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
     return;
   }
   pool.run(kernel, args, work, workerDefs.get(kernel));

@@ -19,6 +19,7 @@ import {
   CHUNK,
   CLOSED,
   ERROR,
+  EXITED,
   GEN,
   KERNEL,
   MAX_WORKERS,
@@ -91,6 +92,8 @@ export class Pool {
   private busy = false;
   private started = false;
   private counters = { parallelJobs: 0, inlineJobs: 0, restarts: 0 };
+  /** Worker chunks counted in control blocks that restarts have replaced. */
+  private earlierWorkerChunks = 0;
   private workerUrl: string;
 
   constructor(threads = threadsFromEnv()) {
@@ -117,7 +120,7 @@ export class Pool {
       threads: this.threads,
       workersAlive: this.workers.filter((w) => w !== null && w.threadId !== -1).length,
       ...this.counters,
-      workerChunks: Atomics.load(this.control, WORKER_CHUNKS),
+      workerChunks: this.earlierWorkerChunks + Atomics.load(this.control, WORKER_CHUNKS),
     };
   }
 
@@ -161,7 +164,11 @@ export class Pool {
 
   private inline(kernel: Kernel, args: readonly KernelArg[], work: number): void {
     this.counters.inlineJobs++;
-    kernel.fn(...args, 0, work);
+    try {
+      kernel.fn(...args, 0, work);
+    } catch (e) {
+      throw new Error(`${kernel.name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
   }
 
   private runJob(kernel: Kernel, id: number, args: readonly KernelArg[], work: number): void {
@@ -215,15 +222,19 @@ export class Pool {
     const c = this.control;
     for (let w = 0; w < this.workers.length; w++) {
       let spins = 0;
-      while (Atomics.load(c, ACTIVE_BASE + w) !== 0) {
-        if (++spins < 20000) continue;
-        Atomics.wait(c, ACTIVE_BASE + w, 1, 5);
-        const worker = this.workers[w];
-        if (worker === null || worker === undefined || worker.threadId === -1) {
-          Atomics.store(c, ACTIVE_BASE + w, 0);
-          this.restart();
-          return new Error(`${name}: a FastOps worker exited during the operation; the pool was restarted`);
+      for (;;) {
+        const state = Atomics.load(c, ACTIVE_BASE + w);
+        if (state === 0) break;
+        if (state !== EXITED) {
+          if (++spins < 20000) continue;
+          Atomics.wait(c, ACTIVE_BASE + w, 1, 5);
+          const worker = this.workers[w];
+          if (worker !== null && worker !== undefined && worker.threadId !== -1) continue;
         }
+        // The worker left inside the job: its flag says EXITED, or Node already reports the thread gone.
+        Atomics.store(c, ACTIVE_BASE + w, 0);
+        this.restart();
+        return new Error(`${name}: a FastOps worker exited during the operation; the pool was restarted`);
       }
     }
     return null;
@@ -289,6 +300,7 @@ export class Pool {
     for (const w of this.workers) void w?.terminate();
     for (const p of this.ports) p.close();
     // Fresh shared block: a worker still shutting down must not see the next jobs.
+    this.earlierWorkerChunks += Atomics.load(this.control, WORKER_CHUNKS);
     this.shared = createSharedBlock();
     this.control = new Int32Array(this.shared.control);
     this.errorBytes = new Uint8Array(this.shared.error);

@@ -27,6 +27,12 @@ export const ERROR_LENGTH = 11;
 export const SCRATCH_USED = 12;
 /** First of one ACTIVE flag per worker. */
 export const ACTIVE_BASE = 16;
+/**
+ * Value of an ACTIVE flag whose worker exited inside a job. The worker sets
+ * it from its exit handler, because the main thread, blocked in the job,
+ * cannot run the event loop that would tell it the worker is gone.
+ */
+export const EXITED = -1;
 export const MAX_WORKERS = 64;
 /** Slot where workers count chunks they completed (for tests and profiles). */
 export const WORKER_CHUNKS = ACTIVE_BASE + MAX_WORKERS;

@@ -10,6 +10,7 @@ import { compileMap, compileReduce, compileZip, functionFromSource, namedOperato
 import {
   ACTIVE_BASE,
   CHUNK,
+  EXITED,
   GEN,
   KERNEL,
   NARGS,
@@ -123,9 +124,13 @@ function work(): void {
 }
 
 /** How long to keep polling for the next job before sleeping, in polls. */
-const SPIN = 2000;
+const SPIN = 20000;
 
 async function main(): Promise<void> {
+  // A kernel that calls process.exit (or an error that escapes) ends this thread inside a job.
+  process.on("exit", () => {
+    if (Atomics.compareExchange(control, flag, 1, EXITED) === 1) Atomics.notify(control, flag);
+  });
   for (const [i, sab] of init.slabs) addSlab(i, sab);
   for (const [id, def] of init.defs) define(id, def);
   let seen = Atomics.load(control, GEN);

@@ -1,0 +1,194 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { FastBackend, poolStats } from "@minitorch/fast-ops";
+import { SimpleBackend, fromArray, gradCheck, rand, tensor, zeros, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { Conv2dFun, conv2d, tensorConv2d } from "../src/index.js";
+import { backends, expectClose, naiveConv2d, onWorkers, operand, tensorOf, type Operand } from "./helpers.js";
+
+const naive = (input: Operand, weight: Operand, reverse = false): Float64Array =>
+  naiveConv2d(input.values, input.shape, weight.values, weight.shape, reverse);
+
+/** tensorConv2d called directly, with minitorch's arguments, into a new contiguous output. */
+function runTensorConv2d(input: Tensor, weight: Tensor, reverse: boolean): Tensor {
+  const [b, , h, w] = input.shape as [number, number, number, number];
+  const out = zeros([b, weight.shape[0]!, h, w], input.backend);
+  const ints = (xs: readonly number[]): Int32Array => Int32Array.from(xs);
+  tensorConv2d(
+    out.storage,
+    ints(out.shape),
+    ints(out.strides),
+    out.size,
+    input.storage,
+    ints(input.shape),
+    ints(input.strides),
+    weight.storage,
+    ints(weight.shape),
+    ints(weight.strides),
+    reverse,
+  );
+  return out;
+}
+
+/** Random conv2d operands: batch 1–2, channels 1–3 in and 1–6 out, height and width 1–7, kernels up to the input's size. */
+const operands = fc
+  .record({
+    b: fc.integer({ min: 1, max: 2 }),
+    c: fc.integer({ min: 1, max: 3 }),
+    o: fc.integer({ min: 1, max: 6 }),
+    h: fc.integer({ min: 1, max: 7 }),
+    w: fc.integer({ min: 1, max: 7 }),
+    kh: fc.double({ min: 0, max: 1, noNaN: true }),
+    kw: fc.double({ min: 0, max: 1, noNaN: true }),
+  })
+  .chain(({ b, c, o, h, w, kh, kw }) =>
+    fc.tuple(operand([b, c, h, w]), operand([o, c, Math.min(h, 1 + Math.floor(kh * h)), Math.min(w, 1 + Math.floor(kw * w))])),
+  );
+
+/** 4 × 4 input whose every row is [0, 1, 2, 3]. */
+const rows0123 = [
+  [0, 1, 2, 3],
+  [0, 1, 2, 3],
+  [0, 1, 2, 3],
+  [0, 1, 2, 3],
+];
+
+describe("task4_2", () => {
+  for (const [name, backend] of backends) {
+    it(`[${name}] rows [0,1,2,3] ⋆ 2×2 ones = [[2,6,10,6]×3, [1,3,5,3]], with hand-computed gradients`, () => {
+      const input = tensor(rows0123, { backend }).view(1, 1, 4, 4).requiresGrad_(true);
+      const weight = tensor([[1, 1], [1, 1]], { backend }).view(1, 1, 2, 2).requiresGrad_(true);
+      const out = Conv2dFun.apply(input, weight);
+      expect(out.toArray()).toEqual([[[[2, 6, 10, 6], [2, 6, 10, 6], [2, 6, 10, 6], [1, 3, 5, 3]]]]);
+      expect(out.backend).toBe(backend);
+      out.sum().backward();
+      // Input (y, x) is read by the outputs at (y − 1 or y, x − 1 or x) that exist.
+      expect(input.grad!.toArray()).toEqual([[[[1, 2, 2, 2], [2, 4, 4, 4], [2, 4, 4, 4], [2, 4, 4, 4]]]]);
+      // Weight (i, j) sees the input rows i.. and columns j.. once each.
+      expect(weight.grad!.toArray()).toEqual([[[[24, 24], [18, 18]]]]);
+      gradCheck(conv2d, tensor(rows0123, { backend }).view(1, 1, 4, 4), tensor([[1, 1], [1, 1]], { backend }).view(1, 1, 2, 2));
+    });
+
+    it(`[${name}] tensorConv2d rows [0,1,2,3] ⋆ 2×2 ones anchored bottom-right (reverse) = [[0,1,3,5], [0,2,6,10]×3]`, () => {
+      const input = tensor(rows0123, { backend }).view(1, 1, 4, 4);
+      const weight = tensor([[1, 1], [1, 1]], { backend }).view(1, 1, 2, 2);
+      expect(runTensorConv2d(input, weight, false).toArray()).toEqual([[[[2, 6, 10, 6], [2, 6, 10, 6], [2, 6, 10, 6], [1, 3, 5, 3]]]]);
+      expect(runTensorConv2d(input, weight, true).toArray()).toEqual([[[[0, 1, 3, 5], [0, 2, 6, 10], [0, 2, 6, 10], [0, 2, 6, 10]]]]);
+    });
+
+    it(`[${name}] a 1×2 kernel [[1, 10]] reads right of each position, and (reverse) left of it`, () => {
+      const input = fromArray([1, 2, 3, 4, 5, 6], [1, 1, 2, 3], backend);
+      const weight = fromArray([1, 10], [1, 1, 1, 2], backend);
+      expect(conv2d(input, weight).toArray()).toEqual([[[[21, 32, 3], [54, 65, 6]]]]);
+      expect(runTensorConv2d(input, weight, true).toArray()).toEqual([[[[1, 12, 23], [4, 45, 56]]]]);
+    });
+
+    it(`[${name}] conv2d equals the six-loop definition on random shapes with permuted input and weight`, () => {
+      fc.assert(
+        fc.property(operands, ([input, weight]) => {
+          const out = conv2d(tensorOf(input, backend), tensorOf(weight, backend));
+          expect(out.shape).toEqual([input.shape[0], weight.shape[0], input.shape[2], input.shape[3]]);
+          expectClose(out.toFloat64Array(), naive(input, weight));
+        }),
+        { numRuns: 50 },
+      );
+    });
+
+    it(`[${name}] tensorConv2d in both anchorings equals the definition on permuted operands`, () => {
+      fc.assert(
+        fc.property(operands, fc.boolean(), ([input, weight], reverse) => {
+          expectClose(runTensorConv2d(tensorOf(input, backend), tensorOf(weight, backend), reverse).toFloat64Array(), naive(input, weight, reverse));
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    it(`[${name}] 1×1 kernels, kernels as large as the input, and 288 taps (8 channels × 6×6, past one KC block) equal the definition`, () => {
+      const cases: Array<[number[], number[]]> = [
+        [[2, 3, 5, 4], [4, 3, 1, 1]],
+        [[1, 2, 5, 4], [3, 2, 5, 4]],
+        [[2, 8, 7, 9], [5, 8, 6, 6]],
+      ];
+      for (const [inputShape, weightShape] of cases) {
+        const input = { shape: inputShape, values: Array.from(rand(inputShape).toFloat64Array()), perm: [3, 1, 0, 2] };
+        const weight = { shape: weightShape, values: Array.from(rand(weightShape).toFloat64Array()), perm: [1, 2, 3, 0] };
+        expectClose(conv2d(tensorOf(input, backend), tensorOf(weight, backend)).toFloat64Array(), naive(input, weight));
+        expectClose(runTensorConv2d(tensorOf(input, backend), tensorOf(weight, backend), true).toFloat64Array(), naive(input, weight, true));
+      }
+    });
+
+    it(`[${name}] gradients of 1×1×6×6 ⋆ 1×1×2×4, 2×1×6×6 ⋆ 3×1×2×4 and 2×2×6×6 ⋆ 3×2×2×4 match central differences`, () => {
+      const shapes: Array<[number[], number[], number]> = [
+        [[1, 1, 6, 6], [1, 1, 2, 4], 10],
+        [[2, 1, 6, 6], [3, 1, 2, 4], 5],
+        [[2, 2, 6, 6], [3, 2, 2, 4], 5],
+      ];
+      for (const [inputShape, weightShape, numRuns] of shapes) {
+        fc.assert(
+          fc.property(operand(inputShape), operand(weightShape), (input, weight) => {
+            gradCheck(conv2d, tensorOf(input, backend), tensorOf(weight, backend));
+          }),
+          { numRuns },
+        );
+      }
+    });
+
+    it(`[${name}] gradients on random shapes and layouts match central differences`, () => {
+      fc.assert(
+        fc.property(operands, ([input, weight]) => {
+          gradCheck(conv2d, tensorOf(input, backend), tensorOf(weight, backend));
+        }),
+        { numRuns: 15 },
+      );
+    });
+
+    it(`[${name}] bad input: wrong ranks, channel mismatch, kernel larger than the input, zero sizes`, () => {
+      const r = (shape: number[]): Tensor => rand(shape, backend);
+      expect(() => conv2d(r([3, 28, 28]), r([1, 3, 2, 2]))).toThrow(
+        /^conv2d: input must be 4-D \[batch, in_channels, height, width\], got shape \[3, 28, 28\]$/,
+      );
+      expect(() => conv2d(r([1, 3, 8, 8]), r([3, 2, 2]))).toThrow(
+        /^conv2d: weight must be 4-D \[out_channels, in_channels, kernel_height, kernel_width\], got shape \[3, 2, 2\]$/,
+      );
+      expect(() => conv2d(r([1, 2, 6, 6]), r([4, 3, 2, 2]))).toThrow(
+        /^conv2d: input has 2 channels but weight expects 3 \(input \[1, 2, 6, 6\], weight \[4, 3, 2, 2\]\)$/,
+      );
+      expect(() => conv2d(r([1, 2, 6, 6]), r([4, 2, 7, 2]))).toThrow(
+        /^conv2d: kernel 7×2 is larger than the input 6×6 \(input \[1, 2, 6, 6\], weight \[4, 2, 7, 2\]\)$/,
+      );
+      expect(() => conv2d(r([1, 2, 6, 5]), r([4, 2, 2, 6]))).toThrow(/^conv2d: kernel 2×6 is larger than the input 6×5/);
+      expect(() => conv2d(zeros([0, 2, 6, 6], backend), r([4, 2, 2, 2]))).toThrow(
+        /^conv2d: every size must be at least 1, got input \[0, 2, 6, 6\], weight \[4, 2, 2, 2\]$/,
+      );
+      expect(() => conv2d(r([1, 2, 6, 6]), zeros([4, 2, 0, 2], backend))).toThrow(/^conv2d: every size must be at least 1, got input \[1, 2, 6, 6\], weight \[4, 2, 0, 2\]$/);
+    });
+  }
+
+  it("[fast] batch 8, 8 → 16 channels, 28×28, 3×3 runs on the workers and equals SimpleBackend, backward too", async () => {
+    const inputValues = rand([8, 8, 28, 28]).toFloat64Array();
+    const weightValues = rand([16, 8, 3, 3]).toFloat64Array();
+    const make = (backend: TensorBackend) =>
+      [fromArray(inputValues, [8, 8, 28, 28], backend).requiresGrad_(true), fromArray(weightValues, [16, 8, 3, 3], backend).requiresGrad_(true)] as const;
+    const [fi, fw] = make(FastBackend);
+    const [si, sw] = make(SimpleBackend);
+    const before = poolStats().parallelJobs;
+    const out = await onWorkers(() => conv2d(fi, fw));
+    expect(poolStats().parallelJobs).toBeGreaterThan(before);
+    const expected = conv2d(si, sw);
+    expect(out.shape).toEqual([8, 16, 28, 28]);
+    expectClose(out.toFloat64Array(), expected.toFloat64Array());
+    out.sum().backward();
+    expected.sum().backward();
+    expectClose(fi.grad!.toFloat64Array(), si.grad!.toFloat64Array());
+    expectClose(fw.grad!.toFloat64Array(), sw.grad!.toFloat64Array());
+  });
+
+  it("[fast] the pool's result on a transposed (permuted) input equals the definition", async () => {
+    const input = { shape: [6, 4, 20, 24], values: Array.from(rand([6, 4, 20, 24]).toFloat64Array()), perm: [0, 3, 2, 1] };
+    const weight = { shape: [8, 4, 3, 5], values: Array.from(rand([8, 4, 3, 5]).toFloat64Array()), perm: [3, 2, 1, 0] };
+    const fi = tensorOf(input, FastBackend);
+    const fw = tensorOf(weight, FastBackend);
+    expect(fi.isContiguous()).toBe(false);
+    const out = await onWorkers(() => conv2d(fi, fw));
+    expectClose(out.toFloat64Array(), naive(input, weight));
+  });
+});

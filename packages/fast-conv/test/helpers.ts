@@ -1,0 +1,144 @@
+/**
+ * Shared by the convolution tests: both backends, tensors with a chosen
+ * storage order, the convolution by its definition, comparison, and a wait
+ * for work to reach the worker threads.
+ */
+import fc from "fast-check";
+import { expect } from "vitest";
+import { FastBackend, poolStats } from "@minitorch/fast-ops";
+import { SimpleBackend, fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+
+/** Every backend the convolutions must agree on. */
+export const backends: ReadonlyArray<readonly [string, TensorBackend]> = [
+  ["simple", SimpleBackend],
+  ["fast", FastBackend],
+];
+
+/** Floats spread evenly over [min, max] (fc.double alone crowds next to 0). */
+export function floatsIn(min: number, max: number): fc.Arbitrary<number> {
+  const steps = 2 ** 32 - 1;
+  return fc.integer({ min: 0, max: steps }).map((n) => min + ((max - min) * n) / steps);
+}
+
+/** `n` floats in [min, max]. */
+export function floatArray(n: number, min = -10, max = 10): fc.Arbitrary<number[]> {
+  return fc.array(floatsIn(min, max), { minLength: n, maxLength: n });
+}
+
+export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** A permutation of 0..n−1. */
+export const permutationOf = (n: number): fc.Arbitrary<number[]> =>
+  fc.shuffledSubarray(
+    Array.from({ length: n }, (_, i) => i),
+    { minLength: n, maxLength: n },
+  );
+
+/**
+ * A tensor of `shape` holding `values` in row-major order, stored in the
+ * dimension order `perm` and permuted back: a non-contiguous view unless
+ * `perm` is the identity.
+ */
+export function layoutTensor(values: ArrayLike<number>, shape: readonly number[], perm: readonly number[], backend: TensorBackend): Tensor {
+  const n = shape.length;
+  const storedShape = perm.map((p) => shape[p]!);
+  const storedStrides = new Array<number>(n);
+  for (let d = n - 1, s = 1; d >= 0; d--) {
+    storedStrides[d] = s;
+    s *= storedShape[d]!;
+  }
+  const stored = new Float64Array(values.length);
+  const index = new Array<number>(n).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    let pos = 0;
+    for (let d = 0; d < n; d++) pos += index[perm[d]!]! * storedStrides[d]!;
+    stored[pos] = values[i]!;
+    for (let d = n - 1; d >= 0; d--) {
+      if (++index[d]! < shape[d]!) break;
+      index[d] = 0;
+    }
+  }
+  const inverse = new Array<number>(n);
+  perm.forEach((p, i) => (inverse[p] = i));
+  return fromArray(stored, storedShape, backend).permute(...inverse);
+}
+
+/** Values of `shape` with a random storage order. */
+export interface Operand {
+  shape: number[];
+  values: number[];
+  perm: number[];
+}
+
+export function operand(shape: number[], min = -10, max = 10): fc.Arbitrary<Operand> {
+  return fc.record({ shape: fc.constant(shape), values: floatArray(sizeOf(shape), min, max), perm: permutationOf(shape.length) });
+}
+
+export const tensorOf = (x: Operand, backend: TensorBackend): Tensor => layoutTensor(x.values, x.shape, x.perm, backend);
+
+/**
+ * 2-D convolution by its definition (a 1-D one is height 1):
+ * out[b,o,y,x] = Σ_{c,i,j} in[b,c,y±i,x±j] · w[o,c,i,j], reading 0 outside
+ * the input, "+" by default and "−" with `reverse`. Row-major arrays.
+ */
+export function naiveConv2d(
+  input: ArrayLike<number>,
+  [B, C, H, W]: readonly number[],
+  weight: ArrayLike<number>,
+  [O, , KH, KW]: readonly number[],
+  reverse = false,
+): Float64Array {
+  const out = new Float64Array(B! * O! * H! * W!);
+  const sign = reverse ? -1 : 1;
+  for (let b = 0; b < B!; b++) {
+    for (let o = 0; o < O!; o++) {
+      for (let y = 0; y < H!; y++) {
+        for (let x = 0; x < W!; x++) {
+          let s = 0;
+          for (let c = 0; c < C!; c++) {
+            for (let i = 0; i < KH!; i++) {
+              for (let j = 0; j < KW!; j++) {
+                const yy = y + sign * i;
+                const xx = x + sign * j;
+                if (yy < 0 || yy >= H! || xx < 0 || xx >= W!) continue;
+                s += input[((b * C! + c) * H! + yy) * W! + xx]! * weight[((o * C! + c) * KH! + i) * KW! + j]!;
+              }
+            }
+          }
+          out[((b * O! + o) * H! + y) * W! + x] = s;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Same elements, each within `tolerance` · (1 + |expected|). */
+export function expectClose(got: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-12): void {
+  expect(got.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const g = got[i]!;
+    const e = expected[i]!;
+    if (!(Math.abs(g - e) <= tolerance * (1 + Math.abs(e)))) expect.fail(`element ${i}: got ${g}, expected ${e}`);
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Repeats `op` until one run of it completes chunks on worker threads (the
+ * workers may still be booting, or importing the kernel's module), and
+ * returns that run's result. Fails after `timeoutMs`.
+ */
+export async function onWorkers<T>(op: () => T, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const before = poolStats().workerChunks;
+    const result = op();
+    if (poolStats().workerChunks > before) return result;
+    if (Date.now() > deadline) {
+      throw new Error(`no chunk of the operation ran on a worker within ${timeoutMs} ms: ${JSON.stringify(poolStats())}`);
+    }
+    await sleep(20);
+  }
+}
