@@ -28,15 +28,22 @@ export function saveCheckpoint(file: string, checkpoint: Omit<Checkpoint, "forma
   const full: Checkpoint = { format: "minitorch-ts-checkpoint", version: 1, ...checkpoint };
   const dir = path.dirname(path.resolve(file));
   fs.mkdirSync(dir, { recursive: true });
+  // Serialise first: a value JSON cannot hold fails before any file is touched.
+  const text = JSON.stringify(full);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, "w");
   try {
-    fs.writeSync(fd, JSON.stringify(full));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(tmp, "w");
+    try {
+      fs.writeSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
   }
-  fs.renameSync(tmp, file);
 }
 
 /** Reads a checkpoint, checking that it is one and that it was written by `app`. */
@@ -53,10 +60,17 @@ export function loadCheckpoint(file: string, app: string): Checkpoint {
   } catch (e) {
     throw new Error(`checkpoint ${file} is not valid JSON (${(e as Error).message})`);
   }
-  const c = data as Partial<Checkpoint>;
+  const c = (typeof data === "object" && data !== null ? data : {}) as Partial<Checkpoint>;
   if (c.format !== "minitorch-ts-checkpoint" || c.version !== 1) throw new Error(`${file} is not a minitorch-ts checkpoint`);
   if (c.app !== app) throw new Error(`checkpoint ${file} was written by ${String(c.app)}, not ${app}`);
-  if (!Number.isInteger(c.epoch) || c.model === undefined || c.optimizer === undefined || !Array.isArray(c.random)) {
+  const isObject = (v: unknown): boolean => typeof v === "object" && v !== null;
+  if (
+    !Number.isInteger(c.epoch) ||
+    !isObject(c.model) ||
+    !isObject(c.optimizer) ||
+    !Array.isArray(c.random) ||
+    typeof c.bestValAccuracy !== "number"
+  ) {
     throw new Error(`checkpoint ${file} is incomplete`);
   }
   return c as Checkpoint;
