@@ -1,0 +1,4 @@
+export * from "./markers.js";
+export * from "./scaffold.js";
+export * from "./sourceFiles.js";
+export * from "./tasks.js";

@@ -1,0 +1,30 @@
+/**
+ * The course's task list, as the reference minitorch numbers it: Module 0
+ * (operators, 4 tasks), Module 1 (scalar autodiff, 4), Module 2 (tensors, 4),
+ * Module 3 (parallel fast ops, 2), Module 4 (convolution and networks, 5).
+ */
+export const TASK_COUNTS: readonly number[] = [4, 4, 4, 2, 5];
+
+/** A task id as written in the markers: `"4.1"`. */
+export type TaskId = `${number}.${number}`;
+
+/** Every task id in course order: 0.1 … 4.5. */
+export const COURSE_TASKS: readonly TaskId[] = TASK_COUNTS.flatMap((count, module) =>
+  Array.from({ length: count }, (_, t): TaskId => `${module}.${t + 1}`),
+);
+
+export const MODULES: readonly number[] = TASK_COUNTS.map((_, module) => module);
+
+export function isTaskId(id: string): id is TaskId {
+  return (COURSE_TASKS as readonly string[]).includes(id);
+}
+
+/** The module a task belongs to: `moduleOf("4.1")` is 4. */
+export function moduleOf(id: TaskId): number {
+  return Number(id.split(".")[0]);
+}
+
+/** The tag of a task's tests: `describe("task4_1")`. */
+export function testTag(id: TaskId): string {
+  return `task${id.replace(".", "_")}`;
+}
