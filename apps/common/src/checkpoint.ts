@@ -6,7 +6,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { StateDict } from "@minitorch/nn";
+import { defaultRandom } from "@minitorch/autodiff";
+import type { Module, SGD, StateDict } from "@minitorch/nn";
+import { UsageError } from "./cli.js";
+import type { RunLog } from "./runLog.js";
 
 export interface Checkpoint {
   format: "minitorch-ts-checkpoint";
@@ -74,4 +77,54 @@ export function loadCheckpoint(file: string, app: string): Checkpoint {
     throw new Error(`checkpoint ${file} is incomplete`);
   }
   return c as Checkpoint;
+}
+
+/** The parts of a run that resuming restores. */
+interface Resumable {
+  model: Module;
+  optimizer: SGD;
+}
+
+/**
+ * Restores model, optimizer and random generator from checkpoint `file`
+ * written by `app`, for a run of `epochs` epochs with learning rate `lr`
+ * (the command line wins over the checkpoint's) and `settings`; logs what
+ * differs from the run that wrote it.
+ *
+ * @returns the first epoch still to train and the best validation accuracy so far.
+ * @throws UsageError when the checkpoint already covers `epochs`, Error when
+ *   it does not fit the model.
+ */
+export function resumeTraining(
+  file: string,
+  app: string,
+  run: Resumable,
+  epochs: number,
+  lr: number,
+  settings: Record<string, unknown>,
+  log: RunLog,
+): { firstEpoch: number; best: number } {
+  const c = loadCheckpoint(file, app);
+  if (c.epoch >= epochs) {
+    throw new UsageError(`--resume ${file} has already trained ${c.epoch} epochs; --epochs ${epochs} leaves nothing to do`);
+  }
+  try {
+    run.model.loadStateDict(c.model);
+  } catch (e) {
+    throw new Error(`checkpoint ${file} does not fit this model: ${(e as Error).message}`);
+  }
+  run.optimizer.loadState(c.optimizer);
+  defaultRandom.setState(c.random);
+  log.line(`Resumed from ${file} after epoch ${c.epoch}`);
+  if (run.optimizer.lr !== lr) {
+    log.line(`Note: learning rate ${lr} (the checkpoint's run used ${run.optimizer.lr})`);
+    run.optimizer.lr = lr;
+  }
+  for (const [key, value] of Object.entries(settings)) {
+    const saved = c.settings[key];
+    if (saved !== undefined && JSON.stringify(saved) !== JSON.stringify(value)) {
+      log.line(`Note: ${key} is ${JSON.stringify(value)}; the checkpoint's run used ${JSON.stringify(saved)}`);
+    }
+  }
+  return { firstEpoch: c.epoch + 1, best: c.bestValAccuracy };
 }

@@ -1,4 +1,4 @@
 export { MetricsWriter, RunLog, metricsPathFor, type MetricRecord } from "./runLog.js";
 export { EpochProgress } from "./progress.js";
-export { loadCheckpoint, saveCheckpoint, type Checkpoint } from "./checkpoint.js";
+export { loadCheckpoint, resumeTraining, saveCheckpoint, type Checkpoint } from "./checkpoint.js";
 export { UsageError, nonNegativeInt, oneOf, percent, positiveInt, positiveNumber, runMain, yieldToEventLoop } from "./cli.js";

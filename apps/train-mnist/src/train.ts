@@ -4,7 +4,7 @@
  * the last line and the accuracy on one validation batch — plus an
  * accuracy on the whole validation set and a checkpoint after each epoch.
  */
-import { EpochProgress, MetricsWriter, RunLog, loadCheckpoint, saveCheckpoint, yieldToEventLoop } from "@minitorch/app-common";
+import { EpochProgress, MetricsWriter, RunLog, resumeTraining, saveCheckpoint, yieldToEventLoop } from "@minitorch/app-common";
 import { defaultRandom, manualSeed } from "@minitorch/autodiff";
 import type { MnistSplit } from "@minitorch/datasets";
 import { SGD, nllLoss } from "@minitorch/nn";
@@ -82,13 +82,7 @@ export async function trainMnist(o: MnistTrainOptions): Promise<MnistTrainResult
   let firstEpoch = 1;
   let best = 0;
   if (o.resume !== undefined) {
-    const c = loadCheckpoint(o.resume, "train-mnist");
-    model.loadStateDict(c.model);
-    optim.loadState(c.optimizer);
-    defaultRandom.setState(c.random);
-    firstEpoch = c.epoch + 1;
-    best = c.bestValAccuracy;
-    o.log.line(`Resumed from ${o.resume} after epoch ${c.epoch}`);
+    ({ firstEpoch, best } = resumeTraining(o.resume, "train-mnist", { model, optimizer: optim }, o.epochs, o.lr, o.settings, o.log));
   }
   const logEvery = o.logEvery ?? 5;
   const progress = new EpochProgress(o.log);

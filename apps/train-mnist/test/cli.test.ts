@@ -119,6 +119,19 @@ describe("task4_5", () => {
       expect(all).toContain(`Resumed from ${ckpt} after epoch 1`);
       expect(all.some((l) => l.startsWith("Epoch 2 validation accuracy"))).toBe(true);
       expect(loadCheckpoint(ckpt, "train-mnist").epoch).toBe(2);
+
+      // The command line's learning rate wins over the checkpoint's, and other differences are noted.
+      const third = runApp(["--epochs", "3", "--lr", "0.02", "--train-size", "80", "--val-size", "32", "--save", ckpt, "--resume", ckpt]);
+      expect(third.stderr).toBe("");
+      expect(third.status).toBe(0);
+      expect(third.stdout).toContain("Note: learning rate 0.02 (the checkpoint's run used 0.01)");
+      expect(third.stdout).toContain("Note: trainSize is 80; the checkpoint's run used 64");
+      expect(loadCheckpoint(ckpt, "train-mnist").optimizer).toEqual({ lr: 0.02 });
+
+      // Nothing left to train is a usage error, in one line.
+      const done = runApp(["--epochs", "3", "--train-size", "64", "--val-size", "32", "--resume", ckpt]);
+      expect(done.status).not.toBe(0);
+      expect(oneLineError(done)).toBe(`train-mnist: --resume ${ckpt} has already trained 3 epochs; --epochs 3 leaves nothing to do`);
     });
 
     it("reads MNIST-format IDX files from --data-dir", () => {

@@ -8,8 +8,8 @@ import {
   EpochProgress,
   MetricsWriter,
   RunLog,
-  loadCheckpoint,
   percent,
+  resumeTraining,
   saveCheckpoint,
   yieldToEventLoop,
 } from "@minitorch/app-common";
@@ -68,13 +68,7 @@ export async function trainSentiment(o: SentimentTrainOptions): Promise<Sentimen
   let firstEpoch = 1;
   let best = 0;
   if (o.resume !== undefined) {
-    const c = loadCheckpoint(o.resume, "train-sentiment");
-    model.loadStateDict(c.model);
-    optim.loadState(c.optimizer);
-    defaultRandom.setState(c.random);
-    firstEpoch = c.epoch + 1;
-    best = c.bestValAccuracy;
-    o.log.line(`Resumed from ${o.resume} after epoch ${c.epoch}`);
+    ({ firstEpoch, best } = resumeTraining(o.resume, "train-sentiment", { model, optimizer: optim }, o.epochs, o.lr, o.settings, o.log));
   }
   const n = o.train.shape[0];
   const batchSize = Math.min(o.batchSize, n);

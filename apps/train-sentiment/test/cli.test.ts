@@ -179,7 +179,7 @@ describe("task4_5", () => {
       const glove4 = path.join(dataDir, "glove4.txt");
       fs.writeFileSync(glove4, "good 1 2 3 4\nbad 4 3 2 1\n");
       expect(oneLineError(runApp(["--data-dir", dataDir, "--embeddings", glove4, ...size, "--epochs", "2", "--resume", ckpt]))).toMatch(
-        /^train-sentiment: loadStateDict: parameter "conv1\.weights" has shape \[100, 4, 3\], saved shape is \[100, 8, 3\]/,
+        /^train-sentiment: checkpoint .*ckpt\.json does not fit this model: loadStateDict: parameter "conv1\.weights" has shape \[100, 4, 3\], saved shape is \[100, 8, 3\]/,
       );
     });
 

@@ -1,0 +1,91 @@
+/**
+ * The public API contract of DESIGN.md, checked on the BUILT umbrella
+ * package, as outside checks import it (`import * as minitorch from "minitorch"`).
+ */
+import { describe, expect, it } from "vitest";
+import * as minitorch from "minitorch";
+
+const contract = [
+  "tensor",
+  "zeros",
+  "rand",
+  "SimpleBackend",
+  "FastBackend",
+  "Tensor",
+  "conv1d",
+  "conv2d",
+  "Conv1dFun",
+  "Conv2dFun",
+  "tile",
+  "avgpool2d",
+  "maxpool2d",
+  "max",
+  "argmax",
+  "softmax",
+  "logsoftmax",
+  "dropout",
+  "Module",
+  "Parameter",
+  "Linear",
+  "Conv1d",
+  "Conv2d",
+  "SGD",
+  "gradCheck",
+] as const;
+
+const tensorMethods = [
+  "get",
+  "view",
+  "permute",
+  "contiguous",
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "neg",
+  "matmul",
+  "lt",
+  "gt",
+  "eq",
+  "sum",
+  "mean",
+  "relu",
+  "sigmoid",
+  "log",
+  "exp",
+  "requiresGrad_",
+  "backward",
+  "toArray",
+  "toFloat64Array",
+  "item",
+] as const;
+
+describe("minitorch umbrella package", () => {
+  it.each(contract)("exports %s", (name) => {
+    expect(minitorch[name]).toBeDefined();
+  });
+
+  it.each(tensorMethods)("Tensor has the method %s", (name) => {
+    expect(typeof minitorch.Tensor.prototype[name]).toBe("function");
+  });
+
+  it("a tensor made by the built package works end to end on both backends", () => {
+    for (const backend of [minitorch.SimpleBackend, minitorch.FastBackend]) {
+      const x = minitorch.tensor([[1, 2], [3, 4]], { backend, requiresGrad: true });
+      expect(x.shape).toEqual([2, 2]);
+      expect(x.size).toBe(4);
+      expect(x.dims).toBe(2);
+      const y = x.matmul(x).sum();
+      y.backward();
+      expect(y.item()).toBe(54);
+      expect(x.grad?.toArray()).toEqual([[7, 11], [9, 13]]);
+      const z = minitorch.zeros([2, 3], backend);
+      const r = minitorch.rand([2, 3], backend);
+      expect(z.toFloat64Array()).toEqual(new Float64Array(6));
+      expect(r.shape).toEqual([2, 3]);
+      const [tiled, h, w] = minitorch.tile(minitorch.rand([1, 1, 4, 4], backend), [2, 2]);
+      expect([tiled.shape, h, w]).toEqual([[1, 1, 2, 2, 4], 2, 2]);
+      expect(minitorch.dropout(x, 0.5, true)).toBe(x);
+    }
+  });
+});
