@@ -128,3 +128,23 @@ export function resumeTraining(
   }
   return { firstEpoch: c.epoch + 1, best: c.bestValAccuracy };
 }
+
+/** Writes the checkpoint of a run at the end of `epoch` (model, optimizer, random generator). */
+export function saveTraining(
+  file: string,
+  app: string,
+  epoch: number,
+  run: Resumable,
+  settings: Record<string, unknown>,
+  bestValAccuracy: number,
+): void {
+  saveCheckpoint(file, {
+    app,
+    epoch,
+    model: run.model.stateDict(),
+    optimizer: run.optimizer.state(),
+    random: defaultRandom.getState(),
+    settings,
+    bestValAccuracy,
+  });
+}

@@ -1,4 +1,5 @@
 export { MetricsWriter, RunLog, metricsPathFor, type MetricRecord } from "./runLog.js";
 export { EpochProgress } from "./progress.js";
-export { loadCheckpoint, resumeTraining, saveCheckpoint, type Checkpoint } from "./checkpoint.js";
+export { loadCheckpoint, resumeTraining, saveCheckpoint, saveTraining, type Checkpoint } from "./checkpoint.js";
+export { startRun, trainingProgram, type Run, type TrainingDefaults, type TrainingOptions } from "./trainingCli.js";
 export { UsageError, nonNegativeInt, oneOf, percent, positiveInt, positiveNumber, runMain, yieldToEventLoop } from "./cli.js";

@@ -4,8 +4,8 @@
  * the last line and the accuracy on one validation batch — plus an
  * accuracy on the whole validation set and a checkpoint after each epoch.
  */
-import { EpochProgress, MetricsWriter, RunLog, resumeTraining, saveCheckpoint, yieldToEventLoop } from "@minitorch/app-common";
-import { defaultRandom, manualSeed } from "@minitorch/autodiff";
+import { EpochProgress, MetricsWriter, RunLog, resumeTraining, saveTraining, yieldToEventLoop } from "@minitorch/app-common";
+import { manualSeed } from "@minitorch/autodiff";
 import type { MnistSplit } from "@minitorch/datasets";
 import { SGD, nllLoss } from "@minitorch/nn";
 import { fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
@@ -137,17 +137,7 @@ export async function trainMnist(o: MnistTrainOptions): Promise<MnistTrainResult
     o.metrics?.write({ kind: "epoch", epoch, batch: batches, loss: epochLoss, valAccuracy: accuracy });
     result.epochSeconds.push(seconds);
     result.epochLosses.push(epochLoss);
-    if (o.save !== undefined) {
-      saveCheckpoint(o.save, {
-        app: "train-mnist",
-        epoch,
-        model: model.stateDict(),
-        optimizer: optim.state(),
-        random: defaultRandom.getState(),
-        settings: o.settings,
-        bestValAccuracy: best,
-      });
-    }
+    if (o.save !== undefined) saveTraining(o.save, "train-mnist", epoch, { model, optimizer: optim }, o.settings, best);
   }
   result.bestValAccuracy = best;
   result.samplesPerSecond = trainSeconds > 0 ? samples / trainSeconds : 0;

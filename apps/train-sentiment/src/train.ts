@@ -10,10 +10,10 @@ import {
   RunLog,
   percent,
   resumeTraining,
-  saveCheckpoint,
+  saveTraining,
   yieldToEventLoop,
 } from "@minitorch/app-common";
-import { defaultRandom, manualSeed } from "@minitorch/autodiff";
+import { manualSeed } from "@minitorch/autodiff";
 import type { EncodedSplit } from "@minitorch/datasets";
 import { SGD, bceLoss } from "@minitorch/nn";
 import { fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
@@ -119,17 +119,7 @@ export async function trainSentiment(o: SentimentTrainOptions): Promise<Sentimen
     result.validationAccuracy.push(valAccuracy);
     result.losses.push(totalLoss);
     result.epochSeconds.push((performance.now() - started) / 1000);
-    if (o.save !== undefined) {
-      saveCheckpoint(o.save, {
-        app: "train-sentiment",
-        epoch,
-        model: model.stateDict(),
-        optimizer: optim.state(),
-        random: defaultRandom.getState(),
-        settings: o.settings,
-        bestValAccuracy: best,
-      });
-    }
+    if (o.save !== undefined) saveTraining(o.save, "train-sentiment", epoch, { model, optimizer: optim }, o.settings, best);
   }
   result.bestValAccuracy = best;
   return result;

@@ -2,17 +2,10 @@
  * The JSON the server answers with: shared by the server (src/*.ts) and the
  * page (src/client/*.ts), which imports these types only.
  */
+import type { MetricRecord } from "@minitorch/app-common";
 
-/** One record of a metrics file (the apps' MetricRecord). */
-export interface MetricPoint {
-  kind: "batch" | "epoch";
-  epoch: number;
-  batch: number;
-  loss: number;
-  valAccuracy?: number;
-  trainAccuracy?: number;
-  time: number;
-}
+/** One record of a metrics file, as the training apps write it. */
+export type MetricPoint = MetricRecord;
 
 /** A training run: a `<name>.metrics.jsonl` file, with its log and checkpoint when they sit beside it. */
 export interface RunInfo {

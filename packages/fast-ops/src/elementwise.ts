@@ -14,43 +14,12 @@ import { broadcastStrides, mapLoop, reduceLoop, sameLayout, zipLoop } from "./ke
 
 export { broadcastStrides, sameLayout };
 
-export type MapKernel = (
-  out: Float64Array,
-  outShape: Int32Array,
-  outStrides: Int32Array,
-  a: Float64Array,
-  aShape: Int32Array,
-  aStrides: Int32Array,
-  start: number,
-  end: number,
-) => void;
-
-export type ZipKernel = (
-  out: Float64Array,
-  outShape: Int32Array,
-  outStrides: Int32Array,
-  a: Float64Array,
-  aShape: Int32Array,
-  aStrides: Int32Array,
-  b: Float64Array,
-  bShape: Int32Array,
-  bStrides: Int32Array,
-  start: number,
-  end: number,
-) => void;
-
-export type ReduceKernel = (
-  out: Float64Array,
-  outShape: Int32Array,
-  outStrides: Int32Array,
-  a: Float64Array,
-  aShape: Int32Array,
-  aStrides: Int32Array,
-  reduceDim: number,
-  init: number,
-  start: number,
-  end: number,
-) => void;
+/** A compiled map kernel: `mapLoop` with its scalar function bound. */
+export type MapKernel = typeof mapLoop;
+/** A compiled zip kernel: `zipLoop` with its scalar function bound. */
+export type ZipKernel = typeof zipLoop;
+/** A compiled reduce kernel: `reduceLoop` with its scalar function bound. */
+export type ReduceKernel = typeof reduceLoop;
 
 /** A copy of `loop` compiled with `fn` bound, named `name` (for profiles). */
 function compile<K>(loop: (...args: never[]) => void, name: string, fn: (...xs: number[]) => number): K {

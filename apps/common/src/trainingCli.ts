@@ -1,0 +1,92 @@
+/**
+ * The command line both training apps share: their common options, and
+ * what every run starts with (checked paths, thread count, backend, log and
+ * metrics files).
+ */
+import fs from "node:fs";
+import { Command, Option } from "commander";
+import { FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
+import { SimpleBackend, type TensorBackend } from "@minitorch/tensor-core";
+import { UsageError, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "./cli.js";
+import { MetricsWriter, RunLog, metricsPathFor } from "./runLog.js";
+
+/** Options every training app takes. */
+export interface TrainingOptions {
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  trainSize: number;
+  valSize: number;
+  seed: number;
+  dataDir?: string;
+  log?: string;
+  metrics?: string;
+  backend: "fast" | "simple";
+  save?: string;
+  resume?: string;
+  threads?: number;
+}
+
+/** An app's defaults and wording for the shared options. */
+export interface TrainingDefaults {
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  trainSize: number;
+  valSize: number;
+  /** What one example is called: "examples", "sentences". */
+  examples: string;
+  /** Help text of --data-dir. */
+  dataDir: string;
+}
+
+/** A commander program with the shared options; the app adds its own. */
+export function trainingProgram(name: string, description: string, d: TrainingDefaults): Command {
+  return new Command()
+    .name(name)
+    .description(description)
+    .option("--epochs <n>", "epochs to train", positiveInt("--epochs"), d.epochs)
+    .option("--lr <rate>", "SGD learning rate", positiveNumber("--lr"), d.lr)
+    .option("--batch-size <n>", `${d.examples} per batch`, positiveInt("--batch-size"), d.batchSize)
+    .option("--train-size <n>", `training ${d.examples}`, positiveInt("--train-size"), d.trainSize)
+    .option("--val-size <n>", `validation ${d.examples}`, positiveInt("--val-size"), d.valSize)
+    .option("--seed <n>", "seed for initialisation and dropout", nonNegativeInt("--seed"), 42)
+    .option("--data-dir <dir>", d.dataDir)
+    .option("--log <file>", "append the log to <file> as it is written")
+    .option("--metrics <file>", "append metrics as JSON lines to <file> (default: beside --log)")
+    .addOption(
+      new Option("--backend <name>", "fast (parallel) or simple (reference)").default("fast").argParser(oneOf("--backend", ["fast", "simple"] as const)),
+    )
+    .option("--save <file>", "write a checkpoint to <file> after every epoch (atomically)")
+    .option("--resume <file>", "continue from a checkpoint")
+    .option("--threads <n>", "threads for the fast backend (1 = no workers)", positiveInt("--threads"))
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") });
+}
+
+/** What a run starts with. */
+export interface Run {
+  backend: TensorBackend;
+  log: RunLog;
+  metrics: MetricsWriter;
+  /** "backend fast, 2 threads" — for the first log line. */
+  description: string;
+}
+
+/**
+ * Checks the paths given, applies --threads, picks the backend and opens
+ * the log (first line: the command and the seed) and the metrics file.
+ */
+export function startRun(name: string, o: TrainingOptions, paths: Record<string, string | undefined> = {}): Run {
+  const checked: Record<string, string | undefined> = { "--data-dir": o.dataDir, "--resume": o.resume, ...paths };
+  for (const [flag, file] of Object.entries(checked)) {
+    if (file !== undefined && !fs.existsSync(file)) throw new UsageError(`${flag} ${file} does not exist`);
+  }
+  if (o.threads !== undefined) setThreads(o.threads);
+  const backend = o.backend === "fast" ? FastBackend : SimpleBackend;
+  const command = [name, ...process.argv.slice(2)].join(" ");
+  const log = new RunLog(o.log, `# ${command} (seed ${o.seed})`);
+  const metrics = new MetricsWriter(o.metrics ?? (o.log !== undefined ? metricsPathFor(o.log) : undefined));
+  const threads = backend === FastBackend ? `${poolStats().threads} threads` : "1 thread";
+  return { backend, log, metrics, description: `backend ${backend.name}, ${threads}` };
+}

@@ -1,0 +1,66 @@
+/**
+ * Section `matmul`: square float64 matrix products n × n · n × n at 64, 256
+ * and 1024 — FastBackend on all threads and on one, SimpleBackend (the
+ * reference), tfjs-cpu and tfjs-wasm (float32). GFLOP/s = 2n³ / time.
+ */
+import { FastBackend } from "@minitorch/fast-ops";
+import { SimpleBackend, rand, type TensorBackend } from "@minitorch/tensor-core";
+import type { BenchContext } from "../context.js";
+import { timingFor } from "../config.js";
+import { rowsFor, type Row, type SectionReport } from "../report.js";
+import { tfVariants } from "../tfjs.js";
+import { compare, type Variant } from "../timing.js";
+import { DEFAULT_THREADS, SIMPLE, fastVariants, restoreThreads } from "../variants.js";
+
+export const MATMUL_SIZES = [64, 256, 1024];
+
+function product(backend: TensorBackend, n: number): () => void {
+  const a = rand([n, n], backend);
+  const b = rand([n, n], backend);
+  return () => {
+    a.matmul(b);
+  };
+}
+
+export async function matmul(ctx: BenchContext): Promise<SectionReport> {
+  const peers = await ctx.peers();
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  for (const n of MATMUL_SIZES) {
+    ctx.progress(`matmul: ${n}×${n}`);
+    const big = n >= 1024;
+    // Thread switches cost a worker restart, so variants take turns in a few blocks rather than sample by sample.
+    const timing = timingFor(ctx.config, { rounds: 4, warmupMs: 300, targetSampleMs: 10, budgetMs: big ? 8000 : 2500, minSamples: big ? 2 : 3 });
+    const simple: Variant = { name: SIMPLE, run: product(SimpleBackend, n) };
+    if (big && ctx.config.quick) simple.unavailable = "skipped in --quick (seconds per call)";
+    const variants: Variant[] = [
+      simple,
+      ...fastVariants(product(FastBackend, n)),
+      ...tfVariants(peers, (tf) => {
+        const a = tf.randomUniform([n, n]);
+        const b = tf.randomUniform([n, n]);
+        return { run: () => tf.matMul(a, b).dispose(), keep: [a, b] };
+      }),
+    ];
+    const outcomes = await compare(variants, timing);
+    const caseRows = rowsFor(`${n}×${n}`, outcomes, SIMPLE, 2 * n ** 3);
+    for (const r of caseRows) {
+      const over = r.outcome.ok ? r.outcome.stats.singleRunOverMs : undefined;
+      if (r.variant === SIMPLE && over !== undefined) {
+        notes.push(`SimpleBackend at ${n}×${n}: one call took more than ${over / 1000} s, so it ran once and was not repeated.`);
+      }
+    }
+    rows.push(...caseRows);
+  }
+  await restoreThreads();
+  return {
+    name: "matmul",
+    tables: [{ title: "Square matrix product n×n · n×n", reference: SIMPLE, rows, flops: true }],
+    notes: [
+      `Fast = FastBackend on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run (restored after).`,
+      "minitorch: float64; tfjs-cpu and tfjs-wasm: float32 (twice the SIMD width and half the memory traffic of float64).",
+      "GFLOP/s = 2n³ / median time.",
+      ...notes,
+    ],
+  };
+}

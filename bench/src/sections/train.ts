@@ -1,0 +1,145 @@
+/**
+ * Section `train`: one SGD training step of each app's network, exactly as
+ * the apps' loops do it — make the batch, input requiring a gradient,
+ * forward, loss, backward, loss value, SGD step — with an event-loop turn
+ * between steps outside the timed region (the arena recycles freed storage
+ * then). LeNet: batch 16 of 28×28 images (pixels 0..255), NLL loss. Kim-CNN:
+ * batch 10 of 52 × 100-d embeddings, BCE loss. FastBackend (all threads,
+ * one thread), SimpleBackend (the reference, fewer steps), tfjs-cpu and
+ * tfjs-wasm running the same networks.
+ */
+import { FastBackend } from "@minitorch/fast-ops";
+import { SGD, bceLoss, nllLoss } from "@minitorch/nn";
+import { SimpleBackend, type TensorBackend } from "@minitorch/tensor-core";
+import { LeNet, makeBatch } from "@minitorch/train-mnist";
+import { KimCNN, sentimentBatch } from "@minitorch/train-sentiment";
+import type { BenchContext } from "../context.js";
+import { timingFor } from "../config.js";
+import { rowsFor, type Row, type SectionReport } from "../report.js";
+import { missingKernels, tfVariant, type Peers, type Tf, type TfWork } from "../tfjs.js";
+import { compare, type Variant } from "../timing.js";
+import { DEFAULT_THREADS, FAST, SIMPLE, fastVariants, restoreThreads } from "../variants.js";
+import { kimData, mnistData, type KimData, type MnistData } from "./trainData.js";
+import { tfKim, tfLeNet } from "./trainTf.js";
+
+/** The apps' learning rate. */
+const LR = 0.01;
+
+interface Network {
+  name: string;
+  /** Why tfjs-cpu does not run this network in --quick (seconds per step), if it does not. */
+  quickSkipsCpu?: string;
+  /** Steps in one epoch of the app (for seconds per epoch). */
+  stepsPerEpoch: number;
+  /** Steps timed for FastBackend and tfjs, and at most for SimpleBackend. */
+  steps: number;
+  simpleSteps: number;
+  ours: (backend: TensorBackend) => () => void;
+  peer: (tf: Tf) => TfWork;
+}
+
+function leNetStep(data: MnistData): (backend: TensorBackend) => () => void {
+  return (backend) => {
+    const model = new LeNet({ backend });
+    const optim = new SGD(model.parameters(), LR);
+    let step = 0;
+    return () => {
+      const { x, y } = makeBatch(data.split, (step++ % data.batches) * data.batch, data.batch, backend);
+      x.requiresGrad_(true);
+      const loss = nllLoss(model.forward(x), y);
+      loss.backward();
+      loss.item();
+      optim.step();
+    };
+  };
+}
+
+function kimStep(data: KimData): (backend: TensorBackend) => () => void {
+  return (backend) => {
+    const model = new KimCNN({ backend, embeddingSize: data.dim, featureMapSize: data.features });
+    const optim = new SGD(model.parameters(), LR);
+    let step = 0;
+    return () => {
+      const { x, y } = sentimentBatch(data.split, (step++ % data.batches) * data.batch, data.batch, backend);
+      x.requiresGrad_(true);
+      const loss = bceLoss(model.forward(x), y);
+      loss.backward();
+      loss.item();
+      optim.step();
+    };
+  };
+}
+
+function networks(ctx: BenchContext): Network[] {
+  const { quick, reps, repsGiven } = ctx.config;
+  const mnist = mnistData(16, 8);
+  const kim = kimData(10, 6);
+  return [
+    {
+      name: "LeNet step (B16, 1×28×28, NLL)",
+      stepsPerEpoch: 312,
+      steps: repsGiven ? reps : quick ? 10 : 200,
+      simpleSteps: quick ? 3 : 30,
+      ours: leNetStep(mnist),
+      peer: (tf) => tfLeNet(tf, mnist, LR),
+    },
+    {
+      name: "Kim-CNN step (B10, 52×100, BCE)",
+      stepsPerEpoch: 45,
+      steps: repsGiven ? reps : quick ? 4 : 60,
+      simpleSteps: quick ? 2 : 12,
+      quickSkipsCpu: "skipped in --quick (several seconds per step: tfjs-cpu's conv filter gradient)",
+      ours: kimStep(kim),
+      peer: (tf) => tfKim(tf, kim, LR),
+    },
+  ];
+}
+
+function peerVariants(peers: Peers, net: Network, quick: boolean): Variant[] {
+  const cpu = tfVariant(peers, "cpu", net.peer);
+  if (quick && net.quickSkipsCpu !== undefined) cpu.unavailable ??= net.quickSkipsCpu;
+  return [cpu, tfVariant(peers, "wasm", net.peer)];
+}
+
+export async function train(ctx: BenchContext): Promise<SectionReport> {
+  const peers = await ctx.peers();
+  const rows: Row[] = [];
+  for (const net of networks(ctx)) {
+    ctx.progress(`train: ${net.name}`);
+    const timing = timingFor(ctx.config, {
+      samples: net.steps,
+      rounds: 4,
+      warmupMs: 800,
+      budgetMs: 12_000,
+      minSamples: 5,
+      slowMs: 5000,
+      singleCalls: true,
+    });
+    const variants: Variant[] = [
+      { name: SIMPLE, run: net.ours(SimpleBackend), maxSamples: net.simpleSteps },
+      ...fastVariants(net.ours(FastBackend)),
+      ...peerVariants(peers, net, ctx.config.quick),
+    ];
+    const caseRows = rowsFor(net.name, await compare(variants, timing), SIMPLE);
+    for (const r of caseRows) {
+      if (r.outcome.ok) r.extra = { "s / epoch": ((r.outcome.stats.medianMs * net.stepsPerEpoch) / 1000).toFixed(1) };
+    }
+    rows.push(...caseRows);
+  }
+  await restoreThreads();
+  const wasmMissing = missingKernels(peers, "wasm", ["Conv2DBackpropFilter", "Conv2DBackpropInput", "AvgPoolGrad", "MaxPoolGrad"]);
+  return {
+    name: "train",
+    tables: [{ title: "One training step (median ms per step) and the epoch it implies", reference: SIMPLE, rows, extraColumns: ["s / epoch"] }],
+    notes: [
+      `${FAST} = FastBackend on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run. Steps are timed one by one with an event-loop turn between them (untimed), as in the apps.`,
+      "Seconds per epoch = median step × 312 steps (LeNet) or × 45 steps (Kim-CNN), the apps' epochs.",
+      "Synthetic data of the real shapes (pixels 0..255; 100-d embeddings); training speed does not depend on the values.",
+      "tfjs: the same layers and shapes (NHWC / NWC, pad bottom/right by k−1, 'valid'), float32, tf.variableGrads over the parameters and the input " +
+        "(a trainable variable, as the apps' input requires a gradient), SGD lr 0.01 on the parameters.",
+      wasmMissing.length > 0
+        ? `tfjs-wasm has no ${wasmMissing.join(", ")} kernel${wasmMissing.length > 1 ? "s" : ""}, so it cannot train these networks (its rows are n/a with the error tfjs raised).`
+        : "tfjs-wasm has every gradient kernel these networks need.",
+    ],
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Variants of minitorch's own backends: SimpleBackend (the reference),
+ * FastBackend with the default thread count, and FastBackend on one thread.
+ */
+import { poolStats, setThreads } from "@minitorch/fast-ops";
+import { sleep, yieldToEventLoop, type Variant } from "./timing.js";
+
+export const SIMPLE = "Simple";
+export const FAST = "Fast";
+export const FAST_1T = "Fast 1-thread";
+
+/** The thread count FastBackend had when the benchmark started (restored after one-thread runs). */
+export const DEFAULT_THREADS = poolStats().threads;
+
+/** FastBackend with `threads` threads: also the variant's name (`Fast`, `Fast 1-thread`). */
+export function fastVariant(threads: number, run: () => void, extra: Partial<Variant> = {}): Variant {
+  return {
+    name: threads === DEFAULT_THREADS ? FAST : `Fast ${threads}-thread`,
+    run,
+    enter: () => useThreads(threads, run),
+    ...extra,
+  };
+}
+
+export function simpleVariant(run: () => void, extra: Partial<Variant> = {}): Variant {
+  return { name: SIMPLE, run, ...extra };
+}
+
+/** Both FastBackend variants of a comparison: all threads, then one (skipped when the pool has one anyway). */
+export function fastVariants(run: () => void, extra: Partial<Variant> = {}): Variant[] {
+  const out = [fastVariant(DEFAULT_THREADS, run, extra)];
+  if (DEFAULT_THREADS > 1) out.push(fastVariant(1, run, extra));
+  return out;
+}
+
+/** How long new workers get to start (ms) and then to compile kernels under use (ms); --quick shortens both. */
+export const workerWarmUp = { startMs: 150, useMs: 250 };
+
+/**
+ * Sets the pool's thread count if it differs, and after a change to more
+ * than one thread lets the new workers start and compile their kernels.
+ */
+export async function useThreads(threads: number, warm?: () => void): Promise<void> {
+  if (poolStats().threads === threads) return;
+  setThreads(threads);
+  if (threads === 1 || warm === undefined) return;
+  warm();
+  await sleep(workerWarmUp.startMs);
+  const started = performance.now();
+  let calls = 0;
+  while (calls < 1 || (performance.now() - started < workerWarmUp.useMs && calls < 200)) {
+    warm();
+    calls++;
+    await yieldToEventLoop();
+  }
+}
+
+/** Puts the default thread count back (after a section that used one thread). */
+export async function restoreThreads(): Promise<void> {
+  await useThreads(DEFAULT_THREADS);
+}
