@@ -34,10 +34,12 @@ export const SHARE_MIN = 1024;
 
 /**
  * Work below this estimate (in floating-point-operation equivalents; an
- * elementwise op counts one per element) runs inline. Measured with
- * `pnpm bench` (threshold section): see docs/benchmarks.md.
+ * elementwise op counts one per element) runs inline. `pnpm bench --only
+ * inline` measured the crossover of a zip at 2,000–5,000 elements on this
+ * project's 2-core machine when quiet, and much higher under load; 8192
+ * keeps a margin (docs/benchmarks.md). MINITORCH_PARALLEL_MIN overrides it.
  */
-export const PARALLEL_MIN_COST = Number(process.env.MINITORCH_PARALLEL_MIN ?? 32768);
+export const PARALLEL_MIN_COST = Number(process.env.MINITORCH_PARALLEL_MIN ?? 8192);
 
 /** Kernel definitions for workers, by kernel. */
 const workerDefs = new WeakMap<Kernel, KernelDef>();
