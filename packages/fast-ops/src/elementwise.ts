@@ -10,7 +10,7 @@
 import { operators } from "@minitorch/autodiff";
 import type { BinaryFn, UnaryFn } from "@minitorch/tensor-core";
 
-import { broadcastStrides, mapLoop, reduceLoop, sameLayout, zipLoop } from "./kernelLoops.js";
+import { broadcastStrides, mapLoop, ordinalIndex, reduceLoop, sameLayout, zipLoop } from "./kernelLoops.js";
 
 export { broadcastStrides, sameLayout };
 
@@ -26,12 +26,13 @@ function compile<K>(loop: (...args: never[]) => void, name: string, fn: (...xs: 
   const safeName = name.replace(/[^A-Za-z0-9_$]/g, "_");
   const source = loop.toString().replace(/^function\s*[A-Za-z0-9_$]*/, `function ${safeName}`);
   // A new Function per kernel gives V8 a fresh call site for `fn`, which it can inline.
-  const factory = new Function("fn", "sameLayout", "broadcastStrides", `"use strict"; return (${source});`) as (
+  const factory = new Function("fn", "sameLayout", "broadcastStrides", "ordinalIndex", `"use strict"; return (${source});`) as (
     f: (...xs: number[]) => number,
     s: typeof sameLayout,
     b: typeof broadcastStrides,
+    o: typeof ordinalIndex,
   ) => K;
-  return factory(fn, sameLayout, broadcastStrides);
+  return factory(fn, sameLayout, broadcastStrides, ordinalIndex);
 }
 
 /** A map kernel for `fn`. */

@@ -12,7 +12,7 @@
  * loop's source, with `fn` bound to that function — so V8 sees one call
  * target in the loop and inlines it (the JavaScript counterpart of Numba
  * compiling `fn` into the loop). A loop may therefore use only its arguments,
- * globals, `fn`, `sameLayout` and `broadcastStrides`.
+ * globals, `fn`, `sameLayout`, `broadcastStrides` and `ordinalIndex`.
  */
 
 /** The scalar function a compiled copy of a loop is bound to. */
@@ -40,6 +40,17 @@ export function broadcastStrides(outShape: Int32Array, shape: Int32Array, stride
   return out;
 }
 
+/** Writes into `idx` the index of `ordinal` when a tensor of `shape` is enumerated in row-major order. */
+export function ordinalIndex(ordinal: number, shape: Int32Array, idx: Int32Array): void {
+  let rest = ordinal;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const s = shape[d]!;
+    const q = Math.floor(rest / s);
+    idx[d] = rest - q * s;
+    rest = q;
+  }
+}
+
 /** out[i] = fn(a[j]) for output positions [start, end), j being i broadcast into a. */
 export function mapLoop(
   out: Float64Array,
@@ -64,13 +75,7 @@ export function mapLoop(
   }
   const as = broadcastStrides(outShape, aShape, aStrides);
   const idx = new Int32Array(dims);
-  let rest = start;
-  for (let d = dims - 1; d >= 0; d--) {
-    const s = outShape[d]!;
-    const q = Math.floor(rest / s);
-    idx[d] = rest - q * s;
-    rest = q;
-  }
+  ordinalIndex(start, outShape, idx);
   let po = 0;
   let pa = 0;
   for (let d = 0; d < dims; d++) {
@@ -137,13 +142,7 @@ export function zipLoop(
   const as = broadcastStrides(outShape, aShape, aStrides);
   const bs = broadcastStrides(outShape, bShape, bStrides);
   const idx = new Int32Array(dims);
-  let rest = start;
-  for (let d = dims - 1; d >= 0; d--) {
-    const s = outShape[d]!;
-    const q = Math.floor(rest / s);
-    idx[d] = rest - q * s;
-    rest = q;
-  }
+  ordinalIndex(start, outShape, idx);
   let po = 0;
   let pa = 0;
   let pb = 0;
@@ -215,13 +214,7 @@ export function reduceLoop(
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const idx = new Int32Array(dims);
-  let rest = start;
-  for (let d = dims - 1; d >= 0; d--) {
-    const s = outShape[d]!;
-    const q = Math.floor(rest / s);
-    idx[d] = rest - q * s;
-    rest = q;
-  }
+  ordinalIndex(start, outShape, idx);
   let po = 0;
   let pa = 0;
   for (let d = 0; d < dims; d++) {
