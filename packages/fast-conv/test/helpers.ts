@@ -6,7 +6,10 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 import { FastBackend, poolStats } from "@minitorch/fast-ops";
-import { SimpleBackend, fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { SimpleBackend, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { floatArray as sharedFloatArray, layoutTensor, permutationOf, sizeOf } from "../../tensor-core/test/layout.js";
+
+export { evenFloats as floatsIn, layoutTensor, permutationOf, sizeOf } from "../../tensor-core/test/layout.js";
 
 /** Every backend the convolutions must agree on. */
 export const backends: ReadonlyArray<readonly [string, TensorBackend]> = [
@@ -14,54 +17,8 @@ export const backends: ReadonlyArray<readonly [string, TensorBackend]> = [
   ["fast", FastBackend],
 ];
 
-/** Floats spread evenly over [min, max] (fc.double alone crowds next to 0). */
-export function floatsIn(min: number, max: number): fc.Arbitrary<number> {
-  const steps = 2 ** 32 - 1;
-  return fc.integer({ min: 0, max: steps }).map((n) => min + ((max - min) * n) / steps);
-}
-
-/** `n` floats in [min, max]. */
-export function floatArray(n: number, min = -10, max = 10): fc.Arbitrary<number[]> {
-  return fc.array(floatsIn(min, max), { minLength: n, maxLength: n });
-}
-
-export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-/** A permutation of 0..n−1. */
-export const permutationOf = (n: number): fc.Arbitrary<number[]> =>
-  fc.shuffledSubarray(
-    Array.from({ length: n }, (_, i) => i),
-    { minLength: n, maxLength: n },
-  );
-
-/**
- * A tensor of `shape` holding `values` in row-major order, stored in the
- * dimension order `perm` and permuted back: a non-contiguous view unless
- * `perm` is the identity.
- */
-export function layoutTensor(values: ArrayLike<number>, shape: readonly number[], perm: readonly number[], backend: TensorBackend): Tensor {
-  const n = shape.length;
-  const storedShape = perm.map((p) => shape[p]!);
-  const storedStrides = new Array<number>(n);
-  for (let d = n - 1, s = 1; d >= 0; d--) {
-    storedStrides[d] = s;
-    s *= storedShape[d]!;
-  }
-  const stored = new Float64Array(values.length);
-  const index = new Array<number>(n).fill(0);
-  for (let i = 0; i < values.length; i++) {
-    let pos = 0;
-    for (let d = 0; d < n; d++) pos += index[perm[d]!]! * storedStrides[d]!;
-    stored[pos] = values[i]!;
-    for (let d = n - 1; d >= 0; d--) {
-      if (++index[d]! < shape[d]!) break;
-      index[d] = 0;
-    }
-  }
-  const inverse = new Array<number>(n);
-  perm.forEach((p, i) => (inverse[p] = i));
-  return fromArray(stored, storedShape, backend).permute(...inverse);
-}
+/** `n` floats in [min, max] (default ±10: convolution sums stay moderate). */
+export const floatArray = (n: number, min = -10, max = 10): fc.Arbitrary<number[]> => sharedFloatArray(n, min, max);
 
 /** Values of `shape` with a random storage order. */
 export interface Operand {

@@ -5,26 +5,15 @@ import fc from "fast-check";
 import { expect } from "vitest";
 import { FastBackend } from "@minitorch/fast-ops";
 import { SimpleBackend, fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { evenFloats as floatsIn } from "../../tensor-core/test/layout.js";
+
+export { evenFloats as floatsIn, floatArray } from "../../tensor-core/test/layout.js";
 
 /** Every backend the nn functions must agree on. */
 export const backends: ReadonlyArray<readonly [string, TensorBackend]> = [
   ["SimpleBackend", SimpleBackend],
   ["FastBackend", FastBackend],
 ];
-
-/**
- * Floats spread evenly over [min, max]. fc.double alone draws evenly over
- * representable doubles, so nearly all its values would sit next to 0.
- */
-export function floatsIn(min: number, max: number): fc.Arbitrary<number> {
-  const steps = 2 ** 32 - 1;
-  return fc.integer({ min: 0, max: steps }).map((n) => min + ((max - min) * n) / steps);
-}
-
-/** `n` floats in [min, max]. */
-export function floatArray(n: number, min = -100, max = 100): fc.Arbitrary<number[]> {
-  return fc.array(floatsIn(min, max), { minLength: n, maxLength: n });
-}
 
 /**
  * `n` distinct values in a random order, consecutive ones `gap` apart around

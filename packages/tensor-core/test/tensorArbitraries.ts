@@ -5,6 +5,9 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 import { fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { evenFloats, permutationOf, sizeOf } from "./layout.js";
+
+export { permutationOf };
 
 /**
  * Floats spread evenly over [min, max], with the odd draw from fc.double for
@@ -13,11 +16,7 @@ import { fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-co
  * 1e-10 of 0 and would leave most of the range untested.
  */
 export function floatsIn(min: number, max: number): fc.Arbitrary<number> {
-  const steps = 2 ** 32 - 1;
-  return fc.oneof(
-    { arbitrary: fc.integer({ min: 0, max: steps }).map((n) => min + ((max - min) * n) / steps), weight: 9 },
-    { arbitrary: fc.double({ min, max, noNaN: true }), weight: 1 },
-  );
+  return fc.oneof({ arbitrary: evenFloats(min, max), weight: 9 }, { arbitrary: fc.double({ min, max, noNaN: true }), weight: 1 });
 }
 
 /** Values for forward checks, minitorch's range. */
@@ -27,15 +26,6 @@ export const gradValues = floatsIn(-10, 10);
 
 /** Shapes of 1–4 dimensions with sizes 1–5. */
 export const shapes = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 });
-
-/** A permutation of 0..n−1. */
-export const permutationOf = (n: number): fc.Arbitrary<number[]> =>
-  fc.shuffledSubarray(
-    Array.from({ length: n }, (_, i) => i),
-    { minLength: n, maxLength: n },
-  );
-
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
  * A tensor of `shape` whose storage is laid out in the dimension order
