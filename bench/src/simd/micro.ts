@@ -1,0 +1,210 @@
+#!/usr/bin/env node
+/**
+ * `node bench/dist/simd/micro.js [--only peak,matmul,conv] [--reps n]`:
+ * the WebAssembly SIMD kernels against the plain-TypeScript kernels,
+ * kernel by kernel, on all threads and on one. Each comparison runs its
+ * variants interleaved in one process (bench/src/timing.ts) and reports
+ * medians as GFLOP/s and as a fraction of the fp64 peak measured first.
+ *
+ * Convolution passes: forward (input ⋆ weight), input gradient (grad ⋆
+ * reverse-anchored weightᵀ) and weight gradient; the plain-TS weight
+ * gradient is minitorch's formulation (a convolution with in_channels as
+ * its batch), the SIMD one a batch-split GEMM (fast-conv src/simd/).
+ */
+import { convolveKernel, type Operand4 } from "@minitorch/fast-conv";
+import { convWeightGradSimd, convolveSimd, weightGradUnits } from "@minitorch/fast-conv/simd";
+import { FastBackend, poolStats, shutdown } from "@minitorch/fast-ops";
+import { PEAK_FLOPS_PER_ITERATION, peakKernel, peakUnits, simdMatrixMultiply } from "@minitorch/fast-ops/simd";
+import { emptyTensor, rand, type Tensor } from "@minitorch/tensor-core";
+import { compare, type CompareOptions, type Variant } from "../timing.js";
+import { DEFAULT_THREADS, fastVariant, restoreThreads } from "../variants.js";
+
+type Strides4 = [number, number, number, number];
+
+interface ConvCase {
+  name: string;
+  batch: number;
+  inChannels: number;
+  outChannels: number;
+  height: number;
+  width: number;
+  kh: number;
+  kw: number;
+}
+
+const CONV_CASES: ConvCase[] = [
+  { name: "conv2d LeNet-1 B16 1→4 28×28 k3×3", batch: 16, inChannels: 1, outChannels: 4, height: 28, width: 28, kh: 3, kw: 3 },
+  { name: "conv2d LeNet-2 B16 4→8 28×28 k3×3", batch: 16, inChannels: 4, outChannels: 8, height: 28, width: 28, kh: 3, kw: 3 },
+  { name: "conv2d heavy B16 32→64 28×28 k3×3", batch: 16, inChannels: 32, outChannels: 64, height: 28, width: 28, kh: 3, kw: 3 },
+  { name: "conv1d Kim B10 100→100 W52 k3", batch: 10, inChannels: 100, outChannels: 100, height: 1, width: 52, kh: 1, kw: 3 },
+  { name: "conv1d Kim B10 100→100 W52 k4", batch: 10, inChannels: 100, outChannels: 100, height: 1, width: 52, kh: 1, kw: 4 },
+  { name: "conv1d Kim B10 100→100 W52 k5", batch: 10, inChannels: 100, outChannels: 100, height: 1, width: 52, kh: 1, kw: 5 },
+];
+
+const MATMUL_SIZES = [64, 256, 1024];
+
+function operand(t: Tensor, order: readonly [number, number, number, number] = [0, 1, 2, 3]): Operand4 {
+  const s = t.strides;
+  return { storage: t.storage, strides: order.map((i) => s[i]!) as Strides4 };
+}
+
+function geometry(c: ConvCase, batch: number, inChannels: number, outChannels: number, outHeight: number, outWidth: number, kh: number, kw: number) {
+  return { batch, inChannels, height: c.height, width: c.width, outChannels, kh, kw, outHeight, outWidth };
+}
+
+/** The three passes of one case, each as TS and SIMD closures. */
+function convPasses(c: ConvCase): Array<{ pass: string; ts: () => void; simd: () => void }> {
+  const B = FastBackend;
+  const { batch, inChannels: C, outChannels: O, height: H, width: W, kh: KH, kw: KW } = c;
+  const x = rand([batch, C, H, W], B);
+  const w = rand([O, C, KH, KW], B);
+  const dy = rand([batch, O, H, W], B);
+  const out = emptyTensor([batch, O, H, W], B);
+  const dx = emptyTensor([batch, C, H, W], B);
+  const dwT = emptyTensor([C, O, KH, KW], B);
+  const dw = emptyTensor([O, C, KH, KW], B);
+  const units = weightGradUnits(batch);
+  const partials = emptyTensor([units * O * C * KH * KW], B).storage;
+  const fwd = geometry(c, batch, C, O, H, W, KH, KW);
+  const bwd = geometry(c, batch, O, C, H, W, KH, KW);
+  // minitorch's weight gradient: conv of inputᵀ [C, B, H, W] with gradᵀ [O, B, H, W] into [C, O, KH, KW].
+  const wgTs = { batch: C, inChannels: batch, height: H, width: W, outChannels: O, kh: H, kw: W, outHeight: KH, outWidth: KW };
+  const run = (k: typeof convolveKernel, args: ReturnType<typeof tsArgs>, work: number, cost: number) => B.runKernel(k, args, work, cost);
+  const tsArgs = (o: Operand4, i: Operand4, wt: Operand4, g: typeof fwd, reverse: boolean) => [
+    o.storage,
+    Int32Array.from(o.strides),
+    i.storage,
+    Int32Array.from(i.strides),
+    wt.storage,
+    Int32Array.from(wt.strides),
+    Int32Array.of(g.batch, g.inChannels, g.height, g.width, g.outChannels, g.kh, g.kw, g.outHeight, g.outWidth, reverse ? 1 : 0),
+  ];
+  const flopsPerBatch = (g: typeof fwd) => 2 * g.outChannels * g.outHeight * g.outWidth * g.inChannels * g.kh * g.kw;
+  return [
+    {
+      pass: "forward",
+      ts: () => run(convolveKernel, tsArgs(operand(out), operand(x), operand(w), fwd, false), batch, flopsPerBatch(fwd)),
+      simd: () => convolveSimd(B, operand(out), operand(x), operand(w), fwd, false),
+    },
+    {
+      pass: "input grad",
+      ts: () => run(convolveKernel, tsArgs(operand(dx), operand(dy), operand(w, [1, 0, 2, 3]), bwd, true), batch, flopsPerBatch(bwd)),
+      simd: () => convolveSimd(B, operand(dx), operand(dy), operand(w, [1, 0, 2, 3]), bwd, true),
+    },
+    {
+      pass: "weight grad",
+      ts: () => run(convolveKernel, tsArgs(operand(dwT), operand(x, [1, 0, 2, 3]), operand(dy, [1, 0, 2, 3]), wgTs, false), C, flopsPerBatch(wgTs)),
+      simd: () => convWeightGradSimd(B, operand(dw), operand(x), operand(dy), fwd, partials, units),
+    },
+  ];
+}
+
+function convFlops(c: ConvCase): number {
+  return 2 * c.batch * c.outChannels * c.height * c.width * c.inChannels * c.kh * c.kw;
+}
+
+interface Options {
+  only: Set<string>;
+  reps: number;
+}
+
+function parse(argv: readonly string[]): Options {
+  const o: Options = { only: new Set(["peak", "matmul", "conv"]), reps: 15 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--only") o.only = new Set(argv[++i]!.split(","));
+    else if (argv[i] === "--reps") o.reps = Number(argv[++i]);
+    else throw new Error(`micro: unknown option ${argv[i]} (use --only peak,matmul,conv and --reps n)`);
+  }
+  return o;
+}
+
+const fmt = (x: number): string => x.toFixed(1);
+
+async function timeVariants(variants: Variant[], o: Options): Promise<Map<string, number>> {
+  const opts: CompareOptions = { samples: o.reps, rounds: Math.min(o.reps, 5), warmupMs: 200, targetSampleMs: 20, budgetMs: 1500 };
+  const results = await compare(variants, opts);
+  const ms = new Map<string, number>();
+  for (const [name, r] of results) {
+    if (!r.ok) throw new Error(`${name}: ${r.reason}`);
+    ms.set(name, r.stats.medianMs);
+  }
+  return ms;
+}
+
+/** GFLOP/s of the peak loop on one thread (inline) and on the whole pool. */
+async function peak(o: Options): Promise<{ one: number; all: number }> {
+  const iterations = 2_000_000;
+  const units = 2 * DEFAULT_THREADS;
+  const ms = await timeVariants(
+    [
+      fastVariant(1, () => peakUnits(iterations, 0, 1), { name: "one" }),
+      fastVariant(DEFAULT_THREADS, () => FastBackend.runKernel(peakKernel, [iterations], units, iterations * PEAK_FLOPS_PER_ITERATION), { name: "all" }),
+    ],
+    o,
+  );
+  const flops = iterations * PEAK_FLOPS_PER_ITERATION;
+  return { one: flops / ms.get("one")! / 1e6, all: (units * flops) / ms.get("all")! / 1e6 };
+}
+
+async function main(): Promise<void> {
+  const o = parse(process.argv.slice(2));
+  const lines: string[] = [];
+  const print = (s: string) => {
+    lines.push(s);
+    console.log(s);
+  };
+  print(`# SIMD kernels vs plain-TS kernels (GFLOP/s, medians; ${DEFAULT_THREADS} threads and 1)`);
+  let limit = { one: NaN, all: NaN };
+  if (o.only.has("peak") || o.only.has("conv") || o.only.has("matmul")) {
+    limit = await peak(o);
+    print(`\nfp64 peak (f64x2 multiply + add loop): ${fmt(limit.one)} GFLOP/s on one thread, ${fmt(limit.all)} on ${DEFAULT_THREADS}\n`);
+  }
+  const pct = (g: number, threads: number) => `${Math.round((100 * g) / (threads === 1 ? limit.one : limit.all))}%`;
+  const header = `| case | pass | TS ${DEFAULT_THREADS}t | SIMD ${DEFAULT_THREADS}t | SIMD/TS | TS 1t | SIMD 1t | SIMD ${DEFAULT_THREADS}t of peak |`;
+  const rule = "|---|---|---:|---:|---:|---:|---:|---:|";
+  if (o.only.has("matmul")) {
+    print(header);
+    print(rule);
+    for (const n of MATMUL_SIZES) {
+      const a = rand([n, n], FastBackend);
+      const b = rand([n, n], FastBackend);
+      const variants: Variant[] = [];
+      for (const threads of DEFAULT_THREADS > 1 ? [DEFAULT_THREADS, 1] : [1]) {
+        variants.push(fastVariant(threads, () => void a.matmul(b), { name: `ts ${threads}` }));
+        variants.push(fastVariant(threads, () => void simdMatrixMultiply(a, b), { name: `simd ${threads}` }));
+      }
+      const ms = await timeVariants(variants, o);
+      const g = (name: string) => (2 * n ** 3) / ms.get(name)! / 1e6;
+      const T = DEFAULT_THREADS;
+      print(`| matmul ${n}×${n} | — | ${fmt(g(`ts ${T}`))} | ${fmt(g(`simd ${T}`))} | ${(g(`simd ${T}`) / g(`ts ${T}`)).toFixed(1)}× | ${fmt(g("ts 1"))} | ${fmt(g("simd 1"))} | ${pct(g(`simd ${T}`), T)} |`);
+    }
+    print("");
+  }
+  if (o.only.has("conv")) {
+    print(header);
+    print(rule);
+    for (const c of CONV_CASES) {
+      const totals = new Map<string, number>();
+      for (const p of convPasses(c)) {
+        const variants: Variant[] = [];
+        for (const threads of DEFAULT_THREADS > 1 ? [DEFAULT_THREADS, 1] : [1]) {
+          variants.push(fastVariant(threads, p.ts, { name: `ts ${threads}` }));
+          variants.push(fastVariant(threads, p.simd, { name: `simd ${threads}` }));
+        }
+        const ms = await timeVariants(variants, o);
+        for (const [k, v] of ms) totals.set(k, (totals.get(k) ?? 0) + v);
+        const g = (name: string) => convFlops(c) / ms.get(name)! / 1e6;
+        const T = DEFAULT_THREADS;
+        print(`| ${c.name} | ${p.pass} | ${fmt(g(`ts ${T}`))} | ${fmt(g(`simd ${T}`))} | ${(g(`simd ${T}`) / g(`ts ${T}`)).toFixed(1)}× | ${fmt(g("ts 1"))} | ${fmt(g("simd 1"))} | ${pct(g(`simd ${T}`), T)} |`);
+      }
+      const g = (name: string) => (3 * convFlops(c)) / totals.get(name)! / 1e6;
+      const T = DEFAULT_THREADS;
+      print(`| ${c.name} | **fwd+bwd** | ${fmt(g(`ts ${T}`))} | ${fmt(g(`simd ${T}`))} | ${(g(`simd ${T}`) / g(`ts ${T}`)).toFixed(1)}× | ${fmt(g("ts 1"))} | ${fmt(g("simd 1"))} | ${pct(g(`simd ${T}`), T)} |`);
+    }
+  }
+  await restoreThreads();
+  console.error(`pool: ${JSON.stringify(poolStats())}`);
+  await shutdown();
+}
+
+await main();

@@ -1,0 +1,134 @@
+/**
+ * Where a convolution's operands sit in a thread's wasm memory for the SIMD
+ * kernels: the zero-padded input, the positions over the padded width, and
+ * the tap offsets (assembly/conv.ts in fast-ops explains the scheme).
+ *
+ * shape = [B, C, H, W, O, KH, KW, OH, OW, flag] as in implicitGemm.ts: input
+ * [B, C, H, W] ⋆ weight [O, C, KH, KW] → out [B, O, OH, OW]; `flag` is
+ * `reverse` for the forward kernel and the number of work units for the
+ * weight gradient.
+ */
+
+/** Rounds up to a multiple of 4. */
+export const pad4 = (x: number): number => (x + 3) & ~3;
+
+/** The padded layout of one batch's input and how positions and taps address it. */
+export interface PaddedLayout {
+  batch: number;
+  inChannels: number;
+  height: number;
+  width: number;
+  outChannels: number;
+  kh: number;
+  kw: number;
+  outHeight: number;
+  outWidth: number;
+  /** Padded rows and columns; the input starts at (top, left). */
+  hp: number;
+  wp: number;
+  top: number;
+  left: number;
+  plane: number;
+  /** Element offset of position 0 (output (0, 0)) in the padded copy. */
+  anchor: number;
+  /** Taps (c, ky, kx), in that order. */
+  taps: number;
+  /** Positions y·wp + x up to the last output, x < wp. */
+  positions: number;
+  /** Elements the padded copy needs so every read of the kernel lands in it. */
+  length: number;
+  reverse: boolean;
+}
+
+/**
+ * The layout for `shape`; positions are rounded up to `posMultiple` (the
+ * forward kernel computes 4 positions at a time).
+ */
+export function paddedLayout(shape: Int32Array, reverse: boolean, posMultiple: number): PaddedLayout {
+  const [batch, inChannels, height, width, outChannels, kh, kw, outHeight, outWidth] = [
+    shape[0]!,
+    shape[1]!,
+    shape[2]!,
+    shape[3]!,
+    shape[4]!,
+    shape[5]!,
+    shape[6]!,
+    shape[7]!,
+    shape[8]!,
+  ];
+  const hp = reverse ? Math.max(height, outHeight) + kh - 1 : Math.max(height, outHeight + kh - 1);
+  const wp = reverse ? Math.max(width, outWidth) + kw - 1 : Math.max(width, outWidth + kw - 1);
+  const top = reverse ? kh - 1 : 0;
+  const left = reverse ? kw - 1 : 0;
+  const plane = hp * wp;
+  const anchor = top * wp + left;
+  const exact = (outHeight - 1) * wp + outWidth;
+  const positions = Math.ceil(exact / posMultiple) * posMultiple;
+  const maxTap = (inChannels - 1) * plane + (reverse ? 0 : (kh - 1) * wp + kw - 1);
+  const length = Math.max(inChannels * plane, anchor + positions + maxTap);
+  return {
+    batch,
+    inChannels,
+    height,
+    width,
+    outChannels,
+    kh,
+    kw,
+    outHeight,
+    outWidth,
+    hp,
+    wp,
+    top,
+    left,
+    plane,
+    anchor,
+    taps: inChannels * kh * kw,
+    positions,
+    length,
+    reverse,
+  };
+}
+
+/** Writes the byte offset of every tap (c, ky, kx) at i32 index `at`; `count` ≥ taps pads with 0. */
+export function writeTaps(i32: Int32Array, at: number, g: PaddedLayout, count: number): void {
+  const sign = g.reverse ? -1 : 1;
+  let r = at;
+  for (let c = 0; c < g.inChannels; c++) {
+    for (let ky = 0; ky < g.kh; ky++) {
+      for (let kx = 0; kx < g.kw; kx++) i32[r++] = 8 * (c * g.plane + sign * (ky * g.wp + kx));
+    }
+  }
+  for (let i = g.taps; i < count; i++) i32[r++] = 0;
+}
+
+/**
+ * Copies in[b] ([C, H, W] from `base`, strides is1..is3) into the padded
+ * copy at element `dst` of `f64`; only the input's own cells are written,
+ * so borders zeroed once stay zero.
+ */
+export function copyInterior(
+  f64: Float64Array,
+  dst: number,
+  input: Float64Array,
+  base: number,
+  is1: number,
+  is2: number,
+  is3: number,
+  g: PaddedLayout,
+): void {
+  const { inChannels: C, height: H, width: W, wp, plane } = g;
+  const first = dst + g.top * wp + g.left;
+  for (let c = 0; c < C; c++) {
+    for (let y = 0; y < H; y++) {
+      const src = base + c * is1 + y * is2;
+      const d = first + c * plane + y * wp;
+      if (is3 === 1 && W >= 64) {
+        f64.set(input.subarray(src, src + W), d);
+      } else if (is3 === 1) {
+        for (let x = 0; x < W; x++) f64[d + x] = input[src + x]!;
+      } else {
+        for (let x = 0; x < W; x++) f64[d + x] = input[src + x * is3]!;
+      }
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The convolution kernels on WebAssembly SIMD (fast-ops assembly/conv.ts):
+ * forward / reverse-anchored and the weight gradient, with plain-array
+ * arguments so they run inline or on the pool.
+ */
+export { convolveSimdUnits } from "./forward.js";
+export { convWeightGradSimdUnits, unitBatches } from "./weightGrad.js";
+export { paddedLayout, type PaddedLayout } from "./geometry.js";
+export { convWeightGradSimd, convWeightGradSimdKernel, convolveSimd, convolveSimdKernel, weightGradUnits } from "./run.js";

@@ -1,0 +1,95 @@
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
+import { emptyTensor, type Tensor } from "@minitorch/tensor-core";
+import { convWeightGradSimd, convWeightGradSimdUnits, unitBatches, weightGradUnits } from "../../src/simd/index.js";
+import { expectClose, onWorkers, operand, tensorOf } from "../helpers.js";
+
+type Strides4 = [number, number, number, number];
+const op = (t: Tensor) => ({ storage: t.storage, strides: t.strides as Strides4 });
+
+/** dW[o,c,i,j] = Σ_{b,y,x} dy[b,o,y,x] · in[b,c,y+i,x+j] (0 past the edge), row-major arrays. */
+function naiveWeightGrad(input: ArrayLike<number>, [B, C, H, W]: readonly number[], dy: ArrayLike<number>, O: number, KH: number, KW: number): Float64Array {
+  const out = new Float64Array(O * C! * KH * KW);
+  for (let o = 0; o < O; o++) {
+    for (let c = 0; c < C!; c++) {
+      for (let i = 0; i < KH; i++) {
+        for (let j = 0; j < KW; j++) {
+          let s = 0;
+          for (let b = 0; b < B!; b++) {
+            for (let y = 0; y + i < H!; y++) {
+              for (let x = 0; x + j < W!; x++) s += dy[((b * O + o) * H! + y) * W! + x]! * input[((b * C! + c) * H! + y + i) * W! + x + j]!;
+            }
+          }
+          out[((o * C! + c) * KH + i) * KW + j] = s;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The SIMD weight gradient on FastBackend with `units` units, returned row-major [O, C, KH, KW]. */
+function simdWeightGrad(input: Tensor, dy: Tensor, KH: number, KW: number, units: number, transposedOut = false): Float64Array {
+  const [B, C, H, W] = input.shape as [number, number, number, number];
+  const O = dy.shape[1]!;
+  const dw = transposedOut ? emptyTensor([C, O, KH, KW], FastBackend).permute(1, 0, 2, 3) : emptyTensor([O, C, KH, KW], FastBackend);
+  const partials = emptyTensor([units * O * C * KH * KW], FastBackend).storage;
+  convWeightGradSimd(FastBackend, op(dw), op(input), op(dy), { batch: B, inChannels: C, height: H, width: W, outChannels: O, kh: KH, kw: KW, outHeight: H, outWidth: W }, partials, units);
+  return dw.toFloat64Array();
+}
+
+beforeAll(() => {
+  if (poolStats().threads < 2) setThreads(2);
+});
+
+describe("simd convolution: weight gradient", () => {
+  it("1-D in [1,2,3,4], dy [1,0,0,1], kernel 2: dW = [1·1 + 1·4, 1·2 + 0] = [5, 2]", () => {
+    const partials = new Float64Array(2);
+    const s = Int32Array.of(4, 4, 4, 1);
+    convWeightGradSimdUnits(partials, new Float64Array([1, 2, 3, 4]), s, new Float64Array([1, 0, 0, 1]), s, Int32Array.of(1, 1, 1, 4, 1, 1, 2, 1, 4, 1), 5000, 0, 1);
+    expect(Array.from(partials)).toEqual([5, 2]);
+  });
+
+  it("units split the batches evenly and cover each once: B=5, U=3 → [0,1), [1,3), [3,5)", () => {
+    expect([0, 1, 2].map((u) => unitBatches(5, 3, u))).toEqual([[0, 1], [1, 3], [3, 5]]);
+    expect(weightGradUnits(1)).toBe(1);
+    expect(weightGradUnits(1000)).toBe(2 * poolStats().threads);
+  });
+
+  it("random shapes, storage orders and unit counts equal the definition (any O and tap count, output written through strides)", () => {
+    const cases = fc
+      .record({
+        B: fc.integer({ min: 1, max: 4 }),
+        C: fc.integer({ min: 1, max: 4 }),
+        O: fc.integer({ min: 1, max: 9 }),
+        H: fc.integer({ min: 1, max: 7 }),
+        W: fc.integer({ min: 1, max: 9 }),
+        transposedOut: fc.boolean(),
+      })
+      .chain((s) =>
+        fc.record({ s: fc.constant(s), KH: fc.integer({ min: 1, max: s.H }), KW: fc.integer({ min: 1, max: s.W }), units: fc.integer({ min: 1, max: s.B }) }),
+      )
+      .chain(({ s, KH, KW, units }) =>
+        fc.record({ s: fc.constant({ ...s, KH, KW, units }), input: operand([s.B, s.C, s.H, s.W]), dy: operand([s.B, s.O, s.H, s.W]) }),
+      );
+    fc.assert(
+      fc.property(cases, ({ s, input, dy }) => {
+        const x = tensorOf(input, FastBackend);
+        const g = tensorOf(dy, FastBackend);
+        const got = simdWeightGrad(x, g, s.KH, s.KW, s.units, s.transposedOut);
+        expectClose(got, naiveWeightGrad(x.toFloat64Array(), x.shape, g.toFloat64Array(), s.O, s.KH, s.KW), 1e-12);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("on real workers: LeNet's first layer (B16 1→4 28×28 k3×3, in_channels 1) splits over threads and equals the definition", async () => {
+    const x = tensorOf({ shape: [16, 1, 28, 28], values: Array.from({ length: 16 * 784 }, (_, i) => Math.sin(i)), perm: [0, 1, 2, 3] }, FastBackend);
+    const dy = tensorOf({ shape: [16, 4, 28, 28], values: Array.from({ length: 16 * 4 * 784 }, (_, i) => Math.cos(i)), perm: [1, 0, 2, 3] }, FastBackend);
+    const units = weightGradUnits(16);
+    expect(units).toBeGreaterThan(1);
+    const got = await onWorkers(() => simdWeightGrad(x, dy, 3, 3, units));
+    expectClose(got, naiveWeightGrad(x.toFloat64Array(), x.shape, dy.toFloat64Array(), 4, 3, 3), 1e-11);
+  });
+});

@@ -1,0 +1,10 @@
+/**
+ * minitorch-ts's WebAssembly SIMD kernels (f64x2), built by `asc` into
+ * dist/simd/kernels.wasm. The memory is imported: every thread instantiates
+ * the module with its own memory, and the JavaScript around each kernel
+ * copies operands in (packing/padding) and results out. Kernels allocate
+ * nothing; every address is a byte offset chosen by the caller.
+ */
+export { peakLoop } from "./peak";
+export { gemmBlock } from "./gemm";
+export { convForward, convWeightGrad } from "./conv";

@@ -1,0 +1,19 @@
+/**
+ * `@minitorch/fast-ops/simd`: the WebAssembly SIMD kernels and the
+ * per-thread memory they run in (see kernels.ts), the matmul built on them
+ * and the peak loop. fast-conv builds its convolution kernels on the same
+ * module.
+ */
+export {
+  SCRATCH_BASE,
+  SIMD_WASM_URL,
+  ScratchLayout,
+  SimdThread,
+  nextStamp,
+  simdModule,
+  simdThread,
+  type SimdExports,
+  type WasmModule,
+} from "./kernels.js";
+export { SIMD_KC, SIMD_MC, matmulSimdKernel, matmulSimdUnits, simdMatrixMultiply } from "./matmul.js";
+export { PEAK_FLOPS_PER_ITERATION, peakKernel, peakUnits } from "./peak.js";

@@ -1,0 +1,145 @@
+/**
+ * The WebAssembly SIMD kernels (assembly/, built by `asc` into
+ * dist/simd/kernels.wasm) as this thread sees them.
+ *
+ * Each thread — the main thread and every pool worker — compiles the module
+ * from the built file once and instantiates it with a memory of its own, so
+ * kernels on different threads never share scratch space and need no
+ * locking. Tensor storages are separate SharedArrayBuffers that WebAssembly
+ * cannot address, so the JavaScript around each kernel copies its operands
+ * into this memory (where it pads or packs them anyway) and its results out.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { builtModuleUrl } from "../builtModule.js";
+
+/** The kernels' exports; addresses are byte offsets into the thread's memory. */
+export interface SimdExports {
+  /** The float64 peak loop: n iterations of 32 flops on registers only. */
+  peakLoop(n: number, s: number, b: number): number;
+  /** C[rows × cols] (+)= A · B on packed 4-row / 4-column panels (assembly/gemm.ts). */
+  gemmBlock(a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number): void;
+  /** out[o, q] (+)= Σ_r w[o, r] · x[q + tap[r]] (assembly/conv.ts). */
+  convForward(x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number): void;
+  /** dw[r, o] (+)= Σ_b Σ_q dy_b[o, q] · x_b[q + tap[r]] (assembly/conv.ts). */
+  convWeightGrad(
+    x: number,
+    xStride: number,
+    nBatch: number,
+    taps: number,
+    rTiles: number,
+    dy: number,
+    nPos: number,
+    oTiles: number,
+    dw: number,
+    ldw: number,
+    accumulate: number,
+  ): void;
+}
+
+/** Where the built module is (dist/simd/kernels.wasm, also when running from src/ under vitest). */
+export const SIMD_WASM_URL = new URL("./kernels.wasm", builtModuleUrl(import.meta.url));
+
+/** The part of the WebAssembly JavaScript API used here (the project's libs have no DOM types). */
+interface WasmMemory {
+  readonly buffer: SharedArrayBuffer;
+  grow(pages: number): number;
+}
+/** A compiled module, as far as this file needs to know. */
+export type WasmModule = object;
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const PAGE = 65536;
+/** The memory's maximum (4 GiB, wasm32's limit); only what `reserve` asks for is committed. */
+const MAX_PAGES = 65536;
+/** Scratch starts here; the module itself keeps no data in memory. */
+export const SCRATCH_BASE = 1024;
+
+let compiled: WasmModule | undefined;
+
+/** The compiled module (once per thread). */
+export function simdModule(): WasmModule {
+  if (compiled === undefined) {
+    const path = fileURLToPath(SIMD_WASM_URL);
+    if (!existsSync(path)) {
+      throw new Error(`simd kernels: ${path} is missing; run \`pnpm build\` (asc compiles packages/fast-ops/assembly)`);
+    }
+    compiled = new wasm.Module(readFileSync(path));
+  }
+  return compiled;
+}
+
+/** One thread's instance of the kernels, its memory and views of it. */
+export class SimdThread {
+  readonly exports: SimdExports;
+  readonly memory: WasmMemory;
+  f64: Float64Array;
+  i32: Int32Array;
+  /**
+   * What the scratch holds beyond one call (e.g. "packed B of job 7"), so a
+   * kernel called again for the same job skips re-staging it. Any kernel
+   * that overwrites scratch sets its own key.
+   */
+  owner = "";
+
+  constructor() {
+    this.memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+    const instance = new wasm.Instance(simdModule(), { env: { memory: this.memory } });
+    this.exports = instance.exports as SimdExports;
+    this.f64 = new Float64Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** Makes the first `bytes` bytes of memory usable (it only grows). */
+  reserve(bytes: number): void {
+    if (bytes <= this.f64.byteLength) return;
+    const pages = Math.ceil(bytes / PAGE);
+    if (pages > MAX_PAGES) throw new RangeError(`simd kernels: scratch of ${bytes} bytes exceeds wasm32's 4 GiB`);
+    this.memory.grow(pages - this.memory.buffer.byteLength / PAGE);
+    this.f64 = new Float64Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+}
+
+let thread: SimdThread | undefined;
+
+/** This thread's kernels (instantiated on first use). */
+export function simdThread(): SimdThread {
+  return (thread ??= new SimdThread());
+}
+
+const STAMP = Symbol.for("minitorch.simd.stamp");
+
+/**
+ * A number naming one kernel call (a job) in this process, so a thread can
+ * tell whether what its scratch holds (packed weights, packed B) is for
+ * this job. One counter per thread, even if this module is loaded twice.
+ */
+export function nextStamp(): number {
+  const g = globalThis as unknown as Record<symbol, number | undefined>;
+  const stamp = (g[STAMP] ?? 0) + 1;
+  g[STAMP] = stamp;
+  return stamp;
+}
+
+/** Byte offsets of a kernel's scratch regions, each 64-byte aligned, laid out from SCRATCH_BASE. */
+export class ScratchLayout {
+  private end = SCRATCH_BASE;
+
+  /** Reserves `bytes` and returns where they start. */
+  take(bytes: number): number {
+    const at = this.end;
+    this.end = Math.ceil((at + bytes) / 64) * 64;
+    return at;
+  }
+
+  /** Bytes the layout needs from address 0. */
+  get size(): number {
+    return this.end;
+  }
+}

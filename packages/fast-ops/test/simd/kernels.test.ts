@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { SCRATCH_BASE, ScratchLayout, SimdThread, nextStamp, peakUnits, simdModule, simdThread } from "../../src/simd/index.js";
+
+describe("simd kernels: module, memory and scratch", () => {
+  it("peakLoop(10, s=1, b=1) = 2 lanes · (0+0.1+…+0.7 + 10 · (4·1 + 4·0.5)) = 125.6", () => {
+    expect(simdThread().exports.peakLoop(10, 1, 1)).toBeCloseTo(125.6, 12);
+    expect(() => peakUnits(1000, 0, 3)).not.toThrow();
+  });
+
+  it("one compiled module per thread, one memory per instance: two instances do not share scratch", () => {
+    expect(simdModule()).toBe(simdModule());
+    const a = new SimdThread();
+    const b = new SimdThread();
+    a.f64[SCRATCH_BASE / 8] = 42;
+    expect(b.f64[SCRATCH_BASE / 8]).toBe(0);
+    expect(simdThread()).toBe(simdThread());
+  });
+
+  it("reserve(bytes) grows the memory to whole pages and refreshes both views; it never shrinks", () => {
+    const t = new SimdThread();
+    const before = t.f64.byteLength;
+    t.f64[10] = 7;
+    t.reserve(before + 1);
+    expect(t.f64.byteLength).toBe(before + 65536);
+    expect(t.i32.byteLength).toBe(before + 65536);
+    expect(t.f64[10]).toBe(7);
+    t.reserve(10);
+    expect(t.f64.byteLength).toBe(before + 65536);
+  });
+
+  it("reserve past 4 GiB names the limit", () => {
+    expect(() => new SimdThread().reserve(2 ** 32 + 1)).toThrow("simd kernels: scratch of 4294967297 bytes exceeds wasm32's 4 GiB");
+  });
+
+  it("ScratchLayout hands out 64-byte aligned regions from SCRATCH_BASE: take(10), take(64), take(1) → 1024, 1088, 1152; size 1216", () => {
+    const l = new ScratchLayout();
+    expect([l.take(10), l.take(64), l.take(1)]).toEqual([SCRATCH_BASE, SCRATCH_BASE + 64, SCRATCH_BASE + 128]);
+    expect(l.size).toBe(SCRATCH_BASE + 192);
+  });
+
+  it("nextStamp counts up, one counter per thread", () => {
+    const a = nextStamp();
+    expect(nextStamp()).toBe(a + 1);
+  });
+
+  it("gemmBlock on hand-packed panels: [[1,2],[3,4]] · [[5,6],[7,8]] padded to 4×4 gives [[19,22],[43,50]], then accumulates", () => {
+    const t = new SimdThread();
+    const f = t.f64;
+    const a = SCRATCH_BASE / 8; // 4-row panel, kc = 2: a[i][p] at a + 4p + i
+    const b = a + 8; // 4-column panel: b[p][j] at b + 4p + j
+    const c = b + 8; // 4×4, ldc 4
+    f.set([1, 3, 0, 0, 2, 4, 0, 0], a);
+    f.set([5, 6, 0, 0, 7, 8, 0, 0], b);
+    t.exports.gemmBlock(a * 8, b * 8, c * 8, 4, 4, 2, 4, 0);
+    expect(Array.from(f.subarray(c, c + 8))).toEqual([19, 22, 0, 0, 43, 50, 0, 0]);
+    t.exports.gemmBlock(a * 8, b * 8, c * 8, 4, 4, 2, 4, 1);
+    expect(Array.from(f.subarray(c, c + 8))).toEqual([38, 44, 0, 0, 86, 100, 0, 0]);
+  });
+});
