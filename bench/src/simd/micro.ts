@@ -12,7 +12,7 @@
  * its batch), the SIMD one a batch-split GEMM (fast-conv src/simd/).
  */
 import { convolveKernel, type Operand4 } from "@minitorch/fast-conv";
-import { convWeightGradSimd, convolveSimd, weightGradUnits } from "@minitorch/fast-conv/simd";
+import { convWeightGradSimd, convolveSimd, weightGradSplit } from "@minitorch/fast-conv/simd";
 import { FastBackend, poolStats, shutdown } from "@minitorch/fast-ops";
 import { PEAK_FLOPS_PER_ITERATION, peakKernel, peakUnits, simdMatrixMultiply } from "@minitorch/fast-ops/simd";
 import { emptyTensor, rand, type Tensor } from "@minitorch/tensor-core";
@@ -63,9 +63,9 @@ function convPasses(c: ConvCase): Array<{ pass: string; ts: () => void; simd: ()
   const dx = emptyTensor([batch, C, H, W], B);
   const dwT = emptyTensor([C, O, KH, KW], B);
   const dw = emptyTensor([O, C, KH, KW], B);
-  const units = weightGradUnits(batch);
-  const partials = emptyTensor([units * O * C * KH * KW], B).storage;
   const fwd = geometry(c, batch, C, O, H, W, KH, KW);
+  // The split is chosen for the pool's size when the pass runs (all threads or one).
+  const partials = emptyTensor([2 * DEFAULT_THREADS * O * C * KH * KW], B).storage;
   const bwd = geometry(c, batch, O, C, H, W, KH, KW);
   // minitorch's weight gradient: conv of inputᵀ [C, B, H, W] with gradᵀ [O, B, H, W] into [C, O, KH, KW].
   const wgTs = { batch: C, inChannels: batch, height: H, width: W, outChannels: O, kh: H, kw: W, outHeight: KH, outWidth: KW };
@@ -84,17 +84,17 @@ function convPasses(c: ConvCase): Array<{ pass: string; ts: () => void; simd: ()
     {
       pass: "forward",
       ts: () => run(convolveKernel, tsArgs(operand(out), operand(x), operand(w), fwd, false), batch, flopsPerBatch(fwd)),
-      simd: () => convolveSimd(B, operand(out), operand(x), operand(w), fwd, false),
+      simd: () => convolveSimd(B, operand(out), operand(x), operand(w), fwd, false, poolStats().threads),
     },
     {
       pass: "input grad",
       ts: () => run(convolveKernel, tsArgs(operand(dx), operand(dy), operand(w, [1, 0, 2, 3]), bwd, true), batch, flopsPerBatch(bwd)),
-      simd: () => convolveSimd(B, operand(dx), operand(dy), operand(w, [1, 0, 2, 3]), bwd, true),
+      simd: () => convolveSimd(B, operand(dx), operand(dy), operand(w, [1, 0, 2, 3]), bwd, true, poolStats().threads),
     },
     {
       pass: "weight grad",
       ts: () => run(convolveKernel, tsArgs(operand(dwT), operand(x, [1, 0, 2, 3]), operand(dy, [1, 0, 2, 3]), wgTs, false), C, flopsPerBatch(wgTs)),
-      simd: () => convWeightGradSimd(B, operand(dw), operand(x), operand(dy), fwd, partials, units),
+      simd: () => convWeightGradSimd(B, operand(dw), operand(x), operand(dy), fwd, weightGradSplit(fwd, poolStats().threads), partials),
     },
   ];
 }

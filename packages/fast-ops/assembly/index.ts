@@ -8,3 +8,4 @@
 export { peakLoop } from "./peak";
 export { gemmBlock } from "./gemm";
 export { convForward, convWeightGrad } from "./conv";
+export { copyRows, packChannelTiles } from "./stage";

@@ -6,8 +6,11 @@
  * shape = [B, C, H, W, O, KH, KW, OH, OW, flag] as in implicitGemm.ts: input
  * [B, C, H, W] ⋆ weight [O, C, KH, KW] → out [B, O, OH, OW]; `flag` is
  * `reverse` for the forward kernel and the number of work units for the
- * weight gradient.
+ * weight gradient; shape[10] splits the output channels into groups (see
+ * forward.ts and weightGrad.ts).
  */
+
+import type { SimdThread } from "@minitorch/fast-ops/simd";
 
 /** Rounds up to a multiple of 4. */
 export const pad4 = (x: number): number => (x + 3) & ~3;
@@ -101,14 +104,26 @@ export function writeTaps(i32: Int32Array, at: number, g: PaddedLayout, count: n
   for (let i = g.taps; i < count; i++) i32[r++] = 0;
 }
 
+/** Whether [n0, n1, n2] with strides s0..s2 lies at base + its row-major index (size-1 dimensions ignore their stride). */
+export function isCompact(n0: number, n1: number, n2: number, s0: number, s1: number, s2: number): boolean {
+  return (n2 === 1 || s2 === 1) && (n1 === 1 || s1 === n2) && (n0 === 1 || s0 === n1 * n2);
+}
+
+/** Work split into `parts` near-equal ranges: the range of part i of `total`. */
+export function part(total: number, parts: number, i: number): [number, number] {
+  return [Math.floor((i * total) / parts), Math.floor(((i + 1) * total) / parts)];
+}
+
 /**
  * Copies in[b] ([C, H, W] from `base`, strides is1..is3) into the padded
- * copy at element `dst` of `f64`; only the input's own cells are written,
- * so borders zeroed once stay zero.
+ * copy at byte address `padded`; only the input's own cells are written,
+ * so borders zeroed once stay zero. A compact batch moves with one memcpy
+ * into `compact` (C·H·W doubles of scratch) and is spread by copyRows.
  */
-export function copyInterior(
-  f64: Float64Array,
-  dst: number,
+export function stageInput(
+  t: SimdThread,
+  padded: number,
+  compact: number,
   input: Float64Array,
   base: number,
   is1: number,
@@ -117,18 +132,18 @@ export function copyInterior(
   g: PaddedLayout,
 ): void {
   const { inChannels: C, height: H, width: W, wp, plane } = g;
-  const first = dst + g.top * wp + g.left;
+  const first = padded / 8 + g.top * wp + g.left;
+  if (isCompact(C, H, W, is1, is2, is3)) {
+    t.f64.set(input.subarray(base, base + C * H * W), compact / 8);
+    t.exports.copyRows(compact, H * W, W, first * 8, plane, wp, C, H, W);
+    return;
+  }
+  const f64 = t.f64;
   for (let c = 0; c < C; c++) {
     for (let y = 0; y < H; y++) {
       const src = base + c * is1 + y * is2;
       const d = first + c * plane + y * wp;
-      if (is3 === 1 && W >= 64) {
-        f64.set(input.subarray(src, src + W), d);
-      } else if (is3 === 1) {
-        for (let x = 0; x < W; x++) f64[d + x] = input[src + x]!;
-      } else {
-        for (let x = 0; x < W; x++) f64[d + x] = input[src + x * is3]!;
-      }
+      for (let x = 0; x < W; x++) f64[d + x] = input[src + x * is3]!;
     }
   }
 }

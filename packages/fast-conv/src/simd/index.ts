@@ -4,6 +4,14 @@
  * arguments so they run inline or on the pool.
  */
 export { convolveSimdUnits } from "./forward.js";
-export { convWeightGradSimdUnits, unitBatches } from "./weightGrad.js";
-export { paddedLayout, type PaddedLayout } from "./geometry.js";
-export { convWeightGradSimd, convWeightGradSimdKernel, convolveSimd, convolveSimdKernel, weightGradUnits } from "./run.js";
+export { convWeightGradSimdUnits } from "./weightGrad.js";
+export { isCompact, paddedLayout, part, type PaddedLayout } from "./geometry.js";
+export {
+  convWeightGradSimd,
+  convWeightGradSimdKernel,
+  convolveSimd,
+  convolveSimdKernel,
+  forwardGroups,
+  weightGradSplit,
+  type WeightGradSplit,
+} from "./run.js";

@@ -1,9 +1,10 @@
 /**
  * Running the SIMD convolution kernels on a backend: the Kernel objects
- * workers load, and the calls that build their plain-array arguments from
- * 4-D operands (conv1d is the case height = kernel height = 1).
+ * workers load, how the work is split into units, and the calls that build
+ * the kernels' plain-array arguments from 4-D operands (conv1d is the case
+ * height = kernel height = 1).
  */
-import { builtModuleUrl, poolStats } from "@minitorch/fast-ops";
+import { builtModuleUrl } from "@minitorch/fast-ops";
 import { nextStamp } from "@minitorch/fast-ops/simd";
 import type { Kernel, KernelArg, TensorBackend } from "@minitorch/tensor-core";
 import type { Operand4 } from "../convolve.js";
@@ -25,20 +26,32 @@ export const convWeightGradSimdKernel: Kernel = {
   fn: convWeightGradSimdUnits as (...args: KernelArg[]) => void,
 };
 
-function geometryShape(g: ConvGeometry, flag: number): Int32Array {
-  return Int32Array.of(g.batch, g.inChannels, g.height, g.width, g.outChannels, g.kh, g.kw, g.outHeight, g.outWidth, flag);
+function geometryShape(g: ConvGeometry, a: number, b: number): Int32Array {
+  return Int32Array.of(g.batch, g.inChannels, g.height, g.width, g.outChannels, g.kh, g.kw, g.outHeight, g.outWidth, a, b);
 }
 
-/** Multiply-adds × 2 of one batch of the convolution. */
-function flopsPerBatch(g: ConvGeometry): number {
-  return 2 * g.outChannels * g.outHeight * g.outWidth * g.inChannels * g.kh * g.kw;
+/** Floating-point operations of the convolution (2 per multiply-add). */
+function flops(g: ConvGeometry): number {
+  return 2 * g.batch * g.outChannels * g.outHeight * g.outWidth * g.inChannels * g.kh * g.kw;
+}
+
+/**
+ * Channel-tile groups per batch for the forward kernel on `threads`
+ * threads: 1 when there are at least two batches per thread, else enough
+ * groups for two units per thread (at most one per tile).
+ */
+export function forwardGroups(g: ConvGeometry, threads: number): number {
+  if (g.batch >= 2 * threads) return 1;
+  return Math.max(1, Math.min(Math.ceil(g.outChannels / 4), Math.ceil((2 * threads) / g.batch)));
 }
 
 /**
  * out = input ⋆ weight in the 4-D form (anchored top-left, or bottom-right
- * with `reverse`), one work unit per batch, on `backend`.
+ * with `reverse`) on `backend`, whose pool has `threads` threads.
  */
-export function convolveSimd(backend: TensorBackend, out: Operand4, input: Operand4, weight: Operand4, g: ConvGeometry, reverse: boolean): void {
+export function convolveSimd(backend: TensorBackend, out: Operand4, input: Operand4, weight: Operand4, g: ConvGeometry, reverse: boolean, threads: number): void {
+  const groups = forwardGroups(g, threads);
+  const units = g.batch * groups;
   backend.runKernel(
     convolveSimdKernel,
     [
@@ -48,24 +61,43 @@ export function convolveSimd(backend: TensorBackend, out: Operand4, input: Opera
       Int32Array.from(input.strides),
       weight.storage,
       Int32Array.from(weight.strides),
-      geometryShape(g, reverse ? 1 : 0),
+      geometryShape(g, reverse ? 1 : 0, groups),
       nextStamp(),
     ],
-    g.batch,
-    flopsPerBatch(g),
+    units,
+    flops(g) / units,
   );
 }
 
-/** Work units of the weight gradient: two per thread (so a slow thread is balanced), at most one per batch. */
-export function weightGradUnits(batch: number): number {
-  return Math.max(1, Math.min(batch, 2 * poolStats().threads));
+/** How the weight gradient is split: `chunks` of batches × `groups` of output-channel tiles. */
+export interface WeightGradSplit {
+  chunks: number;
+  groups: number;
+}
+
+/**
+ * The cheaper split of the weight gradient on `threads` threads, two units
+ * per thread: over batches when adding the per-chunk partial sums
+ * (chunks · O · taps, on the calling thread) costs less than every thread
+ * staging every batch's input (B · C · H · W more copies per extra
+ * thread), else over output-channel tiles. One thread: one unit.
+ */
+export function weightGradSplit(g: ConvGeometry, threads: number): WeightGradSplit {
+  if (threads <= 1) return { chunks: 1, groups: 1 };
+  const chunks = Math.min(g.batch, 2 * threads);
+  const tiles = Math.ceil(g.outChannels / 4);
+  const reduce = chunks * g.outChannels * g.inChannels * g.kh * g.kw;
+  const stage = (threads - 1) * g.batch * g.inChannels * g.height * g.width;
+  if (tiles >= threads && stage < reduce) return { chunks: 1, groups: Math.min(tiles, 2 * threads) };
+  return { chunks, groups: 1 };
 }
 
 /**
  * gradWeight[o, c, ky, kx] = Σ_b Σ_{y,x} grad[b, o, y, x] · input[b, c, y + ky, x + kx]
  * for input [B, C, H, W], grad [B, O, OH, OW] and gradWeight [O, C, KH, KW]
- * (any strides). `partials` ([units, O, C·KH·KW], from `backend`) receives
- * one sum per unit of batches; they are added here.
+ * (any strides), on `backend` with `split`. A split over batches needs
+ * `partials` (split.chunks · O · C·KH·KW values from `backend`), whose
+ * chunks are added here; otherwise units write gradWeight directly.
  */
 export function convWeightGradSimd(
   backend: TensorBackend,
@@ -73,28 +105,33 @@ export function convWeightGradSimd(
   input: Operand4,
   grad: Operand4,
   g: ConvGeometry,
-  partials: Float64Array,
-  units: number,
+  split: WeightGradSplit,
+  partials?: Float64Array,
 ): void {
   const taps = g.inChannels * g.kh * g.kw;
-  if (partials.length < units * g.outChannels * taps) {
-    throw new RangeError(`convWeightGradSimd: partials hold ${partials.length} values, need ${units * g.outChannels * taps}`);
+  const size = g.outChannels * taps;
+  const direct = split.chunks === 1;
+  if (!direct && (partials === undefined || partials.length < split.chunks * size)) {
+    throw new RangeError(`convWeightGradSimd: ${split.chunks} batch chunks need partials of ${split.chunks * size} values, got ${partials?.length ?? "none"}`);
   }
+  const [s0, s1, s2, s3] = gradWeight.strides;
+  const dst = direct ? gradWeight.storage : partials!;
+  const ds = direct ? Int32Array.of(0, s0, s1, s2, s3) : Int32Array.of(size, taps, g.kh * g.kw, g.kw, 1);
+  const units = split.chunks * split.groups;
   backend.runKernel(
     convWeightGradSimdKernel,
-    [partials, input.storage, Int32Array.from(input.strides), grad.storage, Int32Array.from(grad.strides), geometryShape(g, units), nextStamp()],
+    [dst, ds, input.storage, Int32Array.from(input.strides), grad.storage, Int32Array.from(grad.strides), geometryShape(g, split.chunks, split.groups), nextStamp()],
     units,
-    (g.batch / units) * flopsPerBatch(g),
+    flops(g) / units,
   );
-  const [s0, s1, s2, s3] = gradWeight.strides;
+  if (direct) return;
   const out = gradWeight.storage;
-  const size = g.outChannels * taps;
   for (let o = 0, i = 0; o < g.outChannels; o++) {
     for (let c = 0; c < g.inChannels; c++) {
       for (let ky = 0; ky < g.kh; ky++) {
         for (let kx = 0; kx < g.kw; kx++, i++) {
-          let sum = partials[i]!;
-          for (let u = 1; u < units; u++) sum += partials[u * size + i]!;
+          let sum = partials![i]!;
+          for (let u = 1; u < split.chunks; u++) sum += partials![u * size + i]!;
           out[o * s0 + c * s1 + ky * s2 + kx * s3] = sum;
         }
       }

@@ -4,28 +4,29 @@
  *
  *   dW[o, c, ky, kx] = Σ_b Σ_{y, x} dy[b, o, y, x] · in[b, c, y + ky, x + kx]
  *
- * (forward anchoring, 0 past the edges). This is a GEMM with the
- * positions of every batch as its depth, so the work is split over the
- * batch: unit u sums batches [⌊u·B/U⌋, ⌊(u+1)·B/U⌋) into partials[u], and
- * the caller adds the U partials. That lets two threads share even
- * LeNet's first layer, whose in_channels = 1 makes the minitorch
- * formulation (a convolution with in_channels as its batch) one unit.
+ * (forward anchoring, 0 past the edges). This is a GEMM whose depth is the
+ * positions of every batch, so its work splits two ways: over batches
+ * (unit sums of its batches, added afterwards by the caller) and over
+ * groups of 4-channel output tiles (disjoint, but every thread stages every
+ * batch). Either lets two threads share LeNet's first layer, whose
+ * in_channels = 1 makes minitorch's formulation (a convolution with
+ * in_channels as its batch) a single unit; run.ts picks the cheaper split.
  */
-import { ScratchLayout, simdThread } from "@minitorch/fast-ops/simd";
-import { copyInterior, paddedLayout, writeTaps, type PaddedLayout } from "./geometry.js";
+import { ScratchLayout, simdThread, type SimdThread } from "@minitorch/fast-ops/simd";
+import { isCompact, paddedLayout, part, stageInput, writeTaps, type PaddedLayout } from "./geometry.js";
 
-/** The batches of unit u of U. */
-export function unitBatches(batch: number, units: number, u: number): [number, number] {
-  return [Math.floor((u * batch) / units), Math.floor(((u + 1) * batch) / units)];
-}
+/** The batch chunk whose padded inputs this thread holds, for the job its scratch belongs to. */
+let stagedChunk = -1;
 
 /**
- * Units [start, end) of the weight gradient: input [B, C, H, W] (strides
- * is), dy [B, O, OH, OW] (strides gs), shape = [B, C, H, W, O, KH, KW, OH,
- * OW, U]; partials is contiguous [U, O, C·KH·KW].
+ * Units [start, end) of the weight gradient. input [B, C, H, W] (strides
+ * is), dy [B, O, OH, OW] (strides gs); shape = [B, C, H, W, O, KH, KW, OH,
+ * OW, chunks, groups]; unit u sums batch chunk ⌊u / groups⌋ for tile group
+ * u mod groups into dst[chunk, o, c, ky, kx] (strides ds, 5 of them).
  */
 export function convWeightGradSimdUnits(
-  partials: Float64Array,
+  dst: Float64Array,
+  ds: Int32Array,
   input: Float64Array,
   is: Int32Array,
   grad: Float64Array,
@@ -36,71 +37,83 @@ export function convWeightGradSimdUnits(
   end: number,
 ): void {
   const g = paddedLayout(shape, false, 1);
-  const units = shape[9]!;
-  const { outChannels: O, taps, positions, batch: B } = g;
+  const [chunks, groups] = [shape[9]!, shape[10]!];
+  const { batch: B, inChannels: C, outChannels: O, kh: KH, kw: KW, taps, positions } = g;
   const oTiles = Math.ceil(O / 4);
   const rTiles = Math.ceil(taps / 4);
-  const maxBatches = Math.ceil(B / units);
-  const xStride = g.length;
+  const maxBatches = Math.ceil(B / chunks);
   const layout = new ScratchLayout();
   const tapsAt = layout.take(rTiles * 16);
-  const xAt = layout.take(maxBatches * xStride * 8);
+  const xAt = layout.take(maxBatches * g.length * 8);
+  const inAt = layout.take(Math.max(C * g.height * g.width, O * g.outHeight * g.outWidth) * 8);
   const dyAt = layout.take(oTiles * maxBatches * positions * 32);
   const dwAt = layout.take(rTiles * 4 * oTiles * 4 * 8);
   const t = simdThread();
   t.reserve(layout.size);
-  const f = t.f64;
   const key = `weightGrad ${stamp}`;
   if (t.owner !== key) {
     writeTaps(t.i32, tapsAt / 4, g, rTiles * 4);
-    f.fill(0, xAt / 8, xAt / 8 + maxBatches * xStride);
+    t.f64.fill(0, xAt / 8, xAt / 8 + maxBatches * g.length);
     t.owner = key;
+    stagedChunk = -1;
   }
-  const ldw = oTiles * 4;
-  const dw = dwAt / 8;
+  const [ds0, ds1, ds2, ds3, ds4] = [ds[0]!, ds[1]!, ds[2]!, ds[3]!, ds[4]!];
   for (let u = start; u < end; u++) {
-    const [b0, b1] = unitBatches(B, units, u);
+    const chunk = Math.floor(u / groups);
+    const [b0, b1] = part(B, chunks, chunk);
+    const [t0, t1] = part(oTiles, groups, u % groups);
     const nb = b1 - b0;
-    const part = u * O * taps;
-    if (nb === 0 || positions === 0) {
-      partials.fill(0, part, part + O * taps);
-      continue;
+    const ldw = 4 * (t1 - t0);
+    if (t0 === t1) continue;
+    if (nb > 0 && positions > 0) {
+      if (chunk !== stagedChunk) {
+        for (let i = 0; i < nb; i++) stageInput(t, xAt + i * g.length * 8, inAt, input, (b0 + i) * is[0]!, is[1]!, is[2]!, is[3]!, g);
+        stagedChunk = chunk;
+      }
+      for (let i = 0; i < nb; i++) stageGrad(t, dyAt + i * positions * 32, nb * positions * 32, inAt, grad, (b0 + i) * gs[0]!, gs, g, t0, t1);
+      t.exports.convWeightGrad(xAt, g.length * 8, nb, tapsAt, rTiles, dyAt, positions, t1 - t0, dwAt, ldw, 0);
+    } else {
+      t.f64.fill(0, dwAt / 8, dwAt / 8 + rTiles * 4 * ldw);
     }
-    for (let i = 0; i < nb; i++) copyInterior(f, xAt / 8 + i * xStride, input, (b0 + i) * is[0]!, is[1]!, is[2]!, is[3]!, g);
-    packGrad(f, dyAt / 8, grad, gs, g, b0, nb, oTiles);
-    t.exports.convWeightGrad(xAt, xStride * 8, nb, tapsAt, rTiles, dyAt, positions, oTiles, dwAt, ldw, 0);
-    for (let o = 0; o < O; o++) {
-      for (let r = 0; r < taps; r++) partials[part + o * taps + r] = f[dw + r * ldw + o]!;
+    const f = t.f64;
+    for (let o = 4 * t0, j = 0; o < Math.min(O, 4 * t1); o++, j++) {
+      let r = dwAt / 8 + j;
+      for (let c = 0; c < C; c++) {
+        for (let ky = 0; ky < KH; ky++) {
+          const row = chunk * ds0 + o * ds1 + c * ds2 + ky * ds3;
+          for (let kx = 0; kx < KW; kx++, r += ldw) dst[row + kx * ds4] = f[r]!;
+        }
+      }
     }
   }
 }
 
 /**
- * Packs dy[b0 .. b0 + nb) ([O, OH, OW] each, strides gs) as
- * [oTiles][nb][positions][4] at element `dst`, with zeros at positions past
- * the out width and at channels past O.
+ * Packs channel tiles [t0, t1) of dy[b] (from `base`, strides gs) at byte
+ * address `at`, one tile every `tileStride` bytes: positions over the
+ * padded width, 4 channels each, zeros past the out width and past O.
  */
-function packGrad(f: Float64Array, dst: number, grad: Float64Array, gs: Int32Array, g: PaddedLayout, b0: number, nb: number, oTiles: number): void {
-  const { outChannels: O, outHeight: OH, outWidth: OW, wp, positions } = g;
-  const [gs0, gs1, gs2, gs3] = [gs[0]!, gs[1]!, gs[2]!, gs[3]!];
-  for (let t = 0; t < oTiles; t++) {
-    const rows = Math.min(4, O - 4 * t);
-    for (let i = 0; i < nb; i++) {
-      const base = (b0 + i) * gs0 + 4 * t * gs1;
-      let d = dst + ((t * nb + i) * positions) * 4;
-      for (let y = 0; y < OH; y++) {
-        const width = y === OH - 1 ? OW : wp;
-        for (let x = 0; x < width; x++, d += 4) {
-          if (x >= OW) {
-            f[d] = 0;
-            f[d + 1] = 0;
-            f[d + 2] = 0;
-            f[d + 3] = 0;
-            continue;
-          }
-          const src = base + y * gs2 + x * gs3;
-          for (let j = 0; j < 4; j++) f[d + j] = j < rows ? grad[src + j * gs1]! : 0;
-        }
+function stageGrad(t: SimdThread, at: number, tileStride: number, compact: number, grad: Float64Array, base: number, gs: Int32Array, g: PaddedLayout, t0: number, t1: number): void {
+  const { outChannels: O, outHeight: OH, outWidth: OW, wp } = g;
+  const o0 = 4 * t0;
+  const channels = Math.min(O, 4 * t1) - o0;
+  const [gs1, gs2, gs3] = [gs[1]!, gs[2]!, gs[3]!];
+  if (isCompact(channels, OH, OW, gs1, gs2, gs3)) {
+    const start = base + o0 * gs1;
+    t.f64.set(grad.subarray(start, start + channels * OH * OW), compact / 8);
+    t.exports.packChannelTiles(compact, channels, OH, OW, wp, at, tileStride);
+    return;
+  }
+  const f = t.f64;
+  for (let tile = 0; tile < t1 - t0; tile++) {
+    const rows = Math.min(4, channels - 4 * tile);
+    let d = (at + tile * tileStride) / 8;
+    const src0 = base + (o0 + 4 * tile) * gs1;
+    for (let y = 0; y < OH; y++) {
+      const width = y === OH - 1 ? OW : wp;
+      for (let x = 0; x < width; x++, d += 4) {
+        const src = src0 + y * gs2 + x * gs3;
+        for (let j = 0; j < 4; j++) f[d + j] = x < OW && j < rows ? grad[src + j * gs1]! : 0;
       }
     }
   }

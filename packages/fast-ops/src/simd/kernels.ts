@@ -21,6 +21,10 @@ export interface SimdExports {
   gemmBlock(a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number): void;
   /** out[o, q] (+)= Σ_r w[o, r] · x[q + tap[r]] (assembly/conv.ts). */
   convForward(x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number): void;
+  /** Row copies between strided layouts (assembly/stage.ts); strides in elements. */
+  copyRows(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, planes: number, rows: number, width: number): void;
+  /** Compact [O, OH, OW] → 4-channel tiles over padded positions (assembly/stage.ts). */
+  packChannelTiles(src: number, channels: number, outHeight: number, outWidth: number, wp: number, dst: number, tileStride: number): void;
   /** dw[r, o] (+)= Σ_b Σ_q dy_b[o, q] · x_b[q + tap[r]] (assembly/conv.ts). */
   convWeightGrad(
     x: number,
