@@ -78,12 +78,18 @@ export function simdModule(): WasmModule {
   return compiled;
 }
 
-/** One thread's instance of the kernels, its memory and views of it. */
+/** Scratch above this size is given back when a later call needs less than a quarter of it. */
+const SHRINK_ABOVE = 64 * 1024 * 1024;
+
+/**
+ * One thread's instance of the kernels, its memory and views of it. Read
+ * `exports`, `f64` and `i32` after `reserve`: it may replace them.
+ */
 export class SimdThread {
-  readonly exports: SimdExports;
-  readonly memory: WasmMemory;
-  f64: Float64Array;
-  i32: Int32Array;
+  exports!: SimdExports;
+  memory!: WasmMemory;
+  f64!: Float64Array;
+  i32!: Int32Array;
   /**
    * What the scratch holds beyond one call (e.g. "packed B of job 7"), so a
    * kernel called again for the same job skips re-staging it. Any kernel
@@ -91,20 +97,38 @@ export class SimdThread {
    */
   owner = "";
 
-  constructor() {
-    this.memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-    const instance = new wasm.Instance(simdModule(), { env: { memory: this.memory } });
-    this.exports = instance.exports as SimdExports;
-    this.f64 = new Float64Array(this.memory.buffer);
-    this.i32 = new Int32Array(this.memory.buffer);
+  constructor(bytes = 16 * PAGE) {
+    this.renew(bytes);
   }
 
-  /** Makes the first `bytes` bytes of memory usable (it only grows). */
+  /**
+   * Makes the first `bytes` bytes of memory usable. Memory grows in place;
+   * a memory far larger than needed (past SHRINK_ABOVE, more than 4× the
+   * request) is replaced by a fresh one so its pages go back to the system
+   * (a wasm memory cannot shrink), which also forgets what scratch held.
+   */
   reserve(bytes: number): void {
-    if (bytes <= this.f64.byteLength) return;
+    const size = this.f64.byteLength;
+    if (bytes <= size) {
+      if (size > SHRINK_ABOVE && 4 * bytes < size) this.renew(bytes);
+      return;
+    }
     const pages = Math.ceil(bytes / PAGE);
     if (pages > MAX_PAGES) throw new RangeError(`simd kernels: scratch of ${bytes} bytes exceeds wasm32's 4 GiB`);
     this.memory.grow(pages - this.memory.buffer.byteLength / PAGE);
+    this.views();
+  }
+
+  private renew(bytes: number): void {
+    const pages = Math.min(MAX_PAGES, Math.max(16, Math.ceil(bytes / PAGE)));
+    this.memory = new wasm.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+    const instance = new wasm.Instance(simdModule(), { env: { memory: this.memory } });
+    this.exports = instance.exports as SimdExports;
+    this.owner = "";
+    this.views();
+  }
+
+  private views(): void {
     this.f64 = new Float64Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }

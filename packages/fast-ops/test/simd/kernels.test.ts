@@ -28,6 +28,20 @@ describe("simd kernels: module, memory and scratch", () => {
     expect(t.f64.byteLength).toBe(before + 65536);
   });
 
+  it("a memory past 64 MiB is replaced by a small one when a call needs under a quarter of it, forgetting what scratch held", () => {
+    const t = new SimdThread();
+    t.reserve(80 * 2 ** 20);
+    t.owner = "job 1";
+    const big = t.memory;
+    t.reserve(30 * 2 ** 20);
+    expect(t.memory).toBe(big);
+    t.reserve(2 ** 20);
+    expect(t.memory).not.toBe(big);
+    expect(t.f64.byteLength).toBe(2 ** 20);
+    expect(t.owner).toBe("");
+    expect(t.exports.peakLoop(10, 1, 1)).toBeCloseTo(125.6, 12);
+  });
+
   it("reserve past 4 GiB names the limit", () => {
     expect(() => new SimdThread().reserve(2 ** 32 + 1)).toThrow("simd kernels: scratch of 4294967297 bytes exceeds wasm32's 4 GiB");
   });
