@@ -11,6 +11,7 @@
  * gradient is minitorch's formulation (a convolution with in_channels as
  * its batch), the SIMD one a batch-split GEMM (fast-conv src/simd/).
  */
+import os from "node:os";
 import { convolveKernel, type Operand4 } from "@minitorch/fast-conv";
 import { convWeightGradSimd, convolveSimd, weightGradSplit } from "@minitorch/fast-conv/simd";
 import { FastBackend, poolStats, shutdown } from "@minitorch/fast-ops";
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
     console.log(s);
   };
   print(`# SIMD kernels vs plain-TS kernels (GFLOP/s, medians; ${DEFAULT_THREADS} threads and 1)`);
+  print(`\n${new Date().toISOString()}, node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   let limit = { one: NaN, all: NaN };
   if (o.only.has("peak") || o.only.has("conv") || o.only.has("matmul")) {
     limit = await peak(o);
@@ -202,6 +204,7 @@ async function main(): Promise<void> {
       print(`| ${c.name} | **fwd+bwd** | ${fmt(g(`ts ${T}`))} | ${fmt(g(`simd ${T}`))} | ${(g(`simd ${T}`) / g(`ts ${T}`)).toFixed(1)}× | ${fmt(g("ts 1"))} | ${fmt(g("simd 1"))} | ${pct(g(`simd ${T}`), T)} |`);
     }
   }
+  print(`\nload average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   await restoreThreads();
   console.error(`pool: ${JSON.stringify(poolStats())}`);
   await shutdown();

@@ -70,4 +70,29 @@ describe("simd kernels: module, memory and scratch", () => {
     t.exports.gemmBlock(a * 8, b * 8, c * 8, 4, 4, 2, 4, 1);
     expect(Array.from(f.subarray(c, c + 8))).toEqual([38, 44, 0, 0, 86, 100, 0, 0]);
   });
+
+  it("copyRows moves odd and even widths between strided layouts: 2 planes × 2 rows × 3 → padded rows of 5", () => {
+    const t = new SimdThread();
+    const f = t.f64;
+    const src = SCRATCH_BASE / 8;
+    const dst = src + 16;
+    f.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], src);
+    t.exports.copyRows(src * 8, 6, 3, (dst + 1) * 8, 10, 5, 2, 2, 3);
+    expect(Array.from(f.subarray(dst, dst + 20))).toEqual([0, 1, 2, 3, 0, 0, 4, 5, 6, 0, 0, 7, 8, 9, 0, 0, 10, 11, 12, 0]);
+    t.exports.copyRows(src * 8, 0, 4, (dst + 20) * 8, 0, 2, 1, 3, 2);
+    expect(Array.from(f.subarray(dst + 20, dst + 26))).toEqual([1, 2, 5, 6, 9, 10]);
+  });
+
+  it("packChannelTiles: 5 channels of 2×2 over padded width 3 → 2 tiles of positions 0..4, zeros at x = 2 and for channels 5..7", () => {
+    const t = new SimdThread();
+    const f = t.f64;
+    const src = SCRATCH_BASE / 8;
+    const dst = src + 32;
+    f.set(Array.from({ length: 20 }, (_, i) => i + 1), src); // channel c, (y, x) = 4c + 2y + x + 1
+    t.exports.packChannelTiles(src * 8, 5, 2, 2, 3, dst * 8, 20 * 8);
+    const tile0 = Array.from(f.subarray(dst, dst + 20));
+    const tile1 = Array.from(f.subarray(dst + 20, dst + 40));
+    expect(tile0).toEqual([1, 5, 9, 13, 2, 6, 10, 14, 0, 0, 0, 0, 3, 7, 11, 15, 4, 8, 12, 16]);
+    expect(tile1).toEqual([17, 0, 0, 0, 18, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 20, 0, 0, 0]);
+  });
 });
