@@ -15,8 +15,8 @@ import { builtModuleUrl } from "../builtModule.js";
 
 /** The kernels' exports; addresses are byte offsets into the thread's memory. */
 export interface SimdExports {
-  /** The float64 peak loop: n iterations of 32 flops on registers only. */
-  peakLoop(n: number, s: number, b: number): number;
+  /** The float64 peak loop: n iterations of 28 flops on registers, operands read from `at` (assembly/peak.ts). */
+  peakLoop(n: number, at: number): number;
   /** C[rows × cols] (+)= A · B on packed 4-row / 4-column panels (assembly/gemm.ts). */
   gemmBlock(a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number): void;
   /** out[o, q] (+)= Σ_r w[o, r] · x[q + tap[r]] (assembly/conv.ts). */
