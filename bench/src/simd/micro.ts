@@ -4,7 +4,8 @@
  * the WebAssembly SIMD kernels against the plain-TypeScript kernels,
  * kernel by kernel, on all threads and on one. Each comparison runs its
  * variants interleaved in one process (bench/src/timing.ts) and reports
- * medians as GFLOP/s and as a fraction of the fp64 peak measured first.
+ * medians as GFLOP/s and as a fraction of the fp64 peak loop, which is
+ * sampled in the same rounds (the machine is shared: load changes).
  *
  * Convolution passes: forward (input ⋆ weight), input gradient (grad ⋆
  * reverse-anchored weightᵀ) and weight gradient; the plain-TS weight
@@ -15,7 +16,7 @@ import os from "node:os";
 import { convolveKernel, type Operand4 } from "@minitorch/fast-conv";
 import { convWeightGradSimd, convolveSimd, weightGradSplit } from "@minitorch/fast-conv/simd";
 import { FastBackend, poolStats, shutdown } from "@minitorch/fast-ops";
-import { PEAK_FLOPS_PER_ITERATION, peakKernel, peakUnits, simdMatrixMultiply } from "@minitorch/fast-ops/simd";
+import { PEAK_FLOPS_PER_ITERATION, peakKernel, simdMatrixMultiply } from "@minitorch/fast-ops/simd";
 import { emptyTensor, rand, type Tensor } from "@minitorch/tensor-core";
 import { compare, type CompareOptions, type Variant } from "../timing.js";
 import { DEFAULT_THREADS, fastVariant, restoreThreads } from "../variants.js";
@@ -132,19 +133,35 @@ async function timeVariants(variants: Variant[], o: Options): Promise<Map<string
   return ms;
 }
 
-/** GFLOP/s of the peak loop on one thread (inline) and on the whole pool. */
-async function peak(o: Options): Promise<{ one: number; all: number }> {
-  const iterations = 2_000_000;
-  const units = 2 * DEFAULT_THREADS;
-  const ms = await timeVariants(
-    [
-      fastVariant(1, () => peakUnits(iterations, 0, 1), { name: "one" }),
-      fastVariant(DEFAULT_THREADS, () => FastBackend.runKernel(peakKernel, [iterations], units, iterations * PEAK_FLOPS_PER_ITERATION), { name: "all" }),
-    ],
-    o,
-  );
-  const flops = iterations * PEAK_FLOPS_PER_ITERATION;
-  return { one: flops / ms.get("one")! / 1e6, all: (units * flops) / ms.get("all")! / 1e6 };
+/** Iterations of one peak-loop unit (about a millisecond). */
+const PEAK_ITERATIONS = 100_000;
+
+/** The peak loop on `threads` threads (two units per thread), as a variant named `peak <threads>`. */
+function peakVariant(threads: number): Variant {
+  const units = 2 * threads;
+  return fastVariant(threads, () => FastBackend.runKernel(peakKernel, [PEAK_ITERATIONS], units, PEAK_ITERATIONS * PEAK_FLOPS_PER_ITERATION), {
+    name: `peak ${threads}`,
+  });
+}
+
+/** GFLOP/s of a peak variant's median time. */
+function peakRate(ms: Map<string, number>, threads: number): number {
+  return (2 * threads * PEAK_ITERATIONS * PEAK_FLOPS_PER_ITERATION) / ms.get(`peak ${threads}`)! / 1e6;
+}
+
+/**
+ * TS and SIMD variants of one piece of work on all threads and on one,
+ * with the peak loop on the same thread counts sampled in the same rounds
+ * (so "of peak" compares numbers taken under the same load).
+ */
+function variantsOf(ts: () => void, simd: () => void): Variant[] {
+  const variants: Variant[] = [];
+  for (const threads of DEFAULT_THREADS > 1 ? [DEFAULT_THREADS, 1] : [1]) {
+    variants.push(fastVariant(threads, ts, { name: `ts ${threads}` }));
+    variants.push(fastVariant(threads, simd, { name: `simd ${threads}` }));
+    variants.push(peakVariant(threads));
+  }
+  return variants;
 }
 
 async function main(): Promise<void> {
@@ -156,29 +173,36 @@ async function main(): Promise<void> {
   };
   print(`# SIMD kernels vs plain-TS kernels (GFLOP/s, medians; ${DEFAULT_THREADS} threads and 1)`);
   print(`\n${new Date().toISOString()}, node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-  let limit = { one: NaN, all: NaN };
-  if (o.only.has("peak") || o.only.has("conv") || o.only.has("matmul")) {
-    limit = await peak(o);
-    print(`\nfp64 peak (f64x2 multiply + add loop): ${fmt(limit.one)} GFLOP/s on one thread, ${fmt(limit.all)} on ${DEFAULT_THREADS}\n`);
+  const T = DEFAULT_THREADS;
+  print(
+    `\nPeak = the fp64 peak loop (f64x2 multiplies and adds, registers only: fast-ops assembly/peak.ts), sampled in the same rounds as each row, so "of peak" compares numbers taken under the same load.\n`,
+  );
+  const header = `| case | pass | TS ${T}t | SIMD ${T}t | SIMD/TS | TS 1t | SIMD 1t | peak ${T}t | peak 1t | SIMD ${T}t of peak | SIMD 1t of peak |`;
+  const rule = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+  /** One table row from the median times of variantsOf(...) for work of `flops`. */
+  const row = (name: string, pass: string, flops: number, ms: Map<string, number>): string => {
+    const g = (v: string) => flops / ms.get(v)! / 1e6;
+    const [p2, p1] = [peakRate(ms, T), peakRate(ms, 1)];
+    return `| ${name} | ${pass} | ${fmt(g(`ts ${T}`))} | ${fmt(g(`simd ${T}`))} | ${(g(`simd ${T}`) / g(`ts ${T}`)).toFixed(1)}× | ${fmt(g("ts 1"))} | ${fmt(g("simd 1"))} | ${fmt(p2)} | ${fmt(p1)} | ${Math.round((100 * g(`simd ${T}`)) / p2)}% | ${Math.round((100 * g("simd 1")) / p1)}% |`;
+  };
+  if (o.only.has("peak")) {
+    const ms = await timeVariants([peakVariant(T), peakVariant(1)], o);
+    print(`fp64 peak: ${fmt(peakRate(ms, 1))} GFLOP/s on one thread, ${fmt(peakRate(ms, T))} on ${T}\n`);
   }
-  const pct = (g: number, threads: number) => `${Math.round((100 * g) / (threads === 1 ? limit.one : limit.all))}%`;
-  const header = `| case | pass | TS ${DEFAULT_THREADS}t | SIMD ${DEFAULT_THREADS}t | SIMD/TS | TS 1t | SIMD 1t | SIMD ${DEFAULT_THREADS}t of peak |`;
-  const rule = "|---|---|---:|---:|---:|---:|---:|---:|";
   if (o.only.has("matmul")) {
     print(header);
     print(rule);
     for (const n of MATMUL_SIZES) {
       const a = rand([n, n], FastBackend);
       const b = rand([n, n], FastBackend);
-      const variants: Variant[] = [];
-      for (const threads of DEFAULT_THREADS > 1 ? [DEFAULT_THREADS, 1] : [1]) {
-        variants.push(fastVariant(threads, () => void a.matmul(b), { name: `ts ${threads}` }));
-        variants.push(fastVariant(threads, () => void simdMatrixMultiply(a, b), { name: `simd ${threads}` }));
-      }
-      const ms = await timeVariants(variants, o);
-      const g = (name: string) => (2 * n ** 3) / ms.get(name)! / 1e6;
-      const T = DEFAULT_THREADS;
-      print(`| matmul ${n}×${n} | — | ${fmt(g(`ts ${T}`))} | ${fmt(g(`simd ${T}`))} | ${(g(`simd ${T}`) / g(`ts ${T}`)).toFixed(1)}× | ${fmt(g("ts 1"))} | ${fmt(g("simd 1"))} | ${pct(g(`simd ${T}`), T)} |`);
+      const ms = await timeVariants(
+        variantsOf(
+          () => void a.matmul(b),
+          () => void simdMatrixMultiply(a, b),
+        ),
+        o,
+      );
+      print(row(`matmul ${n}×${n}`, "—", 2 * n ** 3, ms));
     }
     print("");
   }
@@ -188,20 +212,11 @@ async function main(): Promise<void> {
     for (const c of CONV_CASES) {
       const totals = new Map<string, number>();
       for (const p of convPasses(c)) {
-        const variants: Variant[] = [];
-        for (const threads of DEFAULT_THREADS > 1 ? [DEFAULT_THREADS, 1] : [1]) {
-          variants.push(fastVariant(threads, p.ts, { name: `ts ${threads}` }));
-          variants.push(fastVariant(threads, p.simd, { name: `simd ${threads}` }));
-        }
-        const ms = await timeVariants(variants, o);
-        for (const [k, v] of ms) totals.set(k, (totals.get(k) ?? 0) + v);
-        const g = (name: string) => convFlops(c) / ms.get(name)! / 1e6;
-        const T = DEFAULT_THREADS;
-        print(`| ${c.name} | ${p.pass} | ${fmt(g(`ts ${T}`))} | ${fmt(g(`simd ${T}`))} | ${(g(`simd ${T}`) / g(`ts ${T}`)).toFixed(1)}× | ${fmt(g("ts 1"))} | ${fmt(g("simd 1"))} | ${pct(g(`simd ${T}`), T)} |`);
+        const ms = await timeVariants(variantsOf(p.ts, p.simd), o);
+        for (const [k, v] of ms) totals.set(k, (totals.get(k) ?? 0) + (k.startsWith("peak") ? v / 3 : v));
+        print(row(c.name, p.pass, convFlops(c), ms));
       }
-      const g = (name: string) => (3 * convFlops(c)) / totals.get(name)! / 1e6;
-      const T = DEFAULT_THREADS;
-      print(`| ${c.name} | **fwd+bwd** | ${fmt(g(`ts ${T}`))} | ${fmt(g(`simd ${T}`))} | ${(g(`simd ${T}`) / g(`ts ${T}`)).toFixed(1)}× | ${fmt(g("ts 1"))} | ${fmt(g("simd 1"))} | ${pct(g(`simd ${T}`), T)} |`);
+      print(row(c.name, "**fwd+bwd**", 3 * convFlops(c), totals));
     }
   }
   print(`\nload average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
