@@ -4,35 +4,42 @@
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; peakLoop(n, at): c_ij += a_i · b_j (3 × 2, f64x2), then b0 += d and b1 *= m; operands
-  ;; a0..a2, b0, b1, m, d read from `at` before the loop; bottom-tested loop.
+  ;; peakLoop(n, at): n passes of the 4×4 micro-kernel over 256-step panels at `at`
+  ;; (A: 8 KiB, then B: 8 KiB), accumulating into 8 registers, no store.
   (func (export "peakLoop") (param $n i32) (param $at i32) (result f64)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $m v128) (local $d v128)
-    (local $b0 v128) (local $b1 v128)
-    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128)
-    (local.set $a0 (v128.load (local.get $at)))
-    (local.set $a1 (v128.load offset=16 (local.get $at)))
-    (local.set $a2 (v128.load offset=32 (local.get $at)))
-    (local.set $b0 (v128.load offset=48 (local.get $at)))
-    (local.set $b1 (v128.load offset=64 (local.get $at)))
-    (local.set $m (v128.load offset=80 (local.get $at)))
-    (local.set $d (v128.load offset=96 (local.get $at)))
+    (local $a i32) (local $b i32) (local $p i32)
+    (local $s v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (if (i32.gt_s (local.get $n) (i32.const 0))
       (then
-        (loop $l
-          (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $a0) (local.get $b0))))
-          (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $a0) (local.get $b1))))
-          (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $a1) (local.get $b0))))
-          (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $a1) (local.get $b1))))
-          (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $a2) (local.get $b0))))
-          (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $a2) (local.get $b1))))
-          (local.set $b0 (f64x2.add (local.get $b0) (local.get $d)))
-          (local.set $b1 (f64x2.mul (local.get $b1) (local.get $m)))
-          (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
+        (loop $pass
+          (local.set $a (local.get $at))
+          (local.set $b (i32.add (local.get $at) (i32.const 8192)))
+          (local.set $p (i32.const 256))
+          (loop $l
+            (local.set $b0 (v128.load (local.get $b)))
+            (local.set $b1 (v128.load offset=16 (local.get $b)))
+            (local.set $s (v128.load64_splat (local.get $a)))
+            (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $s) (local.get $b0))))
+            (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $s) (local.get $b1))))
+            (local.set $s (v128.load64_splat offset=8 (local.get $a)))
+            (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $s) (local.get $b0))))
+            (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $s) (local.get $b1))))
+            (local.set $s (v128.load64_splat offset=16 (local.get $a)))
+            (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $s) (local.get $b0))))
+            (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $s) (local.get $b1))))
+            (local.set $s (v128.load64_splat offset=24 (local.get $a)))
+            (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $s) (local.get $b0))))
+            (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $s) (local.get $b1))))
+            (local.set $a (i32.add (local.get $a) (i32.const 32)))
+            (local.set $b (i32.add (local.get $b) (i32.const 32)))
+            (br_if $l (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+          (br_if $pass (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
     (local.set $c00
       (f64x2.add
         (f64x2.add (f64x2.add (local.get $c00) (local.get $c01)) (f64x2.add (local.get $c10) (local.get $c11)))
-        (f64x2.add (local.get $c20) (local.get $c21))))
+        (f64x2.add (f64x2.add (local.get $c20) (local.get $c21)) (f64x2.add (local.get $c30) (local.get $c31)))))
     (f64.add (f64x2.extract_lane 0 (local.get $c00)) (f64x2.extract_lane 1 (local.get $c00))))
 
   ;; gemmBlock(a, b, c, rows, cols, kc, ldc, accumulate): C (+)= A · B on 4-row / 4-column panels.

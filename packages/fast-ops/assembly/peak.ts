@@ -1,34 +1,41 @@
 /**
- * The machine's float64 limit for these kernels: a loop with the shape of
- * their inner loops — accumulators c_ij += a_i · b_j on f64x2 (no FMA in
- * Node 20's wasm) — but nothing loaded from memory inside it, so only the
- * multiply and add units bound it. b_0 grows by an add and b_1 by a
- * multiply every iteration, so no product can be merged with another or
- * hoisted out of the loop, and multiplies and adds stay balanced (7 each).
- * 3 × 2 accumulators keep every value in a register (x64 wasm has 15
- * vector registers to give). The operands come from memory — a0..a2, b0,
- * b1, then the factor m and increment d, 7 vectors at `at` — so the
- * compiler cannot fold them into constants it rebuilds inside the loop.
- * Returns the sum of the accumulators so the loop cannot be optimised away.
+ * The float64 limit of these kernels' instruction mix (f64x2 multiplies and
+ * adds — Node 20's wasm has no FMA — fed by vector loads and splats), as a
+ * loop with nothing else in it: n passes of the 4×4 micro-kernel over one
+ * pair of 256-step panels that stay in L1 (A: 8 KiB at `at`, B: 8 KiB
+ * after it), accumulating into the same 8 registers, with no store.
  *
- *   flops = n · 14 operations · 2 lanes = 28 n
+ * A register-only loop measured lower than this on the project's machine:
+ * to keep the compiler from hoisting loop-invariant products it has to
+ * update an operand every iteration, and that dependency chain, not the
+ * arithmetic units, then bounds it. Loads from L1 cost the arithmetic
+ * nothing (they have ports of their own).
+ *
+ *   flops = n · 256 steps · 16 operations · 2 lanes = 8192 n
  */
 export function peakLoop(n: i32, at: usize): f64 {
-  const a0 = v128.load(at), a1 = v128.load(at, 16), a2 = v128.load(at, 32);
-  let b0 = v128.load(at, 48), b1 = v128.load(at, 64);
-  const m = v128.load(at, 80), d = v128.load(at, 96);
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
   for (let i = 0; i < n; i++) {
-    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
-    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
-    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
-    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
-    c20 = f64x2.add(c20, f64x2.mul(a2, b0));
-    c21 = f64x2.add(c21, f64x2.mul(a2, b1));
-    b0 = f64x2.add(b0, d);
-    b1 = f64x2.mul(b1, m);
+    let pa = at;
+    let pb = at + 8192;
+    for (let p = 0; p < 256; p++, pa += 32, pb += 32) {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      let s = v128.load64_splat(pa);
+      c00 = f64x2.add(c00, f64x2.mul(s, b0));
+      c01 = f64x2.add(c01, f64x2.mul(s, b1));
+      s = v128.load64_splat(pa, 8);
+      c10 = f64x2.add(c10, f64x2.mul(s, b0));
+      c11 = f64x2.add(c11, f64x2.mul(s, b1));
+      s = v128.load64_splat(pa, 16);
+      c20 = f64x2.add(c20, f64x2.mul(s, b0));
+      c21 = f64x2.add(c21, f64x2.mul(s, b1));
+      s = v128.load64_splat(pa, 24);
+      c30 = f64x2.add(c30, f64x2.mul(s, b0));
+      c31 = f64x2.add(c31, f64x2.mul(s, b1));
+    }
   }
-  const sum = f64x2.add(f64x2.add(f64x2.add(c00, c01), f64x2.add(c10, c11)), f64x2.add(c20, c21));
+  const sum = f64x2.add(f64x2.add(f64x2.add(c00, c01), f64x2.add(c10, c11)), f64x2.add(f64x2.add(c20, c21), f64x2.add(c30, c31)));
   return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
 }

@@ -16,4 +16,4 @@ export {
   type WasmModule,
 } from "./kernels.js";
 export { SIMD_KC, SIMD_MC, matmulSimdKernel, matmulSimdUnits, simdMatrixMultiply } from "./matmul.js";
-export { PEAK_FLOPS_PER_ITERATION, peakKernel, peakOperands, peakRun, peakUnits } from "./peak.js";
+export { PEAK_FLOPS_PER_ITERATION, peakKernel, peakPanels, peakRun, peakUnits } from "./peak.js";

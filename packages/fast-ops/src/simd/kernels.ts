@@ -15,7 +15,7 @@ import { builtModuleUrl } from "../builtModule.js";
 
 /** The kernels' exports; addresses are byte offsets into the thread's memory. */
 export interface SimdExports {
-  /** The float64 peak loop: n iterations of 28 flops on registers, operands read from `at` (assembly/peak.ts). */
+  /** The float64 peak loop: n passes of 8192 flops on L1-resident panels at `at` (assembly/peak.ts). */
   peakLoop(n: number, at: number): number;
   /** C[rows × cols] (+)= A · B on packed 4-row / 4-column panels (assembly/gemm.ts). */
   gemmBlock(a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number): void;

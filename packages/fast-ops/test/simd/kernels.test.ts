@@ -1,31 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { SCRATCH_BASE, ScratchLayout, SimdThread, nextStamp, peakOperands, peakRun, peakUnits, simdModule, simdThread } from "../../src/simd/index.js";
+import { SCRATCH_BASE, ScratchLayout, SimdThread, nextStamp, peakPanels, peakRun, peakUnits, simdModule, simdThread } from "../../src/simd/index.js";
 
-/** The peak loop in plain JavaScript: the same operations in the same order, one lane. */
-function peakReference(n: number, s: number, b: number): number {
-  const [a0, a1, a2, b0Start, b1Start, m, d] = peakOperands(s, b) as [number, number, number, number, number, number, number];
-  let [b0, b1] = [b0Start, b1Start];
-  let [c00, c01, c10, c11, c20, c21] = [0, 0, 0, 0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    c00 += a0 * b0;
-    c01 += a0 * b1;
-    c10 += a1 * b0;
-    c11 += a1 * b1;
-    c20 += a2 * b0;
-    c21 += a2 * b1;
-    b0 += d;
-    b1 *= m;
+/** The peak loop in plain JavaScript: the same operations in the same order, lane by lane. */
+function peakReference(passes: number): number {
+  const panels = peakPanels();
+  const c = new Array<number>(16).fill(0); // c[4i + j]: row i of A, column j of B
+  for (let n = 0; n < passes; n++) {
+    for (let p = 0; p < 256; p++) {
+      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) c[4 * i + j]! += panels[4 * p + i]! * panels[1024 + 4 * p + j]!;
+    }
   }
-  const lane = c00 + c01 + (c10 + c11) + (c20 + c21);
-  return lane + lane;
+  // Lanes: vector (i, 0) holds columns 0, 1 and (i, 1) columns 2, 3; the sum adds vectors pairwise, then the two lanes.
+  const v = (i: number, h: number, lane: number) => c[4 * i + 2 * h + lane]!;
+  const lane = (l: number) => v(0, 0, l) + v(0, 1, l) + (v(1, 0, l) + v(1, 1, l)) + (v(2, 0, l) + v(2, 1, l) + (v(3, 0, l) + v(3, 1, l)));
+  return lane(0) + lane(1);
 }
 
 describe("simd kernels: module, memory and scratch", () => {
-  it("the peak loop, 10 iterations with s=1, b=1: about 2 lanes · 10 · (1 + ½ + ¼) · (1 + ½) = 52.5, exactly its plain-JS twin", () => {
-    expect(peakRun(10)).toBeCloseTo(52.5, 8);
-    expect(peakRun(10)).toBe(peakReference(10, 1, 1));
-    expect(peakRun(1000, 2, 3)).toBe(peakReference(1000, 2, 3));
-    expect(() => peakUnits(1000, 0, 3)).not.toThrow();
+  it("the peak loop: one pass over panels near 1 sums 4 · 4 · 256 products ≈ 4096, exactly its plain-JS twin; 0 passes give 0", () => {
+    expect(peakRun(1)).toBeGreaterThan(4096);
+    expect(peakRun(1)).toBeLessThan(4096 * 1.01);
+    expect(peakRun(1)).toBe(peakReference(1));
+    expect(peakRun(3)).toBe(peakReference(3));
+    expect(peakRun(0)).toBe(0);
+    expect(() => peakUnits(10, 0, 3)).not.toThrow();
   });
 
   it("one compiled module per thread, one memory per instance: two instances do not share scratch", () => {
@@ -60,7 +58,7 @@ describe("simd kernels: module, memory and scratch", () => {
     expect(t.memory).not.toBe(big);
     expect(t.f64.byteLength).toBe(2 ** 20);
     expect(t.owner).toBe("");
-    expect(t.exports.peakLoop(0, SCRATCH_BASE)).toBe(0);
+    expect(t.exports.gemmBlock(SCRATCH_BASE, SCRATCH_BASE, SCRATCH_BASE, 0, 0, 0, 0, 0)).toBeUndefined();
   });
 
   it("reserve past 4 GiB names the limit", () => {
