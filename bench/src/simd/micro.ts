@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `node bench/dist/simd/micro.js [--only peak,matmul,conv] [--reps n]`:
+ * `node bench/dist/simd/micro.js [--only peak,matmul,conv] [--match text] [--reps n]`:
  * the WebAssembly SIMD kernels against the plain-TypeScript kernels,
  * kernel by kernel, on all threads and on one. Each comparison runs its
  * variants interleaved in one process (bench/src/timing.ts) and reports
@@ -108,14 +108,17 @@ function convFlops(c: ConvCase): number {
 interface Options {
   only: Set<string>;
   reps: number;
+  /** Only cases whose name contains this (e.g. "heavy", "Kim", "1024"). */
+  match: string;
 }
 
 function parse(argv: readonly string[]): Options {
-  const o: Options = { only: new Set(["peak", "matmul", "conv"]), reps: 15 };
+  const o: Options = { only: new Set(["peak", "matmul", "conv"]), reps: 15, match: "" };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--only") o.only = new Set(argv[++i]!.split(","));
     else if (argv[i] === "--reps") o.reps = Number(argv[++i]);
-    else throw new Error(`micro: unknown option ${argv[i]} (use --only peak,matmul,conv and --reps n)`);
+    else if (argv[i] === "--match") o.match = argv[++i]!;
+    else throw new Error(`micro: unknown option ${argv[i]} (use --only peak,matmul,conv, --match <text in a case name> and --reps n)`);
   }
   return o;
 }
@@ -134,12 +137,14 @@ async function timeVariants(variants: Variant[], o: Options): Promise<Map<string
   return ms;
 }
 
-/** Passes of one peak-loop unit (about a millisecond). */
-const PEAK_ITERATIONS = 3000;
+/** Passes of one peak-loop unit (a few milliseconds: long enough for every worker to wake and take its share). */
+const PEAK_ITERATIONS = 9000;
+/** Peak-loop units per thread. */
+const PEAK_UNITS = 4;
 
-/** The peak loop on `threads` threads (two units per thread), as a variant named `peak <threads>`. */
+/** The peak loop on `threads` threads (PEAK_UNITS units per thread), as a variant named `peak <threads>`. */
 function peakVariant(threads: number): Variant {
-  const units = 2 * threads;
+  const units = PEAK_UNITS * threads;
   return fastVariant(threads, () => FastBackend.runKernel(peakKernel, [PEAK_ITERATIONS], units, PEAK_ITERATIONS * PEAK_FLOPS_PER_ITERATION), {
     name: `peak ${threads}`,
   });
@@ -147,7 +152,7 @@ function peakVariant(threads: number): Variant {
 
 /** GFLOP/s of a peak variant's median time (`best` = its fastest sample). */
 function peakRate(ms: Map<string, number>, threads: number, best = false): number {
-  return (2 * threads * PEAK_ITERATIONS * PEAK_FLOPS_PER_ITERATION) / ms.get(`${best ? "best " : ""}peak ${threads}`)! / 1e6;
+  return (PEAK_UNITS * threads * PEAK_ITERATIONS * PEAK_FLOPS_PER_ITERATION) / ms.get(`${best ? "best " : ""}peak ${threads}`)! / 1e6;
 }
 
 /**
@@ -199,6 +204,7 @@ async function main(): Promise<void> {
     print(header);
     print(rule);
     for (const n of MATMUL_SIZES) {
+      if (!`matmul ${n}×${n}`.includes(o.match)) continue;
       const a = rand([n, n], FastBackend);
       const b = rand([n, n], FastBackend);
       const ms = await timeVariants(
@@ -216,10 +222,11 @@ async function main(): Promise<void> {
     print(header);
     print(rule);
     for (const c of CONV_CASES) {
+      if (!c.name.includes(o.match)) continue;
       const totals = new Map<string, number>();
       for (const p of convPasses(c)) {
         const ms = await timeVariants(variantsOf(p.ts, p.simd), o);
-        for (const [k, v] of ms) totals.set(k, (totals.get(k) ?? 0) + (k.startsWith("peak") ? v / 3 : v));
+        for (const [k, v] of ms) totals.set(k, (totals.get(k) ?? 0) + (k.includes("peak") ? v / 3 : v));
         print(row(c.name, p.pass, convFlops(c), ms));
       }
       print(row(c.name, "**fwd+bwd**", 3 * convFlops(c), totals));
