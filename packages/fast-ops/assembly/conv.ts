@@ -33,7 +33,8 @@ export function convForward(x: usize, taps: usize, nTaps: i32, w: usize, oTiles:
       let pt = taps;
       let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
       let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-      for (let r = 0; r < nTaps; r++, pw += 32, pt += 4) {
+      let r = nTaps; // ≥ 1: a bottom-tested count-down loop, as in gemm.ts
+      do {
         const px = xq + <usize>load<i32>(pt);
         const x0 = v128.load(px);
         const x1 = v128.load(px, 16);
@@ -49,7 +50,9 @@ export function convForward(x: usize, taps: usize, nTaps: i32, w: usize, oTiles:
         s = v128.load64_splat(pw, 24);
         c30 = f64x2.add(c30, f64x2.mul(s, x0));
         c31 = f64x2.add(c31, f64x2.mul(s, x1));
-      }
+        pw += 32;
+        pt += 4;
+      } while (--r > 0);
       storeRow(o, c00, c01, accumulate);
       storeRow(o + rowBytes, c10, c11, accumulate);
       storeRow(o + 2 * rowBytes, c20, c21, accumulate);
@@ -95,7 +98,8 @@ export function convWeightGrad(
       let xb = x;
       for (let b = 0; b < nBatch; b++, xb += <usize>xStride) {
         let p0 = xb + t0, p1 = xb + t1, p2 = xb + t2, p3 = xb + t3;
-        for (let q = 0; q < nPos; q++, pd += 32, p0 += 8, p1 += 8, p2 += 8, p3 += 8) {
+        let q = nPos; // ≥ 1: a bottom-tested count-down loop, as in gemm.ts
+        do {
           const d0 = v128.load(pd);
           const d1 = v128.load(pd, 16);
           let s = v128.load64_splat(p0);
@@ -110,7 +114,12 @@ export function convWeightGrad(
           s = v128.load64_splat(p3);
           c30 = f64x2.add(c30, f64x2.mul(s, d0));
           c31 = f64x2.add(c31, f64x2.mul(s, d1));
-        }
+          pd += 32;
+          p0 += 8;
+          p1 += 8;
+          p2 += 8;
+          p3 += 8;
+        } while (--q > 0);
       }
       const o = dw + ((<usize>(rt << 2) * ldw + (t << 2)) << 3);
       storeRow(o, c00, c01, accumulate);

@@ -19,7 +19,8 @@ export function peakLoop(n: i32, at: usize): f64 {
   for (let i = 0; i < n; i++) {
     let pa = at;
     let pb = at + 8192;
-    for (let p = 0; p < 256; p++, pa += 32, pb += 32) {
+    let p = 256;
+    do {
       const b0 = v128.load(pb);
       const b1 = v128.load(pb, 16);
       let s = v128.load64_splat(pa);
@@ -34,7 +35,9 @@ export function peakLoop(n: i32, at: usize): f64 {
       s = v128.load64_splat(pa, 24);
       c30 = f64x2.add(c30, f64x2.mul(s, b0));
       c31 = f64x2.add(c31, f64x2.mul(s, b1));
-    }
+      pa += 32;
+      pb += 32;
+    } while (--p > 0);
   }
   const sum = f64x2.add(f64x2.add(f64x2.add(c00, c01), f64x2.add(c10, c11)), f64x2.add(f64x2.add(c20, c21), f64x2.add(c30, c31)));
   return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
