@@ -11,11 +11,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, resolve } from "node:path";
+import { envPath } from "@minitorch/autodiff";
 
 /** `$MINITORCH_DATA_DIR` when set and non-empty, else `~/.cache/minitorch-ts`. */
 export function defaultCacheDir(): string {
-  const env = process.env["MINITORCH_DATA_DIR"];
-  return resolve(env !== undefined && env !== "" ? env : resolve(homedir(), ".cache", "minitorch-ts"));
+  return resolve(envPath("MINITORCH_DATA_DIR") ?? resolve(homedir(), ".cache", "minitorch-ts"));
 }
 
 /** The explicit cache directory if given, else {@link defaultCacheDir}. */
