@@ -75,6 +75,8 @@ export class TensorBackend {
   readonly mulZip: ZipFn;
   readonly ltZip: ZipFn;
   readonly eqZip: ZipFn;
+  /** eq that counts NaN equal to NaN: finds a reduction's result again in its input. */
+  readonly sameValueZip: ZipFn;
   readonly isCloseZip: ZipFn;
   readonly reluBackZip: ZipFn;
   readonly sigmoidBackZip: ZipFn;
@@ -98,6 +100,7 @@ export class TensorBackend {
     this.mulZip = ops.zip(operators.mul);
     this.ltZip = ops.zip(operators.lt);
     this.eqZip = ops.zip(operators.eq);
+    this.sameValueZip = ops.zip(operators.sameValue);
     this.isCloseZip = ops.zip(operators.isClose);
     this.reluBackZip = ops.zip(operators.reluBack);
     this.sigmoidBackZip = ops.zip(operators.sigmoidBack);
