@@ -75,8 +75,9 @@ export function checkConv1d(input: Tensor, weight: Tensor): void {
   if (weight.dims !== 3) {
     throw new IndexingError(`conv1d: weight must be 3-D [out_channels, in_channels, kernel_width], got shape [${weight.shape.join(", ")}]`);
   }
-  if (input.shape.some((s) => s < 1) || weight.shape.some((s) => s < 1)) {
-    throw new IndexingError(`conv1d: every size must be at least 1, got ${shapes}`);
+  // A batch of 0 gives an empty output, as for Linear and the pooling ops (and in PyTorch).
+  if (input.shape.slice(1).some((s) => s < 1) || weight.shape.some((s) => s < 1)) {
+    throw new IndexingError(`conv1d: every size but the batch must be at least 1, got ${shapes}`);
   }
   if (input.shape[1] !== weight.shape[1]) {
     throw new IndexingError(`conv1d: input has ${input.shape[1]} channels but weight expects ${weight.shape[1]} (${shapes})`);
@@ -107,7 +108,7 @@ export class Conv1dFun extends TensorFunction {
     ctx.saveForBackward(input, weight);
     const [batch, , width] = input.shape as [number, number, number];
     const out = emptyTensor([batch, weight.shape[0]!, width], input.backend);
-    conv1dInto(out, input, weight, false);
+    if (batch > 0) conv1dInto(out, input, weight, false);
     return out;
   }
 

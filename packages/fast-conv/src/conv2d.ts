@@ -80,8 +80,9 @@ export function checkConv2d(input: Tensor, weight: Tensor): void {
       `conv2d: weight must be 4-D [out_channels, in_channels, kernel_height, kernel_width], got shape [${weight.shape.join(", ")}]`,
     );
   }
-  if (input.shape.some((s) => s < 1) || weight.shape.some((s) => s < 1)) {
-    throw new IndexingError(`conv2d: every size must be at least 1, got ${shapes}`);
+  // A batch of 0 gives an empty output, as for Linear and the pooling ops (and in PyTorch).
+  if (input.shape.slice(1).some((s) => s < 1) || weight.shape.some((s) => s < 1)) {
+    throw new IndexingError(`conv2d: every size but the batch must be at least 1, got ${shapes}`);
   }
   if (input.shape[1] !== weight.shape[1]) {
     throw new IndexingError(`conv2d: input has ${input.shape[1]} channels but weight expects ${weight.shape[1]} (${shapes})`);
@@ -112,7 +113,7 @@ export class Conv2dFun extends TensorFunction {
     ctx.saveForBackward(input, weight);
     const [batch, , height, width] = input.shape as [number, number, number, number];
     const out = emptyTensor([batch, weight.shape[0]!, height, width], input.backend);
-    conv2dInto(out, input, weight, false);
+    if (batch > 0) conv2dInto(out, input, weight, false);
     return out;
   }
 

@@ -155,10 +155,10 @@ describe("task4_1", () => {
         /^conv1d: kernel width 7 is wider than the input width 6 \(input \[1, 2, 6\], weight \[1, 2, 7\]\)$/,
       );
       expect(() => conv1d(zeros([1, 1, 0], backend), r([1, 1, 1]))).toThrow(
-        /^conv1d: every size must be at least 1, got input \[1, 1, 0\], weight \[1, 1, 1\]$/,
+        /^conv1d: every size but the batch must be at least 1, got input \[1, 1, 0\], weight \[1, 1, 1\]$/,
       );
       expect(() => conv1d(r([1, 2, 6]), zeros([0, 2, 2], backend))).toThrow(
-        /^conv1d: every size must be at least 1, got input \[1, 2, 6\], weight \[0, 2, 2\]$/,
+        /^conv1d: every size but the batch must be at least 1, got input \[1, 2, 6\], weight \[0, 2, 2\]$/,
       );
     });
   }

@@ -156,10 +156,10 @@ describe("task4_2", () => {
         /^conv2d: kernel 7×2 is larger than the input 6×6 \(input \[1, 2, 6, 6\], weight \[4, 2, 7, 2\]\)$/,
       );
       expect(() => conv2d(r([1, 2, 6, 5]), r([4, 2, 2, 6]))).toThrow(/^conv2d: kernel 2×6 is larger than the input 6×5/);
-      expect(() => conv2d(zeros([0, 2, 6, 6], backend), r([4, 2, 2, 2]))).toThrow(
-        /^conv2d: every size must be at least 1, got input \[0, 2, 6, 6\], weight \[4, 2, 2, 2\]$/,
+      expect(() => conv2d(zeros([1, 0, 6, 6], backend), r([4, 0, 2, 2]))).toThrow(
+        /^conv2d: every size but the batch must be at least 1, got input \[1, 0, 6, 6\], weight \[4, 0, 2, 2\]$/,
       );
-      expect(() => conv2d(r([1, 2, 6, 6]), zeros([4, 2, 0, 2], backend))).toThrow(/^conv2d: every size must be at least 1, got input \[1, 2, 6, 6\], weight \[4, 2, 0, 2\]$/);
+      expect(() => conv2d(r([1, 2, 6, 6]), zeros([4, 2, 0, 2], backend))).toThrow(/^conv2d: every size but the batch must be at least 1, got input \[1, 2, 6, 6\], weight \[4, 2, 0, 2\]$/);
     });
   }
 

@@ -17,6 +17,10 @@ export {
   Random,
   defaultRandom,
   manualSeed,
+  EnvironmentError,
+  envFlag,
+  envInt,
+  envPath,
   type Variable,
   type ScalarLike,
 } from "@minitorch/autodiff";
@@ -35,6 +39,7 @@ export {
   Tensor,
   History,
   TensorFunction,
+  sameBackend,
   tensor,
   fromArray,
   zeros,

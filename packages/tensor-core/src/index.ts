@@ -24,7 +24,7 @@ export {
 } from "./tensorOps.js";
 export { MAX_DIMS, SimpleBackend, SimpleOps, tensorMap, tensorReduce, tensorZip } from "./simpleOps.js";
 export { checkDim, emptyTensor, mapOutput, planMatmul, reduceOutput, zipOutput, type MatmulPlan } from "./opShapes.js";
-export { History, Tensor, type NestedArray, type TensorLike } from "./tensor.js";
+export { History, Tensor, sameBackend, type NestedArray, type TensorLike } from "./tensor.js";
 export {
   Add,
   All,
