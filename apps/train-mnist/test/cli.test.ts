@@ -211,7 +211,9 @@ describe("task4_5", () => {
       expect(code).toBe(130);
       expect(stderr).toBe("\ntrain-mnist: interrupted\n");
       const lines = fs.readFileSync(log, "utf8").trimEnd().split("\n");
-      expect(lines.slice(1)).toEqual(stdout.trimEnd().split("\n"));
+      // Everything printed, then why the run stopped.
+      expect(lines.slice(1, -1)).toEqual(stdout.trimEnd().split("\n"));
+      expect(lines.at(-1)).toBe("# stopped: interrupted (SIGINT)");
       const lastEpoch = Math.max(...lines.map((l) => Number(/^Epoch (\d+) validation accuracy/.exec(l)?.[1] ?? 0)));
       expect(lastEpoch).toBeGreaterThanOrEqual(2);
       expect(loadCheckpoint(ckpt, "train-mnist").epoch).toBe(lastEpoch);
