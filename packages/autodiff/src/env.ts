@@ -10,10 +10,8 @@
  * package holds this file so that every other one can use it.
  */
 
-/** A `MINITORCH_*` variable with a value that cannot be used. */
-export class EnvironmentError extends Error {
-  override name = "EnvironmentError";
-}
+/** A `MINITORCH_*` variable with a value that cannot be used (a RangeError, and named so in messages). */
+export class EnvironmentError extends RangeError {}
 
 /** The variable's value, or undefined when it is unset or empty. */
 function raw(name: string): string | undefined {
@@ -46,12 +44,9 @@ export function envInt(name: string, o: { min?: number; max?: number; fallback: 
   return n;
 }
 
-const TRUE = new Set(["1", "true", "yes", "on"]);
-const FALSE = new Set(["0", "false", "no", "off"]);
-
 /**
- * The on/off value of variable `name`: 1, true, yes, on → true; unset, empty,
- * 0, false, no, off → false (any letter case).
+ * The on/off value of variable `name`: 1 or true → true; unset, empty, 0 or
+ * false → false (true/false in any letter case).
  *
  * @throws EnvironmentError for any other value.
  */
@@ -59,9 +54,9 @@ export function envFlag(name: string): boolean {
   const value = raw(name);
   if (value === undefined) return false;
   const v = value.toLowerCase();
-  if (TRUE.has(v)) return true;
-  if (FALSE.has(v)) return false;
-  throw new EnvironmentError(`${name} must be 1 or 0 (or true/false, yes/no, on/off), got "${value}"`);
+  if (v === "1" || v === "true") return true;
+  if (v === "0" || v === "false") return false;
+  throw new EnvironmentError(`${name} must be 1 or 0 (true or false), got "${value}"`);
 }
 
 /**

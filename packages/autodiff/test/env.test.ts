@@ -47,13 +47,15 @@ describe("environment variables", () => {
   });
 
   describe("envFlag", () => {
-    it("1/true/yes/on are true, unset/empty/0/false/no/off are false, in any case", () => {
-      for (const v of ["1", "true", "YES", "On"]) expect(withValue(v, () => envFlag(NAME))).toBe(true);
-      for (const v of [undefined, "", "0", "false", "No", "OFF"]) expect(withValue(v, () => envFlag(NAME))).toBe(false);
+    it("1 and true are true; unset, empty, 0 and false are false; true/false in any case", () => {
+      for (const v of ["1", "true", "TRUE"]) expect(withValue(v, () => envFlag(NAME))).toBe(true);
+      for (const v of [undefined, "", "0", "false", "False"]) expect(withValue(v, () => envFlag(NAME))).toBe(false);
     });
 
-    it("anything else is refused", () => {
-      expect(() => withValue("maybe", () => envFlag(NAME))).toThrow(`${NAME} must be 1 or 0 (or true/false, yes/no, on/off), got "maybe"`);
+    it("anything else is refused, as a RangeError", () => {
+      for (const v of ["maybe", "yes", "2"]) {
+        expect(() => withValue(v, () => envFlag(NAME))).toThrow(new RangeError(`${NAME} must be 1 or 0 (true or false), got "${v}"`));
+      }
     });
   });
 

@@ -27,12 +27,10 @@ import { checkSelfContained } from "./selfContained.js";
 import { MC, packB, tensorMatrixMultiply } from "./matmul.js";
 import { Pool, type PoolStats } from "./pool.js";
 import type { KernelDef } from "./protocol.js";
+import { allocateStorage } from "./storage.js";
 
 /** The pool every FastBackend operation runs on. */
 export const pool = new Pool();
-
-/** Storage below this many elements is a plain array (it reaches workers by copy). */
-export const SHARE_MIN = 1024;
 
 /**
  * Work below this estimate (in floating-point-operation equivalents; an
@@ -97,17 +95,9 @@ function elementwiseKernel(kind: Kind, fn: (...xs: number[]) => number): Kernel 
   return kernel;
 }
 
-function storageFor(size: number, zero: boolean): Float64Array {
-  if (size >= SHARE_MIN) {
-    const block = pool.arena.allocate(size, zero);
-    if (block !== null) return block;
-  }
-  return new Float64Array(size);
-}
-
 function fastMatrixMultiply(a: Tensor, b: Tensor): Tensor {
   const p = planMatmul(a, b);
-  const { packed, packedOffsets } = packB(b.storage, p.bOffsets, p.bRow, p.bCol, p.k, p.n, (n) => storageFor(n, false));
+  const { packed, packedOffsets } = packB(b.storage, p.bOffsets, p.bRow, p.bCol, p.k, p.n, (n) => allocateStorage(n, false));
   const bands = Math.ceil(p.m / MC);
   runKernel(
     matmulKernel,
@@ -128,8 +118,8 @@ const matmulKernel: Kernel = {
 export const FastOps: TensorOps = {
   name: "fast",
 
-  zeros: (size) => storageFor(size, true),
-  empty: (size) => storageFor(size, false),
+  zeros: (size) => allocateStorage(size, true),
+  empty: (size) => allocateStorage(size, false),
 
   map(fn: UnaryFn): MapFn {
     const kernel = elementwiseKernel("map", fn);
@@ -199,9 +189,4 @@ export function setThreads(threads: number): void {
 /** Pool counters: jobs run in parallel and inline, chunks done by workers, restarts. */
 export function poolStats(): PoolStats {
   return pool.stats();
-}
-
-/** Arena counters: slab bytes, live bytes, blocks reused and carved, forced GCs. */
-export function arenaStats(): typeof pool.arena.stats {
-  return { ...pool.arena.stats };
 }

@@ -57,7 +57,6 @@ export * as tensorFunctions from "./tensorFunctions.js";
 export {
   FastBackend,
   FastOps,
-  arenaStats,
   poolStats,
   runKernel,
   setThreads,
