@@ -10,9 +10,6 @@
  * package holds this file so that every other one can use it.
  */
 
-/** A `MINITORCH_*` variable with a value that cannot be used (a RangeError, and named so in messages). */
-export class EnvironmentError extends RangeError {}
-
 /** The variable's value, or undefined when it is unset or empty. */
 function raw(name: string): string | undefined {
   const value = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name];
@@ -32,14 +29,14 @@ function intRange(min: number | undefined, max: number | undefined): string {
  * The integer value of variable `name` (decimal digits, optionally signed),
  * or `fallback` when it is unset or empty.
  *
- * @throws EnvironmentError when the value is not an integer in [min, max].
+ * @throws RangeError when the value is not an integer in [min, max].
  */
 export function envInt(name: string, o: { min?: number; max?: number; fallback: number }): number {
   const value = raw(name);
   if (value === undefined) return o.fallback;
   const n = /^[+-]?\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || (o.min !== undefined && n < o.min) || (o.max !== undefined && n > o.max)) {
-    throw new EnvironmentError(`${name} must be ${intRange(o.min, o.max)}, got "${value}"`);
+    throw new RangeError(`${name} must be ${intRange(o.min, o.max)}, got "${value}"`);
   }
   return n;
 }
@@ -48,7 +45,7 @@ export function envInt(name: string, o: { min?: number; max?: number; fallback: 
  * The on/off value of variable `name`: 1 or true → true; unset, empty, 0 or
  * false → false (true/false in any letter case).
  *
- * @throws EnvironmentError for any other value.
+ * @throws RangeError for any other value.
  */
 export function envFlag(name: string): boolean {
   const value = raw(name);
@@ -56,21 +53,21 @@ export function envFlag(name: string): boolean {
   const v = value.toLowerCase();
   if (v === "1" || v === "true") return true;
   if (v === "0" || v === "false") return false;
-  throw new EnvironmentError(`${name} must be 1 or 0 (true or false), got "${value}"`);
+  throw new RangeError(`${name} must be 1 or 0 (true or false), got "${value}"`);
 }
 
 /**
  * The path held by variable `name` as given, or undefined when it is unset or
  * empty. The caller resolves it and checks what it points to.
  *
- * @throws EnvironmentError when the value starts or ends with white space or
+ * @throws RangeError when the value starts or ends with white space or
  *   holds a line break (a pasting slip, never a path anyone meant).
  */
 export function envPath(name: string): string | undefined {
   const value = raw(name);
   if (value === undefined) return undefined;
   if (value.trim() !== value || /[\r\n]/.test(value)) {
-    throw new EnvironmentError(`${name} must be a path without surrounding white space or line breaks, got ${JSON.stringify(value)}`);
+    throw new RangeError(`${name} must be a path without surrounding white space or line breaks, got ${JSON.stringify(value)}`);
   }
   return value;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { EnvironmentError, envFlag, envInt, envPath } from "../src/index.js";
+import { envFlag, envInt, envPath } from "../src/index.js";
 
 const NAME = "MINITORCH_TEST_VARIABLE";
 
@@ -41,7 +41,7 @@ describe("environment variables", () => {
       } catch (e) {
         error = e;
       }
-      expect(error).toBeInstanceOf(EnvironmentError);
+      expect(error).toBeInstanceOf(RangeError);
       expect((error as Error).message).toBe(message);
     });
   });

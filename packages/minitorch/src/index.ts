@@ -17,7 +17,6 @@ export {
   Random,
   defaultRandom,
   manualSeed,
-  EnvironmentError,
   envFlag,
   envInt,
   envPath,
