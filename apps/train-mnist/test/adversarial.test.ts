@@ -193,12 +193,16 @@ describe("adversarial: the training CLIs", () => {
         stdio: ["ignore", "pipe", "pipe"],
       });
       let stdout = "";
+      let sent = false;
       // A run that ignored Ctrl-C is killed after a minute, failing the test instead of hanging it.
       const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
       const code = await new Promise<number | null>((resolve) => {
         child.stdout.on("data", (d: Buffer) => {
           stdout += d.toString();
-          if (stdout.includes("Epoch 1 validation accuracy")) child.kill("SIGINT");
+          if (!sent && stdout.includes("Epoch 1 validation accuracy")) {
+            sent = true;
+            child.kill("SIGINT");
+          }
         });
         child.on("exit", (c) => resolve(c));
       });
