@@ -43,6 +43,8 @@ function rawBytes(values: ArrayLike<number>, dataType: DataTypeCode): Uint8Array
 export class GraphBuilder {
   readonly nodes: NodeProtoData[] = [];
   readonly initializers: TensorProtoData[] = [];
+  /** The traced shape of values, where known (for the fusion passes). */
+  readonly shapes = new Map<string, readonly number[]>();
   /** TensorProto.DataType of every floating-point value in the graph. */
   readonly elemType: DataTypeCode;
   private readonly used = new Set<string>();
@@ -98,6 +100,14 @@ export class GraphBuilder {
     this.initializers.push({ name, dims: [values.length], dataType: DataType.INT64, rawData: rawBytes(values, DataType.INT64) });
     this.ints.set(key, name);
     return name;
+  }
+
+  /** Drops the initializers no node reads (onnxruntime warns about them). */
+  removeUnusedInitializers(): void {
+    const read = new Set(this.nodes.flatMap((n) => n.input));
+    const kept = this.initializers.filter((t) => read.has(t.name));
+    this.initializers.splice(0, this.initializers.length, ...kept);
+    for (const [key, name] of this.ints) if (!read.has(name)) this.ints.delete(key);
   }
 
   /** Renames value `from` to `to` in every node (for naming the graph's output). */

@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import { Module } from "@minitorch/nn";
 import { Add, Tensor } from "@minitorch/tensor-core";
 import { GraphBuilder, type OnnxDtype } from "./builder.js";
+import { fusePooling } from "./fuse.js";
 import { OPSET, OP_MAPPINGS, type OpValue } from "./ops.js";
 import { IR_VERSION, encodeModel, type DimensionData, type ValueInfoProtoData } from "./schema.js";
 import { softmaxShiftAxis } from "./shift.js";
@@ -32,6 +33,12 @@ export interface ToOnnxOptions {
   docString?: string;
   /** Key-value pairs stored in the model (ModelProto.metadata_props). */
   metadata?: Readonly<Record<string, string>>;
+  /**
+   * Write avgpool2d / maxpool2d (tile, then a reduction) as one AveragePool / MaxPool node
+   * instead of the Reshape–Transpose–Reshape–reduce chain they record. Default true;
+   * AveragePool only in float32, which is all onnxruntime implements it for.
+   */
+  fusePooling?: boolean;
 }
 
 const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
@@ -114,8 +121,10 @@ export function toOnnx(model: Module, exampleInput: Tensor, options: ToOnnxOptio
       const inputs = step.inputs.map(value);
       names[i] = mapping.emit({ g, fn: step.fn, ctx: step.ctx, inputs, out: { shape: step.tensor.shape, variantShape: second.steps[i]!.tensor.shape } });
     }
+    if (names[i] !== undefined) g.shapes.set(names[i], step.tensor.shape);
   });
 
+  if (options.fusePooling ?? true) fusePooling(g);
   const out = first.steps[first.output]!;
   if (out.kind === "constant") names[first.output] = constant(first.output, first.output, 0);
   const produced = names[first.output]!;

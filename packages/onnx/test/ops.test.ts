@@ -123,14 +123,14 @@ const cases: OpCase[] = [
     name: "avgpool2d [1,1,2,4] by 2×2 → [1,1,1,2]",
     input: [[[[1, 2, 3, 4], [5, 6, 7, 8]]]],
     f: (x) => avgpool2d(x, [2, 2]),
-    ops: ["Reshape", "Transpose", "Reshape", "ReduceSum", "Mul", "Reshape"],
+    ops: ["AveragePool"],
     expected: [[[[3.5, 5.5]]]],
   },
   {
     name: "maxpool2d [1,1,2,4] by 2×2 → [1,1,1,2]",
     input: [[[[1, 2, 3, 4], [5, 6, 7, -8]]]],
     f: (x) => maxpool2d(x, [2, 2]),
-    ops: ["Reshape", "Transpose", "Reshape", "ReduceMax", "Reshape"],
+    ops: ["MaxPool"],
     expected: [[[[6, 7]]]],
   },
   {
@@ -200,6 +200,53 @@ describe("ONNX op mapping", () => {
     const { model, x } = build(conv);
     const ops = decodeModel(toOnnx(model, x, { dtype: "float64" })).graph.node.map((n) => n.opType);
     expect(ops).toEqual(["Pad", "Slice", "Slice", "Slice", "Slice", "Concat", "Reshape", "Transpose", "Reshape", "MatMul", "Reshape"]);
+  });
+
+  it("pooling is one AveragePool / MaxPool node (kernel = strides = [kh, kw]) unless fusePooling is false", async () => {
+    const x = fromArray(
+      Array.from({ length: 2 * 3 * 4 * 6 }, (_, i) => Math.sin(i)),
+      [2, 3, 4, 6],
+    );
+    const opsOf = (bytes: Uint8Array): string[] => decodeModel(bytes).graph.node.map((n) => n.opType);
+    const avg = new Fn((t) => avgpool2d(t, [2, 3]).relu());
+    const max = new Fn((t) => maxpool2d(t, [4, 1]).relu());
+    const fused = decodeModel(toOnnx(avg, x)).graph;
+    expect(fused.node.map((n) => [n.opType, n.attribute.map((a) => [a.name, a.ints])])).toEqual([
+      ["AveragePool", [["kernel_shape", [2, 3]], ["strides", [2, 3]]]],
+      ["Relu", []],
+    ]);
+    expect(fused.initializer).toEqual([]);
+    expect(opsOf(toOnnx(max, x))).toEqual(["MaxPool", "Relu"]);
+    const chain = ["Reshape", "Transpose", "Reshape", "ReduceSum", "Mul", "Reshape", "Relu"];
+    expect(opsOf(toOnnx(avg, x, { fusePooling: false }))).toEqual(chain);
+    // onnxruntime has no float64 AveragePool; MaxPool it has.
+    expect(opsOf(toOnnx(avg, x, { dtype: "float64" }))).toEqual(chain);
+    expect(opsOf(toOnnx(max, x, { dtype: "float64" }))).toEqual(["MaxPool", "Relu"]);
+    for (const model of [avg, max]) {
+      for (const fusePooling of [true, false]) await expectOrtMatches(toOnnx(model, x, { fusePooling }), x, model.forward(x), "float32", 1e-6);
+      await expectOrtMatches(toOnnx(model, x, { dtype: "float64" }), x, model.forward(x), "float64", 1e-12);
+    }
+  });
+
+  it("a tiled tensor used for something else is not fused", () => {
+    const x = fromArray(
+      Array.from({ length: 16 }, (_, i) => i),
+      [1, 1, 4, 4],
+    );
+    const model = new Fn((t) => {
+      const [tiled] = tile(t, [2, 2]);
+      return max(tiled, 4).view(-1, 1, 2, 2).add(tiled.sum(4).view(-1, 1, 2, 2));
+    });
+    expect(decodeModel(toOnnx(model, x)).graph.node.map((n) => n.opType)).toEqual([
+      "Reshape",
+      "Transpose",
+      "Reshape",
+      "ReduceMax",
+      "Reshape",
+      "ReduceSum",
+      "Reshape",
+      "Add",
+    ]);
   });
 
   it("a permuted, non-contiguous example input exports the same graph of its values", async () => {
