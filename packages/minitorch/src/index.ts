@@ -52,7 +52,6 @@ export * as tensorFunctions from "./tensorFunctions.js";
 export {
   FastBackend,
   FastOps,
-  arenaStats,
   poolStats,
   runKernel,
   setThreads,
