@@ -21,7 +21,11 @@ import { compareTraces, trace, variantInput, type Step, type Trace } from "./tra
 export interface ToOnnxOptions {
   /** Element type of the graph: "float32" (default; what every engine runs) or "float64". */
   dtype?: OnnxDtype;
-  /** Make dimension 0 of the input (and every size that follows it) symbolic, named "batch". Default true. */
+  /**
+   * Make dimension 0 of the input (and every size that follows it) symbolic, named "batch".
+   * Default true. With false every size is fixed, and the second traced pass only rotates the
+   * rows (for a batch of 1 it cannot then tell a constant computed from the input).
+   */
   dynamicBatch?: boolean;
   /** Name of the graph's input. Default "input". */
   inputName?: string;
