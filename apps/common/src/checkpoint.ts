@@ -83,11 +83,11 @@ function checkModel(model: unknown, what: string): void {
 }
 
 /**
- * Reads a checkpoint, checking that it is one, that it was written by
- * `app`, and that every value in it is usable (finite parameters, a
- * positive learning rate, a random state of four integers).
+ * Reads a checkpoint, checking that it is one, that it was written by `app`
+ * (or one of several apps), and that every value in it is usable (finite
+ * parameters, a positive learning rate, a random state of four integers).
  */
-export function loadCheckpoint(file: string, app: string): Checkpoint {
+export function loadCheckpoint(file: string, app: string | readonly string[]): Checkpoint {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -102,7 +102,8 @@ export function loadCheckpoint(file: string, app: string): Checkpoint {
   }
   const c = (typeof data === "object" && data !== null ? data : {}) as Partial<Checkpoint>;
   if (c.format !== "minitorch-ts-checkpoint" || c.version !== 1) throw new Error(`${file} is not a minitorch-ts checkpoint`);
-  if (c.app !== app) throw new Error(`checkpoint ${file} was written by ${String(c.app)}, not ${app}`);
+  const apps: readonly string[] = typeof app === "string" ? [app] : app;
+  if (!apps.includes(c.app as string)) throw new Error(`checkpoint ${file} was written by ${String(c.app)}, not ${apps.join(" or ")}`);
   const isObject = (v: unknown): boolean => typeof v === "object" && v !== null;
   if (
     !Number.isInteger(c.epoch) ||
