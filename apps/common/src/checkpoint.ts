@@ -9,7 +9,7 @@ import path from "node:path";
 import { defaultRandom } from "@minitorch/autodiff";
 import type { Module, SGD, StateDict } from "@minitorch/nn";
 import { UsageError } from "./cli.js";
-import { prepareOutput } from "./outputPath.js";
+import { prepareOutput } from "@minitorch/datasets";
 import type { RunLog } from "./runLog.js";
 
 export interface Checkpoint {

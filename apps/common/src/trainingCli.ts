@@ -9,7 +9,7 @@ import { FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
 import { SimpleBackend, type TensorBackend } from "@minitorch/tensor-core";
 import { UsageError, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "./cli.js";
 import { loadCheckpoint } from "./checkpoint.js";
-import { checkDistinct, prepareOutput, type NamedFile } from "./outputPath.js";
+import { checkDistinct, prepareOutput, type NamedFile } from "@minitorch/datasets";
 import { MetricsWriter, RunLog, metricsPathFor } from "./runLog.js";
 
 /** Options every training app takes. */

@@ -1,8 +1,9 @@
 /**
- * Output files of a run (the log, the metrics, the checkpoint): each is
- * checked before anything is loaded or trained, so a path that cannot be
- * written fails at once, naming the option and the file — not after an
- * epoch, and never by hanging or by replacing a device.
+ * Output files (a run's log, metrics and checkpoint, an exported model, a
+ * cache file): each is checked before it is written — by the apps before
+ * anything is loaded or trained — so a path that cannot be written fails at
+ * once, naming the option and the file: not after an epoch, and never by
+ * hanging or by replacing a device.
  *
  * Missing parent directories are created one level at a time by a bounded
  * loop of plain mkdir calls: Node's recursive mkdir can spin forever on
@@ -10,7 +11,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { UsageError } from "./cli.js";
+
+/** An output file that cannot be written; the message names it and says why. */
+export class OutputError extends Error {
+  override name = "OutputError";
+}
 
 /** What a stat result is, in words, for "is not a regular file (it is …)". */
 function kindOf(st: fs.Stats): string {
@@ -49,12 +54,21 @@ function tryWrite(open: () => number): string | null {
  * top down; `what` starts every error ("--log runs/x/run.txt").
  */
 export function ensureDirectory(dir: string, what: string): void {
+  try {
+    makeDirectory(dir, what);
+  } catch (e) {
+    if (e instanceof OutputError) throw e;
+    throw new OutputError(`${what}: ${codeOf(e)}`);
+  }
+}
+
+function makeDirectory(dir: string, what: string): void {
   const missing: string[] = [];
   let d = path.resolve(dir);
   for (;;) {
     const st = statOrNull(d);
     if (st !== null) {
-      if (!st.isDirectory()) throw new UsageError(`${what}: ${d} is not a directory`);
+      if (!st.isDirectory()) throw new OutputError(`${what}: ${d} is not a directory`);
       break;
     }
     missing.push(d);
@@ -67,7 +81,7 @@ export function ensureDirectory(dir: string, what: string): void {
       fs.mkdirSync(m);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EEXIST" && statOrNull(m)?.isDirectory()) continue;
-      throw new UsageError(`${what}: cannot create directory ${m} (${codeOf(e)})`);
+      throw new OutputError(`${what}: cannot create directory ${m} (${codeOf(e)})`);
     }
   }
 }
@@ -78,17 +92,17 @@ export function ensureDirectory(dir: string, what: string): void {
  * replaced) or absent, and writable; for `replace` (an atomic save, which
  * writes a temporary file beside it) its directory must be writable too.
  *
- * @param option the command-line option, for errors ("--save").
+ * @param option the command-line option, for errors ("--save"); "" for none.
  * @returns the absolute path to write, symlinks resolved.
- * @throws UsageError naming the option, the file and what is wrong.
+ * @throws OutputError naming the option, the file and what is wrong.
  */
 export function prepareOutput(option: string, file: string, o: { replace?: boolean } = {}): string {
-  const what = `${option} ${file}`;
+  const what = option === "" ? file : `${option} ${file}`;
   try {
     return checkOutput(what, file, o.replace === true);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${what}: ${codeOf(e)}`);
+    if (e instanceof OutputError) throw e;
+    throw new OutputError(`${what}: ${codeOf(e)}`);
   }
 }
 
@@ -96,19 +110,19 @@ function checkOutput(what: string, file: string, replace: boolean): string {
   const absolute = path.resolve(file);
   ensureDirectory(path.dirname(absolute), what);
   const st = statOrNull(absolute);
-  if (st !== null && !st.isFile()) throw new UsageError(`${what} is not a regular file (it is ${kindOf(st)})`);
+  if (st !== null && !st.isFile()) throw new OutputError(`${what} is not a regular file (it is ${kindOf(st)})`);
   const target = st !== null ? fs.realpathSync(absolute) : path.join(fs.realpathSync(path.dirname(absolute)), path.basename(absolute));
   const dir = path.dirname(target);
   if (st !== null) {
     const problem = tryWrite(() => fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_APPEND));
-    if (problem !== null) throw new UsageError(`${what} is not writable (${problem})`);
+    if (problem !== null) throw new OutputError(`${what} is not writable (${problem})`);
   }
   if (st === null || replace) {
     // A real probe, not access(): root passes access() on filesystems that still refuse new files (procfs).
     const probe = path.join(dir, `.${path.basename(target)}.${process.pid}.probe`);
     const problem = tryWrite(() => fs.openSync(probe, "wx"));
     if (problem === null) fs.rmSync(probe, { force: true });
-    else throw new UsageError(`${what} cannot be written: no new file can be made in ${dir} (${problem})`);
+    else throw new OutputError(`${what} cannot be written: no new file can be made in ${dir} (${problem})`);
   }
   return target;
 }
@@ -140,7 +154,7 @@ export function checkDistinct(outputs: readonly NamedFile[], inputs: readonly Na
       const a = outputs[i]!;
       const b = all[j]!;
       if (isAllowed(a.option, b.option) || !sameFile(a.file, b.file)) continue;
-      throw new UsageError(`${a.option} ${a.file} and ${b.option} ${b.file} are the same file; give each its own`);
+      throw new OutputError(`${a.option} ${a.file} and ${b.option} ${b.file} are the same file; give each its own`);
     }
   }
 }
