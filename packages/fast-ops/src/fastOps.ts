@@ -22,7 +22,7 @@ import {
 } from "@minitorch/tensor-core";
 import { compileMap, compileReduce, compileZip, functionFromSource, operatorName } from "./elementwise.js";
 import { builtModuleUrl } from "./builtModule.js";
-import { MC, packB, tensorMatrixMultiply } from "./matmul.js";
+import { MC, packB, packedGemm } from "./gemm.js";
 import { Pool, type PoolStats } from "./pool.js";
 import type { KernelDef } from "./protocol.js";
 
@@ -112,6 +112,7 @@ function storageFor(size: number, zero: boolean): Float64Array {
   return new Float64Array(size);
 }
 
+/** FastBackend's matmul: B packed once, then the packed GEMM of gemm.ts on the pool. */
 function fastMatrixMultiply(a: Tensor, b: Tensor): Tensor {
   const p = planMatmul(a, b);
   const { packed, packedOffsets } = packB(b.storage, p.bOffsets, p.bRow, p.bCol, p.k, p.n, (n) => storageFor(n, false));
@@ -126,14 +127,16 @@ function fastMatrixMultiply(a: Tensor, b: Tensor): Tensor {
 }
 
 const matmulKernel: Kernel = {
-  name: "tensorMatrixMultiply",
-  module: new URL("./matmul.js", builtModuleUrl(import.meta.url)).href,
-  fn: tensorMatrixMultiply as (...args: KernelArg[]) => void,
+  name: "packedGemm",
+  module: new URL("./gemm.js", builtModuleUrl(import.meta.url)).href,
+  fn: packedGemm as (...args: KernelArg[]) => void,
 };
 
 /** The parallel backend's ops. */
 export const FastOps: TensorOps = {
   name: "fast",
+  // conv1d/conv2d run fast-conv's implicit GEMM here; CourseOps runs the course's loops.
+  kernels: "fast",
 
   zeros: (size) => storageFor(size, true),
   empty: (size) => storageFor(size, false),

@@ -12,6 +12,8 @@ export {
 } from "./fastOps.js";
 export { builtModuleUrl } from "./builtModule.js";
 export { compileMap, compileReduce, compileZip, broadcastStrides, sameLayout } from "./elementwise.js";
-export { KC, MC, packB, tensorMatrixMultiply } from "./matmul.js";
+export { CourseBackend, CourseOps, courseMatrixMultiply, matmulKernel } from "./courseOps.js";
+export { tensorMatrixMultiply } from "./matmul.js";
+export { KC, MC, packB, packedGemm } from "./gemm.js";
 export { Arena, sizeClass } from "./arena.js";
 export type { PoolStats } from "./pool.js";
