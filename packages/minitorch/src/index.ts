@@ -55,7 +55,6 @@ export {
   CourseOps,
   FastBackend,
   FastOps,
-  arenaStats,
   poolStats,
   runKernel,
   setThreads,
