@@ -105,8 +105,8 @@ async function typecheckStubbedTests(scan: SourceScan, copy: string, module: num
   return failures;
 }
 
-/** Runs vitest in `copy` on the tests whose names match `pattern`, and reads its report. */
-async function runCopyTests(tmp: string, copy: string, pattern: string, label: string): Promise<VitestReport> {
+/** Runs vitest in `copy` on the tests whose names match `pattern` (in `dirs` only, if given), and reads its report. */
+async function runCopyTests(tmp: string, copy: string, pattern: string, label: string, dirs: readonly string[] = []): Promise<VitestReport> {
   const reportPath = join(tmp, `vitest-${label}.json`);
   const causesPath = join(tmp, `causes-${label}.json`);
   const vitest = await run(
@@ -114,6 +114,7 @@ async function runCopyTests(tmp: string, copy: string, pattern: string, label: s
     [
       vitestBin,
       "run",
+      ...dirs,
       "--root",
       copy,
       "-t",
@@ -193,7 +194,8 @@ describe.skipIf(reason !== null)("course scaffolding", () => {
       const packages = fillInSolutions(source, copy, filled);
       const rebuild = await buildWorkspace(copy, availableParallelism(), packages);
       expect(rebuild, "the packages with filled-in stubs build").toEqual([]);
-      const after = await runCopyTests(tmp, copy, filled.map(testTag).join("|"), "filled");
+      // The task tests sit in the packages that hold the tasks' code.
+      const after = await runCopyTests(tmp, copy, filled.map(testTag).join("|"), "filled", packages);
       expect(after.fileFailures, "every test file of the copy loads").toEqual([]);
       for (const task of filled) {
         const tests = after.tests.filter((t) => taskOfTest(t) === testTag(task));
