@@ -134,6 +134,17 @@ async function runCopyTests(tmp: string, copy: string, pattern: string, label: s
 }
 
 describe.skipIf(reason !== null)("course scaffolding", () => {
+  it("a fresh student copy installs from the lockfile without a warning (bin links included)", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "minitorch-student-install-"));
+    temporary.push(tmp);
+    const copy = join(tmp, "repo");
+    await writeStudentCopy(scanSource(repo), copy, 4);
+    const pnpm = join(repo, "node_modules", "pnpm", "bin", "pnpm.cjs");
+    const install = await run(process.execPath, [pnpm, "install", "--offline", "--frozen-lockfile", "--ignore-scripts"], copy, copyEnv(copy), 180_000);
+    expect(install.code, install.output).toBe(0);
+    expect(install.output.split("\n").filter((line) => /\bWARN\b/.test(line))).toEqual([]);
+  }, 240_000);
+
   it.each([0, 1, 2, 3, 4])("the Module %i copy's stubbed files pass lint", async (module) => {
     const texts = await studentTexts(scanSource(repo), module);
     expect(await lintErrors(repo, texts)).toEqual([]);
