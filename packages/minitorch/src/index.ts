@@ -63,4 +63,5 @@ export {
 } from "@minitorch/fast-ops";
 export { Conv1dFun, Conv2dFun, conv1d, conv2d, tensorConv1d, tensorConv2d } from "@minitorch/fast-conv";
 export * from "@minitorch/nn";
+export { toOnnx, decodeModel, OPSET as ONNX_OPSET, type ToOnnxOptions, type OnnxDtype } from "@minitorch/onnx";
 export * as datasets from "@minitorch/datasets";

@@ -31,6 +31,7 @@ const contract = [
   "Conv2d",
   "SGD",
   "gradCheck",
+  "toOnnx",
 ] as const;
 
 const tensorMethods = [
@@ -92,5 +93,13 @@ describe("minitorch umbrella package", () => {
       expect([tiled.shape, h, w]).toEqual([[1, 1, 2, 2, 4], 2, 2]);
       expect(minitorch.dropout(x, 0.5, true)).toBe(x);
     }
+  });
+
+  it("toOnnx returns the bytes of an ONNX ModelProto", () => {
+    const bytes = minitorch.toOnnx(new minitorch.Linear(2, 3), minitorch.rand([4, 2]));
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    const model = minitorch.decodeModel(bytes);
+    expect(model.opsetImport).toEqual([{ domain: "", version: minitorch.ONNX_OPSET }]);
+    expect(model.graph.node.map((n) => n.opType)).toEqual(["MatMul", "Add"]);
   });
 });
