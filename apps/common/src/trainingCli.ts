@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import { Command, Option } from "commander";
-import { FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
+import { CourseBackend, FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
 import { SimpleBackend, type TensorBackend } from "@minitorch/tensor-core";
 import { UsageError, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "./cli.js";
 import { loadCheckpoint } from "./checkpoint.js";
@@ -23,7 +23,7 @@ export interface TrainingOptions {
   dataDir?: string;
   log?: string;
   metrics?: string;
-  backend: "fast" | "simple";
+  backend: "fast" | "course" | "simple";
   save?: string;
   resume?: string;
   threads?: number;
@@ -57,7 +57,9 @@ export function trainingProgram(name: string, description: string, d: TrainingDe
     .option("--log <file>", "append the log to <file> as it is written")
     .option("--metrics <file>", "append metrics as JSON lines to <file> (default: beside --log)")
     .addOption(
-      new Option("--backend <name>", "fast (parallel) or simple (reference)").default("fast").argParser(oneOf("--backend", ["fast", "simple"] as const)),
+      new Option("--backend <name>", "fast (parallel), course (parallel, with the course's matmul and convolution kernels) or simple (reference)")
+        .default("fast")
+        .argParser(oneOf("--backend", ["fast", "course", "simple"] as const)),
     )
     .option("--save <file>", "write a checkpoint to <file> after every epoch (atomically)")
     .option("--resume <file>", "continue from a checkpoint")
@@ -112,11 +114,11 @@ export function startRun(name: string, o: TrainingOptions, paths: Record<string,
   }
 
   if (o.threads !== undefined) setThreads(o.threads);
-  const backend = o.backend === "fast" ? FastBackend : SimpleBackend;
+  const backend = { fast: FastBackend, course: CourseBackend, simple: SimpleBackend }[o.backend];
   const command = [name, ...process.argv.slice(2)].join(" ");
   const log = new RunLog(logFile, `# ${command} (seed ${o.seed})`);
   const metrics = new MetricsWriter(metricsFile);
   if (resumedAfter !== undefined) metrics.continueAfter(resumedAfter);
-  const threads = backend === FastBackend ? `${poolStats().threads} threads` : "1 thread";
+  const threads = backend === SimpleBackend ? "1 thread" : `${poolStats().threads} threads`;
   return { backend, log, metrics, description: `backend ${backend.name}, ${threads}` };
 }

@@ -24,7 +24,7 @@ import {
 import { compileMap, compileReduce, compileZip, functionFromSource, operatorName } from "./elementwise.js";
 import { builtModuleUrl } from "./builtModule.js";
 import { checkSelfContained } from "./selfContained.js";
-import { MC, packB, tensorMatrixMultiply } from "./matmul.js";
+import { MC, packB, packedGemm } from "./gemm.js";
 import { Pool, type PoolStats } from "./pool.js";
 import type { KernelDef } from "./protocol.js";
 import { allocateStorage } from "./storage.js";
@@ -95,6 +95,7 @@ function elementwiseKernel(kind: Kind, fn: (...xs: number[]) => number): Kernel 
   return kernel;
 }
 
+/** FastBackend's matmul: B packed once, then the packed GEMM of gemm.ts on the pool. */
 function fastMatrixMultiply(a: Tensor, b: Tensor): Tensor {
   const p = planMatmul(a, b);
   const { packed, packedOffsets } = packB(b.storage, p.bOffsets, p.bRow, p.bCol, p.k, p.n, (n) => allocateStorage(n, false));
@@ -109,14 +110,16 @@ function fastMatrixMultiply(a: Tensor, b: Tensor): Tensor {
 }
 
 const matmulKernel: Kernel = {
-  name: "tensorMatrixMultiply",
-  module: new URL("./matmul.js", builtModuleUrl(import.meta.url)).href,
-  fn: tensorMatrixMultiply as (...args: KernelArg[]) => void,
+  name: "packedGemm",
+  module: new URL("./gemm.js", builtModuleUrl(import.meta.url)).href,
+  fn: packedGemm as (...args: KernelArg[]) => void,
 };
 
 /** The parallel backend's ops. */
 export const FastOps: TensorOps = {
   name: "fast",
+  // conv1d/conv2d run fast-conv's implicit GEMM here; CourseOps runs the course's loops.
+  kernels: "fast",
 
   zeros: (size) => allocateStorage(size, true),
   empty: (size) => allocateStorage(size, false),

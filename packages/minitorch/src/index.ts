@@ -50,10 +50,13 @@ export {
   type Kernel,
   type KernelArg,
   type NestedArray,
+  type KernelSet,
   type TensorOps,
 } from "@minitorch/tensor-core";
 export * as tensorFunctions from "./tensorFunctions.js";
 export {
+  CourseBackend,
+  CourseOps,
   FastBackend,
   FastOps,
   poolStats,

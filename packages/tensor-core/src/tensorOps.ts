@@ -40,10 +40,21 @@ export interface Kernel {
   readonly fn: (...args: KernelArg[]) => void;
 }
 
+/**
+ * Which kernels a backend runs for the compute-bound operations of the
+ * packages above this one (conv1d and conv2d in @minitorch/fast-conv):
+ * "course" — the course's direct loops (Tasks 4.1 and 4.2); "fast" — the
+ * library's optimised kernels. tensor-core cannot import those kernels, so
+ * the backend names its set and fast-conv picks the kernel.
+ */
+export type KernelSet = "course" | "fast";
+
 /** What a backend must provide. */
 export interface TensorOps {
   /** Backend name, for messages. */
   readonly name: string;
+  /** The kernels conv1d and conv2d run on this backend; "fast" when absent. */
+  readonly kernels?: KernelSet;
   /** Fresh storage of `size` elements, all 0. */
   zeros(size: number): Float64Array;
   /** Fresh storage of `size` elements that the caller overwrites entirely. */
