@@ -1,6 +1,7 @@
 /**
  * Variants of minitorch's own backends: SimpleBackend (the reference),
- * FastBackend with the default thread count, and FastBackend on one thread.
+ * FastBackend with the default thread count, FastBackend on one thread, and
+ * CourseBackend (the course's kernels on the same pool).
  */
 import { poolStats, setThreads } from "@minitorch/fast-ops";
 import { sleep, yieldToEventLoop, type Variant } from "./timing.js";
@@ -8,6 +9,7 @@ import { sleep, yieldToEventLoop, type Variant } from "./timing.js";
 export const SIMPLE = "Simple";
 export const FAST = "Fast";
 export const FAST_1T = "Fast 1-thread";
+export const COURSE = "Course";
 
 /** The thread count FastBackend had when the benchmark started (restored after one-thread runs). */
 export const DEFAULT_THREADS = poolStats().threads;
@@ -20,6 +22,11 @@ export function fastVariant(threads: number, run: () => void, extra: Partial<Var
     enter: () => useThreads(threads, run),
     ...extra,
   };
+}
+
+/** CourseBackend (the course's matmul and convolution kernels) on the default thread count. */
+export function courseVariant(run: () => void, extra: Partial<Variant> = {}): Variant {
+  return { name: COURSE, run, enter: () => useThreads(DEFAULT_THREADS, run), ...extra };
 }
 
 export function simpleVariant(run: () => void, extra: Partial<Variant> = {}): Variant {

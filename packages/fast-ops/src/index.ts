@@ -2,8 +2,6 @@ export {
   FastBackend,
   FastOps,
   PARALLEL_MIN_COST,
-  SHARE_MIN,
-  arenaStats,
   pool,
   poolStats,
   runKernel,
@@ -12,6 +10,10 @@ export {
 } from "./fastOps.js";
 export { builtModuleUrl } from "./builtModule.js";
 export { compileMap, compileReduce, compileZip, broadcastStrides, sameLayout } from "./elementwise.js";
-export { KC, MC, packB, tensorMatrixMultiply } from "./matmul.js";
-export { Arena, sizeClass } from "./arena.js";
+export { CourseBackend, CourseOps, courseMatrixMultiply, matmulKernel } from "./courseOps.js";
+export { tensorMatrixMultiply } from "./matmul.js";
+export { KC, MC, packB, packedGemm } from "./gemm.js";
+export { POISON, SHARE_MIN, allocateStorage, isShared } from "./storage.js";
+export { ArgReader, ArgWriter, createSharedBlock, type EncodedArgs, type SharedBlock } from "./transport.js";
+export { envFlag, envInt } from "./env.js";
 export type { PoolStats } from "./pool.js";

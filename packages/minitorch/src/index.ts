@@ -17,6 +17,9 @@ export {
   Random,
   defaultRandom,
   manualSeed,
+  envFlag,
+  envInt,
+  envPath,
   type Variable,
   type ScalarLike,
 } from "@minitorch/autodiff";
@@ -35,6 +38,7 @@ export {
   Tensor,
   History,
   TensorFunction,
+  sameBackend,
   tensor,
   fromArray,
   zeros,
@@ -46,13 +50,15 @@ export {
   type Kernel,
   type KernelArg,
   type NestedArray,
+  type KernelSet,
   type TensorOps,
 } from "@minitorch/tensor-core";
 export * as tensorFunctions from "./tensorFunctions.js";
 export {
+  CourseBackend,
+  CourseOps,
   FastBackend,
   FastOps,
-  arenaStats,
   poolStats,
   runKernel,
   setThreads,
@@ -61,4 +67,5 @@ export {
 } from "@minitorch/fast-ops";
 export { Conv1dFun, Conv2dFun, conv1d, conv2d, tensorConv1d, tensorConv2d } from "@minitorch/fast-conv";
 export * from "@minitorch/nn";
+export { toOnnx, decodeModel, OPSET as ONNX_OPSET, type ToOnnxOptions, type OnnxDtype } from "@minitorch/onnx";
 export * as datasets from "@minitorch/datasets";

@@ -31,6 +31,7 @@ const contract = [
   "Conv2d",
   "SGD",
   "gradCheck",
+  "toOnnx",
 ] as const;
 
 const tensorMethods = [
@@ -69,8 +70,13 @@ describe("minitorch umbrella package", () => {
     expect(typeof minitorch.Tensor.prototype[name]).toBe("function");
   });
 
-  it("a tensor made by the built package works end to end on both backends", () => {
-    for (const backend of [minitorch.SimpleBackend, minitorch.FastBackend]) {
+  it("exports CourseBackend, the parallel backend with the course's kernels", () => {
+    expect(minitorch.CourseBackend.ops.kernels).toBe("course");
+    expect(minitorch.FastBackend.ops.kernels).toBe("fast");
+  });
+
+  it("a tensor made by the built package works end to end on every backend", () => {
+    for (const backend of [minitorch.SimpleBackend, minitorch.FastBackend, minitorch.CourseBackend]) {
       const x = minitorch.tensor([[1, 2], [3, 4]], { backend, requiresGrad: true });
       expect(x.shape).toEqual([2, 2]);
       expect(x.size).toBe(4);
@@ -87,5 +93,13 @@ describe("minitorch umbrella package", () => {
       expect([tiled.shape, h, w]).toEqual([[1, 1, 2, 2, 4], 2, 2]);
       expect(minitorch.dropout(x, 0.5, true)).toBe(x);
     }
+  });
+
+  it("toOnnx returns the bytes of an ONNX ModelProto", () => {
+    const bytes = minitorch.toOnnx(new minitorch.Linear(2, 3), minitorch.rand([4, 2]));
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    const model = minitorch.decodeModel(bytes);
+    expect(model.opsetImport).toEqual([{ domain: "", version: minitorch.ONNX_OPSET }]);
+    expect(model.graph.node.map((n) => n.opType)).toEqual(["MatMul", "Add"]);
   });
 });
