@@ -41,7 +41,7 @@ function flops(g: ConvGeometry): number {
  * groups for two units per thread (at most one per tile).
  */
 export function forwardGroups(g: ConvGeometry, threads: number): number {
-  if (g.batch >= 2 * threads) return 1;
+  if (g.batch === 0 || g.batch >= 2 * threads) return 1;
   return Math.max(1, Math.min(Math.ceil(g.outChannels / 4), Math.ceil((2 * threads) / g.batch)));
 }
 
@@ -80,10 +80,11 @@ export interface WeightGradSplit {
  * per thread: over batches when adding the per-chunk partial sums
  * (chunks · O · taps, on the calling thread) costs less than every thread
  * staging every batch's input (B · C · H · W more copies per extra
- * thread), else over output-channel tiles. One thread: one unit.
+ * thread), else over output-channel tiles. One thread, or a batch of 0
+ * (whose gradient is zero, written by the one unit): one unit.
  */
 export function weightGradSplit(g: ConvGeometry, threads: number): WeightGradSplit {
-  if (threads <= 1) return { chunks: 1, groups: 1 };
+  if (threads <= 1 || g.batch === 0) return { chunks: 1, groups: 1 };
   const chunks = Math.min(g.batch, 2 * threads);
   const tiles = Math.ceil(g.outChannels / 4);
   const reduce = chunks * g.outChannels * g.inChannels * g.kh * g.kw;

@@ -84,7 +84,9 @@ describe("simd convolution: forward and reverse-anchored", () => {
 
   it("work units split small batches into channel-tile groups: B=1, O=9 on 2 threads → 3 groups; B=4 → 1; B=1, O=4 → 1", () => {
     const g = (batch: number, outChannels: number) => ({ batch, inChannels: 1, height: 5, width: 5, outChannels, kh: 1, kw: 1, outHeight: 5, outWidth: 5 });
-    expect([forwardGroups(g(1, 9), 2), forwardGroups(g(4, 9), 2), forwardGroups(g(1, 4), 2), forwardGroups(g(3, 64), 2)]).toEqual([3, 1, 1, 2]);
+    expect([forwardGroups(g(1, 9), 2), forwardGroups(g(4, 9), 2), forwardGroups(g(1, 4), 2), forwardGroups(g(3, 64), 2), forwardGroups(g(0, 64), 2)]).toEqual([
+      3, 1, 1, 2, 1,
+    ]);
   });
 
   it("a new job re-packs the weights: the same weight storage with new values gives the new result", () => {

@@ -76,6 +76,21 @@ describe("simd convolution: weight gradient", () => {
     expect(weightGradSplit(geometry(3, 2, 5, 5, 8, 3, 3), 4)).toEqual({ chunks: 3, groups: 1 });
   });
 
+  it("a batch of 0 gives a zero gradient through strides (one unit, no partials), on 1 or 4 threads", () => {
+    for (const threads of [1, 4]) {
+      const split = weightGradSplit(geometry(0, 2, 3, 3, 3, 2, 2), threads);
+      expect(split).toEqual({ chunks: 1, groups: 1 });
+      const dw = emptyTensor([2, 3, 2, 2], FastBackend).permute(1, 0, 2, 3);
+      dw.storage.fill(7);
+      convWeightGradSimd(FastBackend, op(dw), op(emptyTensor([0, 2, 3, 3], FastBackend)), op(emptyTensor([0, 3, 3, 3], FastBackend)), geometry(0, 2, 3, 3, 3, 2, 2), split);
+      expect(Array.from(dw.toFloat64Array())).toEqual(new Array(24).fill(0));
+    }
+  });
+
+  it("one batch on 2 threads still splits: B1 100→100 W52 k5 → 4 channel-tile groups", () => {
+    expect(weightGradSplit(geometry(1, 100, 1, 52, 100, 1, 5), 2)).toEqual({ chunks: 1, groups: 4 });
+  });
+
   it("a split over batches without partials names what it needs", () => {
     const t = (shape: number[]) => emptyTensor(shape, FastBackend);
     expect(() => convWeightGradSimd(FastBackend, op(t([2, 1, 1, 1])), op(t([2, 1, 3, 3])), op(t([2, 2, 3, 3])), geometry(2, 1, 3, 3, 2, 1, 1), { chunks: 2, groups: 1 })).toThrow(
