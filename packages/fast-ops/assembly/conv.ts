@@ -63,14 +63,18 @@ export function convForward(x: usize, taps: usize, nTaps: i32, w: usize, oTiles:
 
 /**
  * The weight gradient summed over nBatch batches:
- *   dw[r, o] (+)= Σ_b Σ_q dy_b[o, q] · x_b[q + tap[r]]
- * for r in [0, 4·rTiles) and o in [0, 4·oTiles).
+ *   dw[r, o] (+)= Σ_b Σ_{y, x} dy_b[o, y, x] · x_b[(y, x) + tap[r]]
+ * for r in [0, 4·rTiles) and o in [0, 4·oTiles), over `rows` × `cols`
+ * positions (the output's own: rows start `wp` elements apart in the
+ * padded input, and the columns past `cols` are skipped, so an input value
+ * read only from there — the next row's first columns — never enters a
+ * sum, not even multiplied by 0, which would turn ±Infinity into NaN).
  *
  * Batch b's padded input is anchored at x + b·xStride; dy is packed
- * [oTiles][nBatch][nPos][4] with zeros at positions past the out width;
- * dw is [4·rTiles][ldw] (tap-major, so 4 channels are one row segment).
- * A 4×4 tile (4 taps × 4 channels) lives in 8 registers; per position the
- * kernel loads 2 vectors of dy and splats 4 inputs, one per tap.
+ * [oTiles][nBatch][rows·cols][4]; dw is [4·rTiles][ldw] (tap-major, so 4
+ * channels are one row segment). A 4×4 tile (4 taps × 4 channels) lives in
+ * 8 registers; per position the kernel loads 2 vectors of dy and splats 4
+ * inputs, one per tap.
  */
 export function convWeightGrad(
   x: usize,
@@ -79,14 +83,17 @@ export function convWeightGrad(
   taps: usize,
   rTiles: i32,
   dy: usize,
-  nPos: i32,
+  rows: i32,
+  cols: i32,
+  wp: i32,
   oTiles: i32,
   dw: usize,
   ldw: i32,
   accumulate: bool,
 ): void {
-  const dyTileBytes = (<usize>nBatch * nPos) << 5;
+  const dyTileBytes = (<usize>nBatch * rows * cols) << 5;
   const rowBytes = <usize>ldw << 3;
+  const wpBytes = <usize>wp << 3;
   let dyTile = dy;
   for (let t = 0; t < oTiles; t++, dyTile += dyTileBytes) {
     for (let rt = 0; rt < rTiles; rt++) {
@@ -97,29 +104,32 @@ export function convWeightGrad(
       let pd = dyTile;
       let xb = x;
       for (let b = 0; b < nBatch; b++, xb += <usize>xStride) {
-        let p0 = xb + t0, p1 = xb + t1, p2 = xb + t2, p3 = xb + t3;
-        let q = nPos; // ≥ 1: a bottom-tested count-down loop, as in gemm.ts
-        do {
-          const d0 = v128.load(pd);
-          const d1 = v128.load(pd, 16);
-          let s = v128.load64_splat(p0);
-          c00 = f64x2.add(c00, f64x2.mul(s, d0));
-          c01 = f64x2.add(c01, f64x2.mul(s, d1));
-          s = v128.load64_splat(p1);
-          c10 = f64x2.add(c10, f64x2.mul(s, d0));
-          c11 = f64x2.add(c11, f64x2.mul(s, d1));
-          s = v128.load64_splat(p2);
-          c20 = f64x2.add(c20, f64x2.mul(s, d0));
-          c21 = f64x2.add(c21, f64x2.mul(s, d1));
-          s = v128.load64_splat(p3);
-          c30 = f64x2.add(c30, f64x2.mul(s, d0));
-          c31 = f64x2.add(c31, f64x2.mul(s, d1));
-          pd += 32;
-          p0 += 8;
-          p1 += 8;
-          p2 += 8;
-          p3 += 8;
-        } while (--q > 0);
+        let row = xb;
+        for (let y = 0; y < rows; y++, row += wpBytes) {
+          let p0 = row + t0, p1 = row + t1, p2 = row + t2, p3 = row + t3;
+          let q = cols; // ≥ 1: a bottom-tested count-down loop, as in gemm.ts
+          do {
+            const d0 = v128.load(pd);
+            const d1 = v128.load(pd, 16);
+            let s = v128.load64_splat(p0);
+            c00 = f64x2.add(c00, f64x2.mul(s, d0));
+            c01 = f64x2.add(c01, f64x2.mul(s, d1));
+            s = v128.load64_splat(p1);
+            c10 = f64x2.add(c10, f64x2.mul(s, d0));
+            c11 = f64x2.add(c11, f64x2.mul(s, d1));
+            s = v128.load64_splat(p2);
+            c20 = f64x2.add(c20, f64x2.mul(s, d0));
+            c21 = f64x2.add(c21, f64x2.mul(s, d1));
+            s = v128.load64_splat(p3);
+            c30 = f64x2.add(c30, f64x2.mul(s, d0));
+            c31 = f64x2.add(c31, f64x2.mul(s, d1));
+            pd += 32;
+            p0 += 8;
+            p1 += 8;
+            p2 += 8;
+            p3 += 8;
+          } while (--q > 0);
+        }
       }
       const o = dw + ((<usize>(rt << 2) * ldw + (t << 2)) << 3);
       storeRow(o, c00, c01, accumulate);

@@ -35,33 +35,24 @@ export function copyRows(
 }
 
 /**
- * Packs one batch of a gradient, compact [O, OH, OW] at src, into 4-channel
- * tiles for convWeightGrad: for tile t, dst + t·tileStride (bytes) gets
- * positions q = y·wp + x (q < (OH−1)·wp + OW) of 4 f64 each, channels
- * 4t..4t+3, with zeros for x ≥ OW and channels ≥ O.
+ * Packs one batch of a gradient, compact [O, positions] at src, into
+ * 4-channel tiles for convWeightGrad: tile t, at dst + t·tileStride
+ * (bytes), holds every position's channels 4t..4t+3, zeros past O.
  */
-export function packChannelTiles(src: usize, channels: i32, outHeight: i32, outWidth: i32, wp: i32, dst: usize, tileStride: i32): void {
-  const plane = <usize>(outHeight * outWidth) << 3;
-  const zero = f64x2.splat(0);
+export function packChannelTiles(src: usize, channels: i32, positions: i32, dst: usize, tileStride: i32): void {
+  const plane = <usize>positions << 3;
   for (let t = 0; t < channels; t += 4) {
     const rows = min(4, channels - t);
     let d = dst + <usize>(t >> 2) * tileStride;
-    const s0 = src + <usize>t * plane;
-    for (let y = 0; y < outHeight; y++) {
-      const width = y === outHeight - 1 ? outWidth : wp;
-      let s = s0 + ((<usize>(y * outWidth)) << 3);
-      for (let x = 0; x < width; x++, d += 32, s += 8) {
-        if (x >= outWidth) {
-          v128.store(d, zero);
-          v128.store(d, zero, 16);
-        } else if (rows === 4) {
-          store<f64>(d, load<f64>(s));
-          store<f64>(d, load<f64>(s + plane), 8);
-          store<f64>(d, load<f64>(s + 2 * plane), 16);
-          store<f64>(d, load<f64>(s + 3 * plane), 24);
-        } else {
-          for (let j = 0; j < 4; j++) store<f64>(d + (<usize>j << 3), j < rows ? load<f64>(s + <usize>j * plane) : 0);
-        }
+    let s = src + <usize>t * plane;
+    for (let q = 0; q < positions; q++, d += 32, s += 8) {
+      if (rows === 4) {
+        store<f64>(d, load<f64>(s));
+        store<f64>(d, load<f64>(s + plane), 8);
+        store<f64>(d, load<f64>(s + 2 * plane), 16);
+        store<f64>(d, load<f64>(s + 3 * plane), 24);
+      } else {
+        for (let j = 0; j < 4; j++) store<f64>(d + (<usize>j << 3), j < rows ? load<f64>(s + <usize>j * plane) : 0);
       }
     }
   }

@@ -38,7 +38,8 @@ export function convWeightGradSimdUnits(
 ): void {
   const g = paddedLayout(shape, false, 1);
   const [chunks, groups] = [shape[9]!, shape[10]!];
-  const { batch: B, inChannels: C, outChannels: O, kh: KH, kw: KW, taps, positions } = g;
+  const { batch: B, inChannels: C, outChannels: O, kh: KH, kw: KW, taps, outHeight: OH, outWidth: OW } = g;
+  const positions = OH * OW;
   const oTiles = Math.ceil(O / 4);
   const rTiles = Math.ceil(taps / 4);
   const maxBatches = Math.ceil(B / chunks);
@@ -71,7 +72,7 @@ export function convWeightGradSimdUnits(
         stagedChunk = chunk;
       }
       for (let i = 0; i < nb; i++) stageGrad(t, dyAt + i * positions * 32, nb * positions * 32, inAt, grad, (b0 + i) * gs[0]!, gs, g, t0, t1);
-      t.exports.convWeightGrad(xAt, g.length * 8, nb, tapsAt, rTiles, dyAt, positions, t1 - t0, dwAt, ldw, 0);
+      t.exports.convWeightGrad(xAt, g.length * 8, nb, tapsAt, rTiles, dyAt, OH, OW, g.wp, t1 - t0, dwAt, ldw, 0);
     } else {
       t.f64.fill(0, dwAt / 8, dwAt / 8 + rTiles * 4 * ldw);
     }
@@ -90,18 +91,18 @@ export function convWeightGradSimdUnits(
 
 /**
  * Packs channel tiles [t0, t1) of dy[b] (from `base`, strides gs) at byte
- * address `at`, one tile every `tileStride` bytes: positions over the
- * padded width, 4 channels each, zeros past the out width and past O.
+ * address `at`, one tile every `tileStride` bytes: every output position,
+ * 4 channels each, zeros past O.
  */
 function stageGrad(t: SimdThread, at: number, tileStride: number, compact: number, grad: Float64Array, base: number, gs: Int32Array, g: PaddedLayout, t0: number, t1: number): void {
-  const { outChannels: O, outHeight: OH, outWidth: OW, wp } = g;
+  const { outChannels: O, outHeight: OH, outWidth: OW } = g;
   const o0 = 4 * t0;
   const channels = Math.min(O, 4 * t1) - o0;
   const [gs1, gs2, gs3] = [gs[1]!, gs[2]!, gs[3]!];
   if (isCompact(channels, OH, OW, gs1, gs2, gs3)) {
     const start = base + o0 * gs1;
     t.f64.set(grad.subarray(start, start + channels * OH * OW), compact / 8);
-    t.exports.packChannelTiles(compact, channels, OH, OW, wp, at, tileStride);
+    t.exports.packChannelTiles(compact, channels, OH * OW, at, tileStride);
     return;
   }
   const f = t.f64;
@@ -110,10 +111,9 @@ function stageGrad(t: SimdThread, at: number, tileStride: number, compact: numbe
     let d = (at + tile * tileStride) / 8;
     const src0 = base + (o0 + 4 * tile) * gs1;
     for (let y = 0; y < OH; y++) {
-      const width = y === OH - 1 ? OW : wp;
-      for (let x = 0; x < width; x++, d += 4) {
+      for (let x = 0; x < OW; x++, d += 4) {
         const src = src0 + y * gs2 + x * gs3;
-        for (let j = 0; j < 4; j++) f[d + j] = x < OW && j < rows ? grad[src + j * gs1]! : 0;
+        for (let j = 0; j < 4; j++) f[d + j] = j < rows ? grad[src + j * gs1]! : 0;
       }
     }
   }

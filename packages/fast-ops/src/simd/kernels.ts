@@ -23,9 +23,9 @@ export interface SimdExports {
   convForward(x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number): void;
   /** Row copies between strided layouts (assembly/stage.ts); strides in elements. */
   copyRows(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, planes: number, rows: number, width: number): void;
-  /** Compact [O, OH, OW] → 4-channel tiles over padded positions (assembly/stage.ts). */
-  packChannelTiles(src: number, channels: number, outHeight: number, outWidth: number, wp: number, dst: number, tileStride: number): void;
-  /** dw[r, o] (+)= Σ_b Σ_q dy_b[o, q] · x_b[q + tap[r]] (assembly/conv.ts). */
+  /** Compact [O, positions] → 4-channel tiles (assembly/stage.ts). */
+  packChannelTiles(src: number, channels: number, positions: number, dst: number, tileStride: number): void;
+  /** dw[r, o] (+)= Σ_b Σ_{y,x} dy_b[o, y, x] · x_b[(y, x) + tap[r]] over rows × cols positions wp apart (assembly/conv.ts). */
   convWeightGrad(
     x: number,
     xStride: number,
@@ -33,7 +33,9 @@ export interface SimdExports {
     taps: number,
     rTiles: number,
     dy: number,
-    nPos: number,
+    rows: number,
+    cols: number,
+    wp: number,
     oTiles: number,
     dw: number,
     ldw: number,

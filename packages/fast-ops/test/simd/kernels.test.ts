@@ -102,16 +102,33 @@ describe("simd kernels: module, memory and scratch", () => {
     expect(Array.from(f.subarray(dst + 20, dst + 26))).toEqual([1, 2, 5, 6, 9, 10]);
   });
 
-  it("packChannelTiles: 5 channels of 2×2 over padded width 3 → 2 tiles of positions 0..4, zeros at x = 2 and for channels 5..7", () => {
+  it("packChannelTiles: 5 channels of 4 positions → 2 tiles of 4 positions × 4 channels, zeros for channels 5..7", () => {
     const t = new SimdThread();
     const f = t.f64;
     const src = SCRATCH_BASE / 8;
     const dst = src + 32;
-    f.set(Array.from({ length: 20 }, (_, i) => i + 1), src); // channel c, (y, x) = 4c + 2y + x + 1
-    t.exports.packChannelTiles(src * 8, 5, 2, 2, 3, dst * 8, 20 * 8);
-    const tile0 = Array.from(f.subarray(dst, dst + 20));
-    const tile1 = Array.from(f.subarray(dst + 20, dst + 40));
-    expect(tile0).toEqual([1, 5, 9, 13, 2, 6, 10, 14, 0, 0, 0, 0, 3, 7, 11, 15, 4, 8, 12, 16]);
-    expect(tile1).toEqual([17, 0, 0, 0, 18, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 20, 0, 0, 0]);
+    f.set(Array.from({ length: 20 }, (_, i) => i + 1), src); // channel c, position q = 4c + q + 1
+    t.exports.packChannelTiles(src * 8, 5, 4, dst * 8, 16 * 8);
+    const tile0 = Array.from(f.subarray(dst, dst + 16));
+    const tile1 = Array.from(f.subarray(dst + 16, dst + 32));
+    expect(tile0).toEqual([1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15, 4, 8, 12, 16]);
+    expect(tile1).toEqual([17, 0, 0, 0, 18, 0, 0, 0, 19, 0, 0, 0, 20, 0, 0, 0]);
+  });
+
+  it("convWeightGrad skips the columns past the output's: an Infinity the padded rows wrap onto stays out of every sum", () => {
+    // One batch, one channel: input 2×3 padded to wp = 4 ([[1,2,3,0],[∞,5,6,0],[0,0,0,0]]), dy 2×2 of ones,
+    // taps (0,0), (0,1), (1,0), (1,1); output channel 0 of 4.
+    const t = new SimdThread();
+    const f = t.f64;
+    const x = SCRATCH_BASE / 8;
+    f.set([1, 2, 3, 0, Infinity, 5, 6, 0, 0, 0, 0, 0], x);
+    const taps = (x + 16) * 2; // i32 index
+    t.i32.set([0, 8, 32, 40], taps);
+    const dy = x + 24;
+    f.set([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0], dy);
+    const dw = dy + 16;
+    t.exports.convWeightGrad(x * 8, 96, 1, taps * 4, 1, dy * 8, 2, 2, 4, 1, dw * 8, 4, 0);
+    // dw[tap, 0] = Σ over (y, x) in 2×2 of padded[y + ky][x + kx]
+    expect([f[dw], f[dw + 4], f[dw + 8], f[dw + 12]]).toEqual([1 + 2 + Infinity + 5, 2 + 3 + 5 + 6, Infinity + 5, 5 + 6]);
   });
 });
