@@ -11,12 +11,12 @@
  *   out[b, o, x] = Σ_{c, k} in[b, c, x − k] · w[o, c, k]   (0 before the left edge)
  *
  * `tensorConv1d` is the student's kernel. Conv1dFun runs it on SimpleBackend
- * (inline) and CourseBackend (on the worker pool); FastBackend runs the
- * implicit GEMM of implicitGemm.ts instead. The backward pass, given as in
- * minitorch, reuses the kernel on permuted views.
+ * (inline) and CourseBackend (on the worker pool); FastBackend and
+ * PlainBackend run the library's kernels instead (convolve.ts). The backward
+ * pass, given as in minitorch, reuses the kernel on permuted views.
  *
  * Worker threads load this module to find `tensorConv1d`, so it imports only
- * tensor-core and the (equally light) fast path.
+ * tensor-core and the (equally light) library kernels.
  */
 import type { Context } from "@minitorch/autodiff";
 import {
@@ -120,7 +120,7 @@ export function checkConv1d(input: Tensor, weight: Tensor): void {
 
 /**
  * out ← conv1d(input, weight) for 3-D views of any strides, on `out`'s
- * backend: Task 4.1's kernel, or the fast path as the 4-D form with height 1.
+ * backend: Task 4.1's kernel, or the library's as the 4-D form with height 1.
  */
 function conv1dInto(out: Tensor, input: Tensor, weight: Tensor, reverse: boolean): void {
   if (runsCourseKernels(out.backend)) {

@@ -18,9 +18,9 @@
  *   [y+1,x][y+1,x+1]   [y,x-1]   [y,x]
  *
  * `tensorConv2d` is the student's kernel. Conv2dFun runs it on SimpleBackend
- * (inline) and CourseBackend (on the worker pool); FastBackend runs the
- * implicit GEMM of implicitGemm.ts instead. Worker threads load this module
- * to find `tensorConv2d`.
+ * (inline) and CourseBackend (on the worker pool); FastBackend and
+ * PlainBackend run the library's kernels instead (convolve.ts). Worker
+ * threads load this module to find `tensorConv2d`.
  */
 import type { Context } from "@minitorch/autodiff";
 import {
@@ -136,7 +136,7 @@ export function checkConv2d(input: Tensor, weight: Tensor): void {
   }
 }
 
-/** out ← conv2d(input, weight) for 4-D views of any strides, on `out`'s backend: Task 4.2's kernel or the fast path. */
+/** out ← conv2d(input, weight) for 4-D views of any strides, on `out`'s backend: Task 4.2's kernel or the library's. */
 function conv2dInto(out: Tensor, input: Tensor, weight: Tensor, reverse: boolean): void {
   if (runsCourseKernels(out.backend)) {
     runCourseConv(conv2dKernel, out, input, weight, reverse);

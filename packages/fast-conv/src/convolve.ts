@@ -1,13 +1,15 @@
 /**
  * Runs a convolution on a backend, with the kernels the backend asks for
  * (`TensorOps.kernels`): the course's direct loops (Tasks 4.1, 4.2) on
- * SimpleBackend and CourseBackend, the implicit GEMM of implicitGemm.ts —
- * the fast path, shared by conv1d and conv2d (the 4-D case with height 1) —
- * on FastBackend. The backend runs the work units: inline, or across the
- * worker pool.
+ * SimpleBackend and CourseBackend; on the others the library's kernels,
+ * shared by conv1d and conv2d (the 4-D case with height 1) — the
+ * WebAssembly SIMD kernels of simd/ on FastBackend, the plain-TypeScript
+ * implicit GEMM of implicitGemm.ts on PlainBackend. The backend runs the
+ * work units: inline, or across the worker pool.
  */
 import { builtModuleUrl, type Kernel, type KernelArg, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { convUnits, convolveUnits, type ConvGeometry } from "./implicitGemm.js";
+import { convWeightGradSimd, convolveSimd, weightGradSplit } from "./simd/run.js";
 
 /** True when `backend` runs the course's convolution kernels rather than the fast path. */
 export function runsCourseKernels(backend: TensorBackend): boolean {
@@ -99,7 +101,18 @@ export function convolve4(
   );
 }
 
-/** convolve4 on `backend`: inline, or on the pool for FastBackend. */
+/**
+ * out = input ⋆ weight in the 4-D form on `backend` with its library
+ * kernels: the implicit GEMM (convolve4) for "plain", else SIMD.
+ *
+ * A forward convolution whose kernel covers more positions than its output
+ * — how minitorch computes the weight gradient, input and gradient
+ * transposed so that the batch is summed over as channels — runs on the
+ * SIMD weight-gradient kernel: out[n, m, i, j] = Σ_{k,y,x} in[n, k, i + y,
+ * j + x] · w[m, k, y, x] is that kernel's dW[m, n, i, j] with k as its
+ * batch, whose depth (every position of every k) suits the GEMM, where the
+ * forward kernel would spend most of its work on positions it discards.
+ */
 export function convolveOn(
   backend: TensorBackend,
   out: Operand4,
@@ -108,5 +121,33 @@ export function convolveOn(
   g: ConvGeometry,
   reverse: boolean,
 ): void {
-  convolve4(out, input, weight, g, reverse, (k, a, w, c) => backend.runKernel(k, a, w, c));
+  if (backend.ops.kernels === "plain") {
+    convolve4(out, input, weight, g, reverse, (k, a, w, c) => backend.runKernel(k, a, w, c));
+    return;
+  }
+  const threads = backend.ops.threads?.() ?? 1;
+  if (reverse || g.kh * g.kw <= g.outHeight * g.outWidth) {
+    convolveSimd(backend, out, input, weight, g, reverse, threads);
+    return;
+  }
+  const wg: ConvGeometry = {
+    batch: g.inChannels,
+    inChannels: g.batch,
+    height: g.height,
+    width: g.width,
+    outChannels: g.outChannels,
+    kh: g.outHeight,
+    kw: g.outWidth,
+    outHeight: g.kh,
+    outWidth: g.kw,
+  };
+  const split = weightGradSplit(wg, threads);
+  const partials = split.chunks > 1 ? backend.ops.empty(split.chunks * wg.outChannels * wg.inChannels * wg.kh * wg.kw) : undefined;
+  convWeightGradSimd(backend, swap01(out), swap01(input), swap01(weight), wg, split, partials);
+}
+
+/** The operand with its first two dimensions swapped (a permute(1, 0, 2, 3) view). */
+function swap01(x: Operand4): Operand4 {
+  const [s0, s1, s2, s3] = x.strides;
+  return { storage: x.storage, strides: [s1, s0, s2, s3] };
 }

@@ -1,7 +1,8 @@
 /**
- * The fast path of both convolutions (FastBackend) — how a library does it;
- * the course's kernels are tensorConv1d and tensorConv2d. An implicit GEMM
- * on a zero-padded copy of the input.
+ * Both convolutions on PlainBackend — how a library does it in plain
+ * JavaScript; the course's kernels are tensorConv1d and tensorConv2d, and
+ * FastBackend runs the same scheme on WebAssembly SIMD (simd/). An
+ * implicit GEMM on a zero-padded copy of the input.
  *
  * For one batch b, a 2-D convolution is the matrix product
  *   Out_b[o, q] = Σ_r W[o, r] · X_b[q ⊕ r]

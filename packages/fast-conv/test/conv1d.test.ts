@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CourseBackend, FastBackend, poolStats } from "@minitorch/fast-ops";
+import { CourseBackend, PlainBackend, poolStats } from "@minitorch/fast-ops";
 import { SimpleBackend, fromArray, gradCheck, rand, tensor, zeros, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { Conv1dFun, conv1d, conv1dKernel, convolve4, tensorConv1d } from "../src/index.js";
 import {
   courseBackends,
   expectClose,
   expectSameConvolution,
-  fastBackend,
   floatArray,
+  libraryBackends,
   naiveConv2d,
   onWorkers,
   operand,
@@ -235,31 +235,37 @@ describe("task4_1", () => {
     await expectPoolRun(CourseBackend);
   });
 
-  it("the course kernel (CourseBackend) and the fast path (FastBackend) agree: forward, input and weight gradients", () => {
-    fc.assert(
-      fc.property(operands, ([input, weight]) => expectSameConvolution(conv1d, input, weight, CourseBackend, FastBackend)),
-      { numRuns: 30 },
-    );
-    expectSameConvolution(conv1d, wideInput(), wideWeight(), CourseBackend, FastBackend);
-  });
+  for (const [name, backend] of [["course", CourseBackend] as const, ...libraryBackends]) {
+    it(`[${name}] agrees with SimpleBackend to 1e-10 of the magnitude: forward, input and weight gradients, any layout`, () => {
+      fc.assert(
+        fc.property(operands, ([input, weight]) => expectSameConvolution(conv1d, input, weight, backend)),
+        { numRuns: 30 },
+      );
+      expectSameConvolution(conv1d, wideInput(), wideWeight(), backend);
+    });
+  }
 });
 
-describe("conv1d fast path (FastBackend: implicit GEMM)", () => {
-  conv1dTests(...fastBackend);
+for (const [name, backend] of libraryBackends) {
+  describe(`conv1d library kernels (${name})`, () => {
+    conv1dTests(name, backend);
 
-  it("[fast] convolve4 in both anchorings, 300 taps crossing the KC block, equals the definition", () => {
+    it(`[${name}] a conv1d big enough for the pool runs on the workers and equals SimpleBackend, backward too`, async () => {
+      await expectPoolRun(backend);
+    });
+  });
+}
+
+describe("conv1d implicit GEMM (PlainBackend)", () => {
+  it("[plain] convolve4 in both anchorings, 300 taps crossing the KC block, equals the definition", () => {
     const [input, weight] = [wideInput(), wideWeight()];
-    const [x, w] = [tensorOf(input, FastBackend), tensorOf(weight, FastBackend)];
+    const [x, w] = [tensorOf(input, PlainBackend), tensorOf(weight, PlainBackend)];
     for (const reverse of [false, true]) {
-      const out = zeros([2, 5, 24], FastBackend);
+      const out = zeros([2, 5, 24], PlainBackend);
       const as4 = (t: Tensor) => ({ storage: t.storage, strides: [t.strides[0]!, t.strides[1]!, 0, t.strides[2]!] as const });
       const g = { batch: 2, inChannels: 20, height: 1, width: 24, outChannels: 5, kh: 1, kw: 15, outHeight: 1, outWidth: 24 };
       convolve4(as4(out), as4(x), as4(w), g, reverse, (kernel, args, work) => kernel.fn(...args, 0, work));
       expectClose(out.toFloat64Array(), naiveConv1d(input, weight, reverse), 1e-12);
     }
-  });
-
-  it("[fast] a conv1d big enough for the pool runs on the workers and equals SimpleBackend, backward too", async () => {
-    await expectPoolRun(FastBackend);
   });
 });

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CourseBackend, FastBackend, poolStats } from "@minitorch/fast-ops";
+import { CourseBackend, PlainBackend, poolStats } from "@minitorch/fast-ops";
 import { SimpleBackend, fromArray, gradCheck, rand, tensor, zeros, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { Conv2dFun, conv2d, conv2dKernel, convolve4, tensorConv2d } from "../src/index.js";
-import { courseBackends, expectClose, expectSameConvolution, fastBackend, naiveConv2d, onWorkers, operand, tensorOf, type Operand } from "./helpers.js";
+import { courseBackends, expectClose, expectSameConvolution, libraryBackends, naiveConv2d, onWorkers, operand, tensorOf, type Operand } from "./helpers.js";
 
 const naive = (input: Operand, weight: Operand, reverse = false): Float64Array =>
   naiveConv2d(input.values, input.shape, weight.values, weight.shape, reverse);
@@ -253,36 +253,42 @@ describe("task4_2", () => {
     await expectPermutedPoolRun(CourseBackend);
   });
 
-  it("the course kernel (CourseBackend) and the fast path (FastBackend) agree: forward, input and weight gradients", () => {
-    fc.assert(
-      fc.property(operands, ([input, weight]) => expectSameConvolution(conv2d, input, weight, CourseBackend, FastBackend)),
-      { numRuns: 25 },
-    );
-    for (const [input, weight] of largeCases()) expectSameConvolution(conv2d, input, weight, CourseBackend, FastBackend);
-  });
+  for (const [name, backend] of [["course", CourseBackend] as const, ...libraryBackends]) {
+    it(`[${name}] agrees with SimpleBackend to 1e-10 of the magnitude: forward, input and weight gradients, any layout`, () => {
+      fc.assert(
+        fc.property(operands, ([input, weight]) => expectSameConvolution(conv2d, input, weight, backend)),
+        { numRuns: 25 },
+      );
+      for (const [input, weight] of largeCases()) expectSameConvolution(conv2d, input, weight, backend);
+    });
+  }
 });
 
-describe("conv2d fast path (FastBackend: implicit GEMM)", () => {
-  conv2dTests(...fastBackend);
+for (const [name, backend] of libraryBackends) {
+  describe(`conv2d library kernels (${name})`, () => {
+    conv2dTests(name, backend);
 
-  it("[fast] convolve4 anchored bottom-right equals the definition, 288 taps crossing the KC block included", () => {
+    it(`[${name}] batch 8, 8 → 16 channels, 28×28, 3×3 runs on the workers and equals SimpleBackend, backward too`, async () => {
+      await expectPoolRun(backend);
+    });
+
+    it(`[${name}] the pool's result on a transposed (permuted) input equals the definition`, async () => {
+      await expectPermutedPoolRun(backend);
+    });
+  });
+}
+
+describe("conv2d implicit GEMM (PlainBackend)", () => {
+  it("[plain] convolve4 anchored bottom-right equals the definition, 288 taps crossing the KC block included", () => {
     for (const [input, weight] of largeCases()) {
-      const [x, w] = [tensorOf(input, FastBackend), tensorOf(weight, FastBackend)];
+      const [x, w] = [tensorOf(input, PlainBackend), tensorOf(weight, PlainBackend)];
       const [b, c, h, wd] = input.shape as [number, number, number, number];
       const [o, , kh, kw] = weight.shape as [number, number, number, number];
-      const out = zeros([b, o, h, wd], FastBackend);
+      const out = zeros([b, o, h, wd], PlainBackend);
       const as4 = (t: Tensor) => ({ storage: t.storage, strides: t.strides as [number, number, number, number] });
       const g = { batch: b, inChannels: c, height: h, width: wd, outChannels: o, kh, kw, outHeight: h, outWidth: wd };
       convolve4(as4(out), as4(x), as4(w), g, true, (kernel, args, work) => kernel.fn(...args, 0, work));
       expectClose(out.toFloat64Array(), naive(input, weight, true));
     }
-  });
-
-  it("[fast] batch 8, 8 → 16 channels, 28×28, 3×3 runs on the workers and equals SimpleBackend, backward too", async () => {
-    await expectPoolRun(FastBackend);
-  });
-
-  it("[fast] the pool's result on a transposed (permuted) input equals the definition", async () => {
-    await expectPermutedPoolRun(FastBackend);
   });
 });

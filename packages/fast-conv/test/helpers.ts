@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { expect } from "vitest";
-import { CourseBackend, FastBackend, poolStats } from "@minitorch/fast-ops";
+import { CourseBackend, FastBackend, PlainBackend, poolStats } from "@minitorch/fast-ops";
 import { SimpleBackend, fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { floatArray as sharedFloatArray, layoutTensor, permutationOf, sizeOf } from "../../tensor-core/test/layout.js";
 
@@ -17,8 +17,11 @@ export const courseBackends: ReadonlyArray<readonly [string, TensorBackend]> = [
   ["course", CourseBackend],
 ];
 
-/** The backend of the fast path (the implicit GEMM). */
-export const fastBackend: readonly [string, TensorBackend] = ["fast", FastBackend];
+/** The backends of the library's kernels: the implicit GEMM in plain TypeScript, and on WebAssembly SIMD. */
+export const libraryBackends: ReadonlyArray<readonly [string, TensorBackend]> = [
+  ["plain", PlainBackend],
+  ["fast", FastBackend],
+];
 
 /** The same values on two backends, as differentiable leaves. */
 export function leavesOn(backend: TensorBackend, ...operands: Operand[]): Tensor[] {
@@ -27,24 +30,34 @@ export function leavesOn(backend: TensorBackend, ...operands: Operand[]): Tensor
 
 /**
  * Checks that `conv` gives the same output and the same input and weight
- * gradients on backends `a` and `b` (with an uneven upstream gradient, so
- * every output position counts). The two may sum in different orders.
+ * gradients on `backend` as on SimpleBackend (the reference), to `relative`
+ * of each result's magnitude, with an uneven upstream gradient so every
+ * output position counts. The two may sum in different orders.
  */
 export function expectSameConvolution(
   conv: (input: Tensor, weight: Tensor) => Tensor,
   input: Operand,
   weight: Operand,
-  a: TensorBackend,
-  b: TensorBackend,
-  tolerance = 1e-10,
+  backend: TensorBackend,
+  relative = 1e-10,
 ): void {
-  const results = [a, b].map((backend) => {
-    const [x, w] = leavesOn(backend, input, weight) as [Tensor, Tensor];
+  const results = [SimpleBackend, backend].map((b) => {
+    const [x, w] = leavesOn(b, input, weight) as [Tensor, Tensor];
     const out = conv(x, w);
-    out.backward(fromArray(upstream(out.shape), out.shape, backend));
+    out.backward(fromArray(upstream(out.shape), out.shape, b));
     return [out.toFloat64Array(), x.grad!.toFloat64Array(), w.grad!.toFloat64Array()];
   });
-  for (let i = 0; i < 3; i++) expectClose(results[0]![i]!, results[1]![i]!, tolerance);
+  for (let i = 0; i < 3; i++) expectAgree(results[1]![i]!, results[0]![i]!, relative);
+}
+
+/** |got − want| ≤ relative · max |want| for every element. */
+export function expectAgree(got: ArrayLike<number>, want: ArrayLike<number>, relative: number): void {
+  expect(got.length).toBe(want.length);
+  let magnitude = 0;
+  for (let i = 0; i < want.length; i++) magnitude = Math.max(magnitude, Math.abs(want[i]!));
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i]! - want[i]!) <= relative * magnitude)) expect.fail(`element ${i}: got ${got[i]}, want ${want[i]} (magnitude ${magnitude})`);
+  }
 }
 
 /** Fixed, varied values for an upstream gradient of `shape`. */

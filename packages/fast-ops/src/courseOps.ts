@@ -2,12 +2,13 @@
  * CourseBackend: the parallel backend running the course's own kernels —
  * the switch between what a student writes and what the library ships.
  *
- *                  map / zip / reduce     matmul                  conv1d / conv2d
- *   CourseBackend  Task 3.1's loops       Task 3.2 (matmul.ts)    Tasks 4.1 / 4.2 (fast-conv conv1d.ts, conv2d.ts)
- *   FastBackend    Task 3.1's loops       packed GEMM (gemm.ts)   implicit GEMM (fast-conv implicitGemm.ts)
+ *                  map / zip / reduce     matmul                      conv1d / conv2d
+ *   CourseBackend  Task 3.1's loops       Task 3.2 (matmul.ts)        Tasks 4.1 / 4.2 (fast-conv conv1d.ts, conv2d.ts)
+ *   FastBackend    Task 3.1's loops       SIMD GEMM (simd/matmul.ts)  SIMD convolution (fast-conv simd/)
  *
- * Both run on the same worker pool with the same storage and give the same
- * results (the tests check that they agree). The course's task tests run on
+ * (PlainBackend, plainOps.ts, sits between them.) All run on the same
+ * worker pool with the same storage and give the same results (the tests
+ * check that they agree). The course's task tests run on
  * CourseBackend, so in a student copy they exercise the student's kernels;
  * pass `{ backend: CourseBackend }` (or `--backend course` to the apps) to
  * train on them too.

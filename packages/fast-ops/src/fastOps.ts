@@ -2,13 +2,15 @@
  * Module 3: FastOps, the parallel backend — a drop-in replacement for
  * SimpleOps with identical results, whose kernels run on every core through
  * the process-wide pool. Operations too small to pay for waking the workers
- * run inline on the calling thread.
+ * run inline on the calling thread. Its matmul (and fast-conv's
+ * convolutions on it) run the WebAssembly SIMD kernels of src/simd/;
+ * PlainOps (plainOps.ts) and CourseOps (courseOps.ts) are the same backend
+ * with plain-TypeScript kernels.
  */
 import { envInt } from "@minitorch/autodiff";
 import {
   TensorBackend,
   mapOutput,
-  planMatmul,
   reduceOutput,
   zipOutput,
   type BinaryFn,
@@ -16,17 +18,15 @@ import {
   type KernelArg,
   type MapFn,
   type ReduceFn,
-  type Tensor,
   type TensorOps,
   type UnaryFn,
   type ZipFn,
 } from "@minitorch/tensor-core";
 import { compileMap, compileReduce, compileZip, functionFromSource, operatorName } from "./elementwise.js";
-import { builtModuleUrl } from "./builtModule.js";
 import { checkSelfContained } from "./selfContained.js";
-import { MC, packB, packedGemm } from "./gemm.js";
 import { Pool, type PoolStats } from "./pool.js";
 import type { KernelDef } from "./protocol.js";
+import { simdMatrixMultiply } from "./simd/matmul.js";
 import { allocateStorage } from "./storage.js";
 
 /** The pool every FastBackend operation runs on. */
@@ -95,32 +95,13 @@ function elementwiseKernel(kind: Kind, fn: (...xs: number[]) => number): Kernel 
   return kernel;
 }
 
-/** FastBackend's matmul: B packed once, then the packed GEMM of gemm.ts on the pool. */
-function fastMatrixMultiply(a: Tensor, b: Tensor): Tensor {
-  const p = planMatmul(a, b);
-  const { packed, packedOffsets } = packB(b.storage, p.bOffsets, p.bRow, p.bCol, p.k, p.n, (n) => allocateStorage(n, false));
-  const bands = Math.ceil(p.m / MC);
-  runKernel(
-    matmulKernel,
-    [p.out.storage, a.storage, p.aOffsets, p.aRow, p.aCol, packed, packedOffsets, p.m, p.k, p.n],
-    p.batch * bands,
-    2 * MC * p.k * p.n,
-  );
-  return p.out;
-}
-
-const matmulKernel: Kernel = {
-  name: "packedGemm",
-  module: new URL("./gemm.js", builtModuleUrl(import.meta.url)).href,
-  fn: packedGemm as (...args: KernelArg[]) => void,
-};
-
 /** The parallel backend's ops. */
 export const FastOps: TensorOps = {
   name: "fast",
-  // conv1d/conv2d run fast-conv's implicit GEMM here; CourseOps runs the course's loops.
+  // matmul and conv1d/conv2d run the WebAssembly SIMD kernels here; PlainOps and CourseOps keep them in TypeScript.
   kernels: "fast",
 
+  threads: () => pool.size,
   zeros: (size) => allocateStorage(size, true),
   empty: (size) => allocateStorage(size, false),
 
@@ -171,7 +152,7 @@ export const FastOps: TensorOps = {
     };
   },
 
-  matrixMultiply: fastMatrixMultiply,
+  matrixMultiply: simdMatrixMultiply,
 
   runKernel,
 };

@@ -1,6 +1,7 @@
 /**
- * The fast path of the batched matrix multiply (FastBackend) — how a
- * library does it; the course's Task 3.2 kernel is in matmul.ts.
+ * The batched matrix multiply of PlainBackend — how a library does it in
+ * plain JavaScript; the course's Task 3.2 kernel is in matmul.ts, and
+ * FastBackend runs the same blocking on WebAssembly SIMD (simd/matmul.ts).
  *
  * out[b] = A[b] @ B[b] for every batch b, computed the way fast BLAS
  * libraries do, in plain JavaScript:

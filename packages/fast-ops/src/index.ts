@@ -11,6 +11,7 @@ export {
 export { builtModuleUrl } from "./builtModule.js";
 export { compileMap, compileReduce, compileZip, broadcastStrides, sameLayout } from "./elementwise.js";
 export { CourseBackend, CourseOps, courseMatrixMultiply, matmulKernel } from "./courseOps.js";
+export { PlainBackend, PlainOps, packedGemmKernel, packedMatrixMultiply } from "./plainOps.js";
 export { tensorMatrixMultiply } from "./matmul.js";
 export { KC, MC, packB, packedGemm } from "./gemm.js";
 export { POISON, SHARE_MIN, allocateStorage, isShared } from "./storage.js";

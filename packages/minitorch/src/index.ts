@@ -59,6 +59,8 @@ export {
   CourseOps,
   FastBackend,
   FastOps,
+  PlainBackend,
+  PlainOps,
   poolStats,
   runKernel,
   setThreads,

@@ -3,17 +3,38 @@
  */
 import fc from "fast-check";
 import { expect } from "vitest";
-import { FastBackend } from "@minitorch/fast-ops";
+import { CourseBackend, FastBackend, PlainBackend } from "@minitorch/fast-ops";
 import { SimpleBackend, fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { evenFloats as floatsIn } from "../../tensor-core/test/layout.js";
 
 export { evenFloats as floatsIn, floatArray } from "../../tensor-core/test/layout.js";
 
-/** Every backend the nn functions must agree on. */
+/** Every backend the nn functions must agree on: the reference, and the pool with each kernel set. */
 export const backends: ReadonlyArray<readonly [string, TensorBackend]> = [
   ["SimpleBackend", SimpleBackend],
+  ["CourseBackend", CourseBackend],
+  ["PlainBackend", PlainBackend],
   ["FastBackend", FastBackend],
 ];
+
+/**
+ * Checks that `got` equals `want` (the reference backend's result) to
+ * `relative` of its magnitude: |got − want| ≤ relative · max |want| for
+ * every element, NaN only where `want` has NaN.
+ */
+export function expectAgree(got: ArrayLike<number>, want: ArrayLike<number>, relative = 1e-10): void {
+  expect(got.length).toBe(want.length);
+  let magnitude = 0;
+  for (let i = 0; i < want.length; i++) if (Number.isFinite(want[i]!)) magnitude = Math.max(magnitude, Math.abs(want[i]!));
+  const bad: string[] = [];
+  for (let i = 0; i < want.length && bad.length < 5; i++) {
+    const g = got[i]!;
+    const w = want[i]!;
+    const same = Number.isFinite(w) ? Math.abs(g - w) <= relative * magnitude : Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w));
+    if (!same) bad.push(`[${i}] got ${g}, want ${w} (magnitude ${magnitude})`);
+  }
+  expect(bad).toEqual([]);
+}
 
 /**
  * `n` distinct values in a random order, consecutive ones `gap` apart around

@@ -3,7 +3,7 @@ import { Random, manualSeed } from "@minitorch/autodiff";
 import { FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
 import { SimpleBackend, fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { Conv2d, Linear, Module, avgpool2d, dropout, logsoftmax, nllLoss } from "../src/index.js";
-import { expectClose } from "./helpers.js";
+import { backends, expectAgree } from "./helpers.js";
 
 const BATCH = 4;
 const CLASSES = 10;
@@ -84,40 +84,42 @@ describe("nn lenet", () => {
     expect(workerChunks).toBeGreaterThan(0);
   });
 
-  it("SimpleBackend and FastBackend agree on outputs and every gradient (eval mode, seed 3)", () => {
-    const simple = network(SimpleBackend, 3).eval();
-    const fast = network(FastBackend, 3).eval();
-    expect(fast.stateDict()).toEqual(simple.stateDict());
+  for (const [name, backend] of backends.slice(1)) {
+    it(`SimpleBackend and ${name} agree on outputs and every gradient to 1e-10 of their magnitude (eval mode, seed 3)`, () => {
+      const simple = network(SimpleBackend, 3).eval();
+      const other = network(backend, 3).eval();
+      expect(other.stateDict()).toEqual(simple.stateDict());
 
-    // Runs after the worker test above, so the workers have booted and take part.
-    const data = batch(2);
-    const a = run(simple, SimpleBackend, data);
-    const b = run(fast, FastBackend, data);
+      // Runs after the worker test above, so the workers have booted and take part.
+      const data = batch(2);
+      const a = run(simple, SimpleBackend, data);
+      const b = run(other, backend, data);
 
-    expect(a.out.length).toBe(BATCH * CLASSES);
-    expect(a.out.every(Number.isFinite)).toBe(true);
-    // Each row is a log-distribution: its exponentials sum to 1.
-    for (let n = 0; n < BATCH; n++) {
-      const row = Array.from(a.out.subarray(n * CLASSES, (n + 1) * CLASSES));
-      expect(row.reduce((s, x) => s + Math.exp(x), 0)).toBeCloseTo(1, 12);
-    }
-    expectClose(b.out, a.out, 1e-9);
+      expect(a.out.length).toBe(BATCH * CLASSES);
+      expect(a.out.every(Number.isFinite)).toBe(true);
+      // Each row is a log-distribution: its exponentials sum to 1.
+      for (let n = 0; n < BATCH; n++) {
+        const row = Array.from(a.out.subarray(n * CLASSES, (n + 1) * CLASSES));
+        expect(row.reduce((s, x) => s + Math.exp(x), 0)).toBeCloseTo(1, 12);
+      }
+      expectAgree(b.out, a.out);
 
-    expect([...b.grads.keys()]).toEqual([
-      "conv1.weights",
-      "conv1.bias",
-      "conv2.weights",
-      "conv2.bias",
-      "linear1.weights",
-      "linear1.bias",
-      "linear2.weights",
-      "linear2.bias",
-    ]);
-    for (const [name, grad] of a.grads) {
-      expect(grad.some((g) => g !== 0), `${name} has a nonzero gradient`).toBe(true);
-      expectClose(b.grads.get(name)!, grad, 1e-9);
-    }
-  });
+      expect([...b.grads.keys()]).toEqual([
+        "conv1.weights",
+        "conv1.bias",
+        "conv2.weights",
+        "conv2.bias",
+        "linear1.weights",
+        "linear1.bias",
+        "linear2.weights",
+        "linear2.bias",
+      ]);
+      for (const [param, grad] of a.grads) {
+        expect(grad.some((g) => g !== 0), `${param} has a nonzero gradient`).toBe(true);
+        expectAgree(b.grads.get(param)!, grad);
+      }
+    });
+  }
 
   it("dropout is on in training mode and off in eval mode", () => {
     const model = network(SimpleBackend, 3);

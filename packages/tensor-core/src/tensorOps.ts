@@ -43,11 +43,12 @@ export interface Kernel {
 /**
  * Which kernels a backend runs for the compute-bound operations of the
  * packages above this one (conv1d and conv2d in @minitorch/fast-conv):
- * "course" — the course's direct loops (Tasks 4.1 and 4.2); "fast" — the
- * library's optimised kernels. tensor-core cannot import those kernels, so
- * the backend names its set and fast-conv picks the kernel.
+ * "course" — the course's direct loops (Tasks 4.1 and 4.2); "plain" — the
+ * library's blocked kernels in plain TypeScript; "fast" — the same on
+ * WebAssembly SIMD. tensor-core cannot import those kernels, so the backend
+ * names its set and fast-conv picks the kernel.
  */
-export type KernelSet = "course" | "fast";
+export type KernelSet = "course" | "plain" | "fast";
 
 /** What a backend must provide. */
 export interface TensorOps {
@@ -55,6 +56,8 @@ export interface TensorOps {
   readonly name: string;
   /** The kernels conv1d and conv2d run on this backend; "fast" when absent. */
   readonly kernels?: KernelSet;
+  /** Threads `runKernel` splits work across, the calling one included; 1 when absent. */
+  readonly threads?: () => number;
   /** Fresh storage of `size` elements, all 0. */
   zeros(size: number): Float64Array;
   /** Fresh storage of `size` elements that the caller overwrites entirely. */

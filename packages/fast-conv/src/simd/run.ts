@@ -4,9 +4,8 @@
  * the kernels' plain-array arguments from 4-D operands (conv1d is the case
  * height = kernel height = 1).
  */
-import { builtModuleUrl } from "@minitorch/fast-ops";
 import { nextStamp } from "@minitorch/fast-ops/simd";
-import type { Kernel, KernelArg, TensorBackend } from "@minitorch/tensor-core";
+import { builtModuleUrl, type Kernel, type KernelArg, type TensorBackend } from "@minitorch/tensor-core";
 import type { Operand4 } from "../convolve.js";
 import type { ConvGeometry } from "../implicitGemm.js";
 import { convolveSimdUnits } from "./forward.js";

@@ -4,6 +4,7 @@ import { SimpleBackend, fromArray, rand, type Tensor, type TensorBackend } from 
 import { FastBackend, poolStats, setThreads } from "../../src/index.js";
 import { SIMD_KC, SIMD_MC, matmulSimdUnits, simdMatrixMultiply } from "../../src/simd/index.js";
 import { expectSameTensor, floatArray, layoutTensor, onWorkers } from "../helpers.js";
+import { matmulTests } from "../matmulSuite.js";
 
 /** A matrix (or batch of them) stored with its last two dimensions swapped when `transposed`. */
 function matrix(values: ArrayLike<number>, shape: readonly number[], transposed: boolean, backend: TensorBackend): Tensor {
@@ -85,4 +86,10 @@ describe("simd matmul", () => {
     const got = await onWorkers(() => simdMatrixMultiply(a, b), poolStats);
     expectSameTensor(got, matrix(aValues, [130, 300], false, SimpleBackend).matmul(matrix(bValues, [300, 70], true, SimpleBackend)), 1e-12);
   });
+
+  it("FastBackend's matmul is this kernel", () => {
+    expect(FastBackend.ops.matrixMultiply).toBe(simdMatrixMultiply);
+  });
+
+  matmulTests("fast", FastBackend);
 });

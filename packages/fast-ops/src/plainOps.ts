@@ -1,0 +1,48 @@
+/**
+ * PlainBackend: FastBackend with the library's plain-TypeScript kernels
+ * instead of WebAssembly SIMD — the same blocking in scalar JavaScript,
+ * which tops out near 2 flops per cycle where f64x2 doubles that. It shows
+ * what SIMD buys (`pnpm bench` runs both side by side) and runs where
+ * WebAssembly SIMD is not available.
+ *
+ *                  map / zip / reduce     matmul                      conv1d / conv2d
+ *   CourseBackend  Task 3.1's loops       Task 3.2 (matmul.ts)        Tasks 4.1 / 4.2 (fast-conv conv1d.ts, conv2d.ts)
+ *   PlainBackend   Task 3.1's loops       packed GEMM (gemm.ts)       implicit GEMM (fast-conv implicitGemm.ts)
+ *   FastBackend    Task 3.1's loops       SIMD GEMM (simd/matmul.ts)  SIMD convolution (fast-conv simd/)
+ */
+import { TensorBackend, builtModuleUrl, planMatmul, type Kernel, type KernelArg, type Tensor, type TensorOps } from "@minitorch/tensor-core";
+import { FastOps, runKernel } from "./fastOps.js";
+import { MC, packB, packedGemm } from "./gemm.js";
+import { allocateStorage } from "./storage.js";
+
+/** The packed GEMM as workers find it. */
+export const packedGemmKernel: Kernel = {
+  name: "packedGemm",
+  module: new URL("./gemm.js", builtModuleUrl(import.meta.url)).href,
+  fn: packedGemm as (...args: KernelArg[]) => void,
+};
+
+/** a @ b with B packed once (on the calling thread), then the packed GEMM of gemm.ts on the pool. */
+export function packedMatrixMultiply(a: Tensor, b: Tensor): Tensor {
+  const p = planMatmul(a, b);
+  const { packed, packedOffsets } = packB(b.storage, p.bOffsets, p.bRow, p.bCol, p.k, p.n, (n) => allocateStorage(n, false));
+  const bands = Math.ceil(p.m / MC);
+  runKernel(
+    packedGemmKernel,
+    [p.out.storage, a.storage, p.aOffsets, p.aRow, p.aCol, packed, packedOffsets, p.m, p.k, p.n],
+    p.batch * bands,
+    2 * MC * p.k * p.n,
+  );
+  return p.out;
+}
+
+/** FastOps with plain-TypeScript kernels: the packed GEMM here, the implicit GEMM in fast-conv. */
+export const PlainOps: TensorOps = {
+  ...FastOps,
+  name: "plain",
+  kernels: "plain",
+  matrixMultiply: packedMatrixMultiply,
+};
+
+/** The parallel backend with plain-TypeScript kernels. */
+export const PlainBackend = new TensorBackend(PlainOps);
