@@ -146,16 +146,18 @@ describe("task4_3", () => {
     });
   }
 
-  it("avgpool2d's gradient is 1/(kh·kw) at every input element", () => {
-    fc.assert(
-      fc.property(poolCases, ({ p, values }) => {
-        const t = tensorOf(values, inputShape(p)).requiresGrad_(true);
-        avgpool2d(t, [p.kh, p.kw]).sum().backward();
-        expectClose(t.grad!.toFloat64Array(), new Array<number>(t.size).fill(1 / (p.kh * p.kw)), 1e-12);
-      }),
-      runs,
-    );
-  });
+  for (const [name, backend] of backends) {
+    it(`avgpool2d's gradient is 1/(kh·kw) at every input element (${name})`, () => {
+      fc.assert(
+        fc.property(poolCases, ({ p, values, transposed }) => {
+          const t = tensorOf(values, inputShape(p), backend, transposed).requiresGrad_(true);
+          avgpool2d(t, [p.kh, p.kw]).sum().backward();
+          expectClose(t.grad!.toFloat64Array(), new Array<number>(t.size).fill(1 / (p.kh * p.kw)), 1e-12);
+        }),
+        runs,
+      );
+    });
+  }
 
   it("gradCheck: avgpool2d 1×1×4×4 with kernels 2×2, 2×1, 1×2", () => {
     fc.assert(
@@ -166,24 +168,27 @@ describe("task4_3", () => {
     );
   });
 
-  it("gradCheck: avgpool2d over random shapes, weighted so each output counts differently", () => {
-    fc.assert(
-      fc.property(poolCases, ({ p, values, transposed }) => {
-        const t = tensorOf(
-          values.map((v) => v / 10),
-          inputShape(p),
-          undefined,
-          transposed,
-        );
-        const weights = fromArray(
-          Array.from({ length: p.batch * p.channel * p.rows * p.cols }, (_, i) => 1 + i),
-          [p.batch, p.channel, p.rows, p.cols],
-        );
-        gradCheck((a) => avgpool2d(a, [p.kh, p.kw]).mul(weights), t);
-      }),
-      { numRuns: 15 },
-    );
-  });
+  for (const [name, backend] of backends) {
+    it(`gradCheck: avgpool2d over random shapes, weighted so each output counts differently (${name})`, () => {
+      fc.assert(
+        fc.property(poolCases, ({ p, values, transposed }) => {
+          const t = tensorOf(
+            values.map((v) => v / 10),
+            inputShape(p),
+            backend,
+            transposed,
+          );
+          const weights = fromArray(
+            Array.from({ length: p.batch * p.channel * p.rows * p.cols }, (_, i) => 1 + i),
+            [p.batch, p.channel, p.rows, p.cols],
+            backend,
+          );
+          gradCheck((a) => avgpool2d(a, [p.kh, p.kw]).mul(weights), t);
+        }),
+        { numRuns: 15 },
+      );
+    });
+  }
 
   it("bad input: a kernel that does not divide H or W names both", () => {
     expect(() => avgpool2d(zeros([1, 1, 4, 4]), [3, 2])).toThrow(/avgpool2d: kernel 3×2 must divide the input's height and width, got 4×4/);
