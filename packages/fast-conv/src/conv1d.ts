@@ -166,9 +166,9 @@ export class Conv1dFun extends TensorFunction {
     const [needInput, needWeight] = ctx.needsInputGrad;
     let gradWeight = grad;
     if (needWeight !== false) {
-      const g = emptyTensor([inChannels, outChannels, kw], grad.backend);
-      conv1dInto(g, input.permute(1, 0, 2), grad.permute(1, 0, 2), false);
-      gradWeight = g.permute(1, 0, 2);
+      // Written through a [in, out, k] view of storage laid out as the weight, [out, in, k].
+      gradWeight = emptyTensor([outChannels, inChannels, kw], grad.backend);
+      conv1dInto(gradWeight.permute(1, 0, 2), input.permute(1, 0, 2), grad.permute(1, 0, 2), false);
     }
     let gradInput = grad;
     if (needInput !== false) {

@@ -174,9 +174,9 @@ export class Conv2dFun extends TensorFunction {
     const [needInput, needWeight] = ctx.needsInputGrad;
     let gradWeight = grad;
     if (needWeight !== false) {
-      const g = emptyTensor([inChannels, outChannels, kh, kw], grad.backend);
-      conv2dInto(g, input.permute(1, 0, 2, 3), grad.permute(1, 0, 2, 3), false);
-      gradWeight = g.permute(1, 0, 2, 3);
+      // Written through a [in, out, kh, kw] view of storage laid out as the weight, [out, in, kh, kw].
+      gradWeight = emptyTensor([outChannels, inChannels, kh, kw], grad.backend);
+      conv2dInto(gradWeight.permute(1, 0, 2, 3), input.permute(1, 0, 2, 3), grad.permute(1, 0, 2, 3), false);
     }
     let gradInput = grad;
     if (needInput !== false) {
