@@ -3,7 +3,7 @@
  */
 import type { CompareOptions } from "./timing.js";
 
-export const SECTIONS = ["elementwise", "inline", "matmul", "conv", "train"] as const;
+export const SECTIONS = ["peak", "elementwise", "inline", "matmul", "conv", "train"] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface RunConfig {

@@ -16,10 +16,11 @@ import { conv } from "./sections/conv.js";
 import { elementwise } from "./sections/elementwise.js";
 import { inline } from "./sections/inline.js";
 import { matmul } from "./sections/matmul.js";
+import { peak } from "./peak.js";
 import { train } from "./sections/train.js";
 import { DEFAULT_THREADS, workerWarmUp } from "./variants.js";
 
-const RUNNERS: Record<SectionName, (ctx: BenchContext) => Promise<SectionReport>> = { elementwise, inline, matmul, conv, train };
+const RUNNERS: Record<SectionName, (ctx: BenchContext) => Promise<SectionReport>> = { peak, elementwise, inline, matmul, conv, train };
 
 function loadAverage(): string {
   return os
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   const ctx = makeContext(config);
   if (config.quick) Object.assign(workerWarmUp, { startMs: 50, useMs: 60 });
-  const needsPeers = config.sections.some((s) => s !== "inline");
+  const needsPeers = config.sections.some((s) => s !== "inline" && s !== "peak");
   const peersLine: string[] = [];
   let peersData: Record<string, unknown> = {};
   if (needsPeers) {

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { FILTER_GRAD_WORKAROUND, checkWasmFilterGradient, registerWasmFilterGradient } from "./tfjsFilterGrad.js";
 import type { Variant } from "./timing.js";
 import { reasonOf } from "./timing.js";
 
@@ -19,6 +20,8 @@ export interface PeerInfo {
   ok: boolean;
   /** What runs (version, wasm file, SIMD/threads), or why it cannot run. */
   detail: string;
+  /** For tfjs-wasm: the filter-gradient workaround is registered (its rows are marked †). */
+  workaround?: boolean;
 }
 
 export interface Peers {
@@ -29,6 +32,16 @@ export interface Peers {
 }
 
 export const PEER_NAMES: Record<TfBackendName, string> = { cpu: "tfjs-cpu", wasm: "tfjs-wasm" };
+
+/** The name of a peer's rows: tfjs-wasm with the filter-gradient workaround is "tfjs-wasm†". */
+export function peerName(peers: Peers, backend: TfBackendName): string {
+  return peers[backend].workaround === true ? `${PEER_NAMES[backend]}†` : PEER_NAMES[backend];
+}
+
+/** The note that explains the † mark, when some rows carry it. */
+export function workaroundNote(peers: Peers): string[] {
+  return peers.wasm.workaround === true ? [`† ${FILTER_GRAD_WORKAROUND}.`] : [];
+}
 
 let loading: Promise<Peers> | null = null;
 
@@ -61,6 +74,11 @@ async function load(): Promise<Peers> {
     const file = `tfjs-backend-wasm${threads ? "-threaded" : ""}${simd ? "-simd" : ""}.wasm`;
     if (!fs.existsSync(path.join(dist, file))) throw new Error(`${file} is not in ${dist}`);
     wasm = await check(tf, "wasm", `@tensorflow/tfjs-backend-wasm ${wasmModule.version_wasm}, ${file} (SIMD ${simd ? "on" : "off"}, threads ${threads ? "on" : "off"})`);
+    if (wasm.ok && cpu.ok && registerWasmFilterGradient(tf)) {
+      const error = await checkWasmFilterGradient(tf);
+      if (!(error < 1e-5)) throw new Error(`the filter-gradient workaround differs from tfjs-cpu's kernel by ${error.toExponential(1)} of the gradient`);
+      wasm = { ...wasm, detail: `${wasm.detail}; † Conv2DBackpropFilter workaround registered, within ${error.toExponential(0)} of tfjs-cpu's`, workaround: true };
+    }
   } catch (e) {
     wasm = { ok: false, detail: `tfjs-wasm cannot start: ${reasonOf(e)}` };
   }
@@ -105,7 +123,7 @@ export function tfVariant(peers: Peers, backend: TfBackendName, make: (tf: Tf) =
   const tf = peers.tf;
   let work: TfWork | null = null;
   const variant: Variant = {
-    name: PEER_NAMES[backend],
+    name: peerName(peers, backend),
     run: () => work!.run(),
     enter: async () => {
       await tf!.setBackend(backend);

@@ -9,15 +9,17 @@
  *                    = conv2d(xᵀ [C, H, W, B], dyᵀ [OH, OW, B, O])  → [C, KH, KW, O], transposed to [KH, KW, C, O]
  *
  * with in_channels as the batch and the batch as the channels — about 20
- * lines, so the peer is measured at its best. Rows that use it say so.
+ * lines, so the peer is measured at its best. Rows that use it say so, and
+ * `checkWasmFilterGradient` holds it to tfjs-cpu's own kernel first.
  */
 import type { Tf } from "./tfjs.js";
 
 type TensorInfo = import("@tensorflow/tfjs").TensorInfo;
 type KernelFunc = import("@tensorflow/tfjs").KernelFunc;
 
-/** How rows measured with it are labelled. */
-export const FILTER_GRAD_WORKAROUND = "filter gradient as a forward conv2d (tfjs-wasm has no Conv2DBackpropFilter)";
+/** What the mark on tfjs-wasm's rows stands for. */
+export const FILTER_GRAD_WORKAROUND =
+  "tfjs-wasm with Conv2DBackpropFilter registered as transposes around its forward conv2d (bench/src/tfjsFilterGrad.ts): stock tfjs-wasm 4.22 has no such kernel, so it cannot run a convolution's backward pass or train either network";
 
 const isOne = (v: unknown): boolean => v === 1 || (Array.isArray(v) && v.every((s) => s === 1));
 
@@ -50,4 +52,46 @@ export function registerWasmFilterGradient(tf: Tf): boolean {
   };
   tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm", kernelFunc });
   return true;
+}
+
+/**
+ * The largest difference between the workaround (wasm) and tfjs-cpu's
+ * Conv2DBackpropFilter on the benchmarks' conv2d and conv1d shapes, relative
+ * to the gradient's magnitude (float32: about 1e-7 when right). Leaves
+ * tfjs on the cpu backend.
+ */
+export async function checkWasmFilterGradient(tf: Tf): Promise<number> {
+  const cases: Array<{ x: number[]; w: number[]; conv1: boolean }> = [
+    { x: [16, 30, 30, 1], w: [3, 3, 1, 4], conv1: false },
+    { x: [4, 30, 30, 4], w: [3, 3, 4, 8], conv1: false },
+    { x: [10, 56, 20], w: [5, 20, 16], conv1: true },
+  ];
+  let worst = 0;
+  for (const c of cases) {
+    const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+    const xs = Float32Array.from({ length: size(c.x) }, (_, i) => Math.sin(i));
+    const ws = Float32Array.from({ length: size(c.w) }, (_, i) => Math.cos(i));
+    const grads: Float32Array[] = [];
+    for (const backend of ["cpu", "wasm"]) {
+      await tf.setBackend(backend);
+      grads.push(
+        tf.tidy(() => {
+          const x = tf.tensor(xs, c.x);
+          const f = (w: import("@tensorflow/tfjs").Tensor) =>
+            tf.sum(tf.mul(c.conv1 ? tf.conv1d(x as never, w as never, 1, "valid") : tf.conv2d(x as never, w as never, 1, "valid"), tf.scalar(0.5)));
+          return tf.grad(f)(tf.tensor(ws, c.w)).dataSync() as Float32Array;
+        }),
+      );
+    }
+    const [cpu, wasm] = grads as [Float32Array, Float32Array];
+    let scale = 0;
+    let err = 0;
+    for (let i = 0; i < cpu.length; i++) {
+      scale = Math.max(scale, Math.abs(cpu[i]!));
+      err = Math.max(err, Math.abs(cpu[i]! - wasm[i]!));
+    }
+    worst = Math.max(worst, err / scale);
+  }
+  await tf.setBackend("cpu");
+  return worst;
 }

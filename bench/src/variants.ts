@@ -1,7 +1,8 @@
 /**
  * Variants of minitorch's own backends: SimpleBackend (the reference),
- * FastBackend with the default thread count, FastBackend on one thread, and
- * CourseBackend (the course's kernels on the same pool).
+ * FastBackend (WebAssembly SIMD kernels) with the default thread count and
+ * on one thread, PlainBackend (the same blocking in plain TypeScript) and
+ * CourseBackend (the course's kernels), both on the same pool.
  */
 import { poolStats, setThreads } from "@minitorch/fast-ops";
 import { sleep, yieldToEventLoop, type Variant } from "./timing.js";
@@ -10,6 +11,7 @@ export const SIMPLE = "Simple";
 export const FAST = "Fast";
 export const FAST_1T = "Fast 1-thread";
 export const COURSE = "Course";
+export const PLAIN = "Plain";
 
 /** The thread count FastBackend had when the benchmark started (restored after one-thread runs). */
 export const DEFAULT_THREADS = poolStats().threads;
@@ -27,6 +29,11 @@ export function fastVariant(threads: number, run: () => void, extra: Partial<Var
 /** CourseBackend (the course's matmul and convolution kernels) on the default thread count. */
 export function courseVariant(run: () => void, extra: Partial<Variant> = {}): Variant {
   return { name: COURSE, run, enter: () => useThreads(DEFAULT_THREADS, run), ...extra };
+}
+
+/** PlainBackend (the library's kernels in plain TypeScript: packed GEMM, implicit GEMM) on the default thread count. */
+export function plainVariant(run: () => void, extra: Partial<Variant> = {}): Variant {
+  return { name: PLAIN, run, enter: () => useThreads(DEFAULT_THREADS, run), ...extra };
 }
 
 export function simpleVariant(run: () => void, extra: Partial<Variant> = {}): Variant {

@@ -1,9 +1,11 @@
 /**
  * Section `conv`: conv2d at LeNet's sizes and a heavier one, conv1d at
  * Kim-CNN's sizes; forward alone and forward + backward (input and weight
- * gradients). FastBackend (implicit GEMM; all threads, one thread),
+ * gradients). FastBackend (WebAssembly SIMD kernels; all threads, one
+ * thread), PlainBackend (the implicit GEMM in plain TypeScript),
  * CourseBackend (Tasks 4.1/4.2's direct loops on the pool), SimpleBackend
- * (the same loops inline: the reference), tfjs-cpu and tfjs-wasm.
+ * (the same loops inline: the reference), tfjs-cpu and tfjs-wasm, with the
+ * fp64 peak loop sampled in the same rounds.
  *
  * minitorch's convolution keeps the input size and reads zeros past the
  * bottom/right edge; tfjs gets the input padded by (k − 1) at the bottom
@@ -11,14 +13,15 @@
  * multiply-adds: 2·B·Cout·H·W·Cin·KH·KW per forward, 3× that with backward.
  */
 import { conv1d, conv2d } from "@minitorch/fast-conv";
-import { CourseBackend, FastBackend } from "@minitorch/fast-ops";
+import { CourseBackend, FastBackend, PlainBackend } from "@minitorch/fast-ops";
 import { SimpleBackend, rand, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import type { BenchContext } from "../context.js";
 import { timingFor } from "../config.js";
+import { peakVariants, readAgainstPeak } from "../peak.js";
 import { rowsFor, type Row, type SectionReport } from "../report.js";
-import { missingKernels, tfVariants, type Tf, type TfTensor, type TfTensor3D, type TfTensor4D, type TfWork } from "../tfjs.js";
+import { missingKernels, tfVariants, workaroundNote, type Tf, type TfTensor, type TfTensor3D, type TfTensor4D, type TfWork } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
-import { DEFAULT_THREADS, SIMPLE, courseVariant, fastVariants, restoreThreads } from "../variants.js";
+import { COURSE, DEFAULT_THREADS, FAST, FAST_1T, PLAIN, SIMPLE, courseVariant, fastVariants, plainVariant, restoreThreads } from "../variants.js";
 
 /** A convolution case: conv2d when `height` is set, else conv1d. */
 export interface ConvCase {
@@ -145,11 +148,14 @@ export async function conv(ctx: BenchContext): Promise<SectionReport> {
       const variants: Variant[] = [
         { name: SIMPLE, run: ours(SimpleBackend, c, backward) },
         ...fastVariants(ours(FastBackend, c, backward)),
+        plainVariant(ours(PlainBackend, c, backward)),
         courseVariant(ours(CourseBackend, c, backward)),
         ...tfVariants(peers, (tf) => peer(tf, c, backward)),
+        ...peakVariants(),
       ];
       guard.apply(variants, mode, flops);
       const caseRows = rowsFor(`${c.name} ${mode}`, await compare(variants, timing), SIMPLE, flops);
+      readAgainstPeak(caseRows, [FAST, FAST_1T, PLAIN, COURSE]);
       guard.record(caseRows, mode);
       rows.push(...caseRows);
     }
@@ -160,16 +166,18 @@ export async function conv(ctx: BenchContext): Promise<SectionReport> {
   const cpuMissing = missingKernels(peers, "cpu", gradKernels);
   return {
     name: "conv",
-    tables: [{ title: "Convolution, forward and forward + backward", reference: SIMPLE, rows, flops: true }],
+    tables: [{ title: "Convolution, forward and forward + backward", reference: SIMPLE, rows, flops: true, extraColumns: ["of peak"] }],
     notes: [
-      `Fast = FastBackend (implicit GEMM) on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run; ` +
+      `Fast = FastBackend (WebAssembly SIMD kernels, f64x2) on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run; ` +
+        `Plain = PlainBackend on ${DEFAULT_THREADS} threads (the implicit GEMM in plain TypeScript); ` +
         `Course = CourseBackend on ${DEFAULT_THREADS} threads (Tasks 4.1/4.2's direct loops); Simple runs those loops inline on one thread.`,
       "GFLOP/s: forward 2·B·Cout·H·W·Cin·KH·KW; fwd+bwd counts 3× that (input gradient and weight gradient each cost one forward).",
+      `fp64 peak = the SIMD kernels' multiply-add mix on L1-resident operands and nothing else (fast-ops assembly/peak.ts), sampled in the same rounds as each case; ` +
+        `"of peak" reads a float64 row against it (Fast 1-thread against the one-thread peak).`,
       "tfjs: NHWC (conv2d) / NWC (conv1d) layouts, input pre-padded by k−1 at the bottom/right (outside the timed call) and convolved 'valid', " +
         "so the multiply-adds match minitorch's top-left-anchored convolution; float32. fwd+bwd uses tf.grads for input and filter gradients.",
-      wasmMissing.length > 0
-        ? `tfjs-wasm has no ${wasmMissing.join(", ")} kernel, so it can only do the forward pass (fwd+bwd rows are n/a).`
-        : "tfjs-wasm has both convolution gradient kernels.",
+      ...workaroundNote(peers),
+      ...(wasmMissing.length > 0 ? [`tfjs-wasm has no ${wasmMissing.join(", ")} kernel, so it can only do the forward pass (fwd+bwd rows are n/a).`] : []),
       ...(cpuMissing.length > 0 ? [`tfjs-cpu lacks ${cpuMissing.join(", ")}.`] : []),
       `A variant whose best rate so far in this run predicts more than ${ctx.config.quick ? 1 : 20} s per call is skipped (the note says so); one whose first call takes more than ${ctx.config.quick ? 1 : 4} s runs once.`,
     ],

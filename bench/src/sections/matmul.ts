@@ -1,17 +1,20 @@
 /**
  * Section `matmul`: square float64 matrix products n × n · n × n at 64, 256
- * and 1024 — FastBackend (packed GEMM) on all threads and on one,
- * CourseBackend (Task 3.2's kernel), SimpleBackend (the reference),
- * tfjs-cpu and tfjs-wasm (float32). GFLOP/s = 2n³ / time.
+ * and 1024 — FastBackend (SIMD packed GEMM) on all threads and on one,
+ * PlainBackend (the same GEMM in plain TypeScript), CourseBackend (Task
+ * 3.2's kernel), SimpleBackend (the reference), tfjs-cpu and tfjs-wasm
+ * (float32), with the fp64 peak loop sampled in the same rounds. GFLOP/s =
+ * 2n³ / time.
  */
-import { CourseBackend, FastBackend } from "@minitorch/fast-ops";
+import { CourseBackend, FastBackend, PlainBackend } from "@minitorch/fast-ops";
 import { SimpleBackend, rand, type TensorBackend } from "@minitorch/tensor-core";
 import type { BenchContext } from "../context.js";
 import { timingFor } from "../config.js";
 import { rowsFor, type Row, type SectionReport } from "../report.js";
+import { peakVariants, readAgainstPeak } from "../peak.js";
 import { tfVariants } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
-import { DEFAULT_THREADS, SIMPLE, courseVariant, fastVariants, restoreThreads } from "../variants.js";
+import { COURSE, DEFAULT_THREADS, FAST, FAST_1T, PLAIN, SIMPLE, courseVariant, fastVariants, plainVariant, restoreThreads } from "../variants.js";
 
 export const MATMUL_SIZES = [64, 256, 1024];
 
@@ -37,15 +40,18 @@ export async function matmul(ctx: BenchContext): Promise<SectionReport> {
     const variants: Variant[] = [
       simple,
       ...fastVariants(product(FastBackend, n)),
+      plainVariant(product(PlainBackend, n)),
       courseVariant(product(CourseBackend, n)),
       ...tfVariants(peers, (tf) => {
         const a = tf.randomUniform([n, n]);
         const b = tf.randomUniform([n, n]);
         return { run: () => tf.matMul(a, b).dispose(), keep: [a, b] };
       }),
+      ...peakVariants(),
     ];
     const outcomes = await compare(variants, timing);
     const caseRows = rowsFor(`${n}×${n}`, outcomes, SIMPLE, 2 * n ** 3);
+    readAgainstPeak(caseRows, [FAST, FAST_1T, PLAIN, COURSE]);
     for (const r of caseRows) {
       const over = r.outcome.ok ? r.outcome.stats.singleRunOverMs : undefined;
       if (r.variant === SIMPLE && over !== undefined) {
@@ -57,12 +63,14 @@ export async function matmul(ctx: BenchContext): Promise<SectionReport> {
   await restoreThreads();
   return {
     name: "matmul",
-    tables: [{ title: "Square matrix product n×n · n×n", reference: SIMPLE, rows, flops: true }],
+    tables: [{ title: "Square matrix product n×n · n×n", reference: SIMPLE, rows, flops: true, extraColumns: ["of peak"] }],
     notes: [
-      `Fast = FastBackend on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run (restored after); ` +
+      `Fast = FastBackend on ${DEFAULT_THREADS} threads (WebAssembly SIMD micro-kernel, f64x2); Fast 1-thread = setThreads(1) in the same run (restored after); ` +
+        `Plain = PlainBackend on ${DEFAULT_THREADS} threads (the same packed GEMM in plain TypeScript); ` +
         `Course = CourseBackend on ${DEFAULT_THREADS} threads (Task 3.2's kernel: one dot product per output element).`,
       "minitorch: float64; tfjs-cpu and tfjs-wasm: float32 (twice the SIMD width and half the memory traffic of float64).",
-      "GFLOP/s = 2n³ / median time.",
+      `GFLOP/s = 2n³ / median time. fp64 peak = the SIMD kernels' multiply-add mix on L1-resident operands and nothing else (fast-ops assembly/peak.ts), ` +
+        `sampled in the same rounds as each case; "of peak" reads a float64 row against it (Fast 1-thread against the one-thread peak).`,
       ...notes,
     ],
   };

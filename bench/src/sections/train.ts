@@ -2,13 +2,15 @@
  * Section `train`: one SGD training step of each app's network, exactly as
  * the apps' loops do it — make the batch, input requiring a gradient,
  * forward, loss, backward, loss value, SGD step — timed one by one with an
- * event-loop turn between steps (untimed), and FastBackend's step again in a
- * plain synchronous loop with no turn at all (syncLoop.ts), with RSS. LeNet: batch 16 of 28×28 images (pixels 0..255), NLL loss. Kim-CNN:
- * batch 10 of 52 × 100-d embeddings, BCE loss. FastBackend (all threads,
- * one thread), SimpleBackend (the reference, fewer steps), tfjs-cpu and
+ * event-loop turn between steps (untimed); then FastBackend's step and
+ * tfjs-wasm's in plain synchronous loops with no turn at all (syncLoop.ts),
+ * with RSS. LeNet: batch 16 of 28×28 images (pixels 0..255), NLL loss.
+ * Kim-CNN: batch 10 of 52 × 100-d embeddings, BCE loss. FastBackend (SIMD
+ * kernels; all threads, one thread), PlainBackend (plain-TypeScript
+ * kernels), SimpleBackend (the reference, fewer steps), tfjs-cpu and
  * tfjs-wasm running the same networks.
  */
-import { FastBackend } from "@minitorch/fast-ops";
+import { FastBackend, PlainBackend } from "@minitorch/fast-ops";
 import { SGD, bceLoss, nllLoss } from "@minitorch/nn";
 import { SimpleBackend, type TensorBackend } from "@minitorch/tensor-core";
 import { LeNet, makeBatch } from "@minitorch/train-mnist";
@@ -16,9 +18,9 @@ import { KimCNN, sentimentBatch } from "@minitorch/train-sentiment";
 import type { BenchContext } from "../context.js";
 import { timingFor } from "../config.js";
 import { rowsFor, type Row, type SectionReport } from "../report.js";
-import { missingKernels, tfVariant, type Peers, type Tf, type TfWork } from "../tfjs.js";
+import { missingKernels, peerName, tfVariant, workaroundNote, type Peers, type Tf, type TfWork } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
-import { DEFAULT_THREADS, FAST, SIMPLE, fastVariants, restoreThreads } from "../variants.js";
+import { DEFAULT_THREADS, FAST, SIMPLE, fastVariants, plainVariant, restoreThreads } from "../variants.js";
 import { syncLoopTable, type LoopCase } from "./syncLoop.js";
 import { kimData, mnistData, type KimData, type MnistData } from "./trainData.js";
 import { tfKim, tfLeNet } from "./trainTf.js";
@@ -124,6 +126,7 @@ export async function train(ctx: BenchContext): Promise<SectionReport> {
     const variants: Variant[] = [
       { name: SIMPLE, run: net.ours(SimpleBackend), maxSamples: net.simpleSteps },
       ...fastVariants(net.ours(FastBackend)),
+      plainVariant(net.ours(PlainBackend)),
       ...peerVariants(peers, net, ctx.config.quick),
     ];
     const caseRows = rowsFor(net.name, await compare(variants, timing), SIMPLE);
@@ -133,7 +136,7 @@ export async function train(ctx: BenchContext): Promise<SectionReport> {
     rows.push(...caseRows);
   }
   await restoreThreads();
-  const loops: LoopCase[] = nets.map((net) => ({ name: net.name, step: net.ours(FastBackend), steps: net.loopSteps }));
+  const loops: LoopCase[] = nets.map((net) => ({ name: net.name, step: net.ours(FastBackend), peer: loopPeer(peers, net), steps: net.loopSteps }));
   const loopTable = await syncLoopTable(loops, ctx.progress);
   const wasmMissing = missingKernels(peers, "wasm", ["Conv2DBackpropFilter", "Conv2DBackpropInput", "AvgPoolGrad", "MaxPoolGrad"]);
   return {
@@ -143,16 +146,39 @@ export async function train(ctx: BenchContext): Promise<SectionReport> {
       loopTable,
     ],
     notes: [
-      `${FAST} = FastBackend on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run. Steps are timed one by one with an event-loop turn between them (untimed), as in the apps.`,
-      "Sync loop: the steps in one plain `for` loop with no await, as a user writes it; turn per step: the same with `await setImmediate` after each step (untimed), " +
-        "run before and after the sync loop (its median is the mean of the two). RSS is the process's after the loop (tfjs and SimpleBackend ran in the same process earlier).",
+      `${FAST} = FastBackend (WebAssembly SIMD kernels) on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run; ` +
+        `Plain = PlainBackend on ${DEFAULT_THREADS} threads (plain-TypeScript kernels). Steps are timed one by one with an event-loop turn between them (untimed), as in the apps.`,
+      `Sync loops: the steps in one plain \`for\` loop with no await, as a user writes it, FastBackend's and ${peerName(peers, "wasm")}'s alternating in ${4} blocks each; ` +
+        "turn per step: FastBackend's steps with `await setImmediate` after each (untimed), run before and after the sync loops (its median is the mean of the two). " +
+        "RSS is the process's after the loop (tfjs and SimpleBackend ran in the same process earlier).",
       "Seconds per epoch = median step × 312 steps (LeNet) or × 45 steps (Kim-CNN), the apps' epochs.",
       "Synthetic data of the real shapes (pixels 0..255; 100-d embeddings); training speed does not depend on the values.",
       "tfjs: the same layers and shapes (NHWC / NWC, pad bottom/right by k−1, 'valid'), float32, tf.variableGrads over the parameters and the input " +
         "(a trainable variable, as the apps' input requires a gradient), SGD lr 0.01 on the parameters.",
-      wasmMissing.length > 0
-        ? `tfjs-wasm has no ${wasmMissing.join(", ")} kernel${wasmMissing.length > 1 ? "s" : ""}, so it cannot train these networks (its rows are n/a with the error tfjs raised).`
-        : "tfjs-wasm has every gradient kernel these networks need.",
+      ...workaroundNote(peers),
+      ...(wasmMissing.length > 0
+        ? [`tfjs-wasm has no ${wasmMissing.join(", ")} kernel${wasmMissing.length > 1 ? "s" : ""}, so it cannot train these networks (its rows are n/a with the error tfjs raised).`]
+        : []),
     ],
+  };
+}
+
+/** tfjs-wasm's step of `net` for the synchronous-loop table, built on the wasm backend when its blocks start. */
+function loopPeer(peers: Peers, net: Network): LoopCase["peer"] {
+  const name = peerName(peers, "wasm");
+  const tf = peers.tf;
+  if (tf === null || !peers.wasm.ok) return { name, unavailable: peers.wasm.detail };
+  let work: TfWork | null = null;
+  return {
+    name,
+    enter: async () => {
+      await tf.setBackend("wasm");
+      work ??= net.peer(tf);
+    },
+    step: () => work!.run(),
+    leave: () => {
+      for (const t of work?.keep ?? []) t.dispose();
+      work = null;
+    },
   };
 }

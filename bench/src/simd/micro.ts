@@ -15,7 +15,7 @@
 import os from "node:os";
 import { convolveKernel, type Operand4 } from "@minitorch/fast-conv";
 import { convWeightGradSimd, convolveSimd, weightGradSplit } from "@minitorch/fast-conv/simd";
-import { FastBackend, poolStats, shutdown } from "@minitorch/fast-ops";
+import { FastBackend, PlainBackend, poolStats, shutdown } from "@minitorch/fast-ops";
 import { PEAK_FLOPS_PER_ITERATION, peakKernel, simdMatrixMultiply } from "@minitorch/fast-ops/simd";
 import { emptyTensor, rand, type Tensor } from "@minitorch/tensor-core";
 import { compare, type CompareOptions, type Variant } from "../timing.js";
@@ -207,9 +207,10 @@ async function main(): Promise<void> {
       if (!`matmul ${n}×${n}`.includes(o.match)) continue;
       const a = rand([n, n], FastBackend);
       const b = rand([n, n], FastBackend);
+      const [pa, pb] = [rand([n, n], PlainBackend), rand([n, n], PlainBackend)];
       const ms = await timeVariants(
         variantsOf(
-          () => void a.matmul(b),
+          () => void pa.matmul(pb),
           () => void simdMatrixMultiply(a, b),
         ),
         o,

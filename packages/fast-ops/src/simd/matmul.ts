@@ -1,7 +1,7 @@
 /**
  * The batched matrix multiply on the WebAssembly SIMD micro-kernel
  * (assembly/gemm.ts): the same blocking as the plain-TypeScript kernel
- * (matmul.ts) — work unit = a batch and a band of MC rows, depth in blocks
+ * (gemm.ts) — work unit = a batch and a band of MC rows, depth in blocks
  * of KC — but the packed panels live in this thread's wasm memory:
  * - B is packed by each thread that works on the job, once per job and
  *   B matrix (`stamp` names the job), into 4-column panels per KC block;
