@@ -21,19 +21,19 @@ export function fastVariant(threads: number, run: () => void, extra: Partial<Var
   return {
     name: threads === DEFAULT_THREADS ? FAST : `Fast ${threads}-thread`,
     run,
-    enter: () => useThreads(threads, run),
+    enter: onPool(threads, run),
     ...extra,
   };
 }
 
 /** CourseBackend (the course's matmul and convolution kernels) on the default thread count. */
 export function courseVariant(run: () => void, extra: Partial<Variant> = {}): Variant {
-  return { name: COURSE, run, enter: () => useThreads(DEFAULT_THREADS, run), ...extra };
+  return { name: COURSE, run, enter: onPool(DEFAULT_THREADS, run), ...extra };
 }
 
 /** PlainBackend (the library's kernels in plain TypeScript: packed GEMM, implicit GEMM) on the default thread count. */
 export function plainVariant(run: () => void, extra: Partial<Variant> = {}): Variant {
-  return { name: PLAIN, run, enter: () => useThreads(DEFAULT_THREADS, run), ...extra };
+  return { name: PLAIN, run, enter: onPool(DEFAULT_THREADS, run), ...extra };
 }
 
 export function simpleVariant(run: () => void, extra: Partial<Variant> = {}): Variant {
@@ -48,25 +48,41 @@ export function fastVariants(run: () => void, extra: Partial<Variant> = {}): Var
 }
 
 /** How long new workers get to start (ms) and then to compile kernels under use (ms); --quick shortens both. */
-export const workerWarmUp = { startMs: 150, useMs: 250 };
+export const workerWarmUp = { startMs: 150, useMs: 500 };
+
+/** Bumped whenever setThreads replaces the workers. */
+let generation = 0;
 
 /**
- * Sets the pool's thread count if it differs, and after a change to more
- * than one thread lets the new workers start and compile their kernels.
+ * A variant's `enter`: sets the pool's thread count and, the first time the
+ * variant runs on a new set of workers, warms them up with its own work —
+ * a fresh worker compiles every kernel it meets (JavaScript and WebAssembly
+ * alike), and a LeNet step runs about twice as slow for its first ~50 steps
+ * there, so a variant entered after another one restarted the pool would
+ * otherwise pay that inside its samples.
  */
-export async function useThreads(threads: number, warm?: () => void): Promise<void> {
+function onPool(threads: number, run: () => void): () => Promise<void> {
+  let warmedOn = -1;
+  return async () => {
+    await useThreads(threads);
+    if (threads === 1 || warmedOn === generation) return;
+    warmedOn = generation;
+    const started = performance.now();
+    let calls = 0;
+    while (calls < 1 || (performance.now() - started < workerWarmUp.useMs && calls < 200)) {
+      run();
+      calls++;
+      await yieldToEventLoop();
+    }
+  };
+}
+
+/** Sets the pool's thread count if it differs, and lets new workers start. */
+export async function useThreads(threads: number): Promise<void> {
   if (poolStats().threads === threads) return;
   setThreads(threads);
-  if (threads === 1 || warm === undefined) return;
-  warm();
-  await sleep(workerWarmUp.startMs);
-  const started = performance.now();
-  let calls = 0;
-  while (calls < 1 || (performance.now() - started < workerWarmUp.useMs && calls < 200)) {
-    warm();
-    calls++;
-    await yieldToEventLoop();
-  }
+  generation++;
+  if (threads > 1) await sleep(workerWarmUp.startMs);
 }
 
 /** Puts the default thread count back (after a section that used one thread). */
