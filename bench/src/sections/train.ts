@@ -6,7 +6,7 @@
  * tfjs-wasm's in plain synchronous loops with no turn at all (syncLoop.ts),
  * with RSS. LeNet: batch 16 of 28×28 images (pixels 0..255), NLL loss.
  * Kim-CNN: batch 10 of 52 × 100-d embeddings, BCE loss. FastBackend (SIMD
- * kernels; all threads, one thread), PlainBackend (plain-TypeScript
+ * kernels, all threads), PlainBackend (plain-TypeScript
  * kernels), SimpleBackend (the reference, fewer steps), tfjs-cpu and
  * tfjs-wasm running the same networks.
  */
@@ -20,7 +20,7 @@ import { timingFor } from "../config.js";
 import { rowsFor, type Row, type SectionReport } from "../report.js";
 import { missingKernels, peerName, tfVariant, workaroundNote, type Peers, type Tf, type TfWork } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
-import { DEFAULT_THREADS, FAST, SIMPLE, fastVariants, plainVariant, restoreThreads } from "../variants.js";
+import { DEFAULT_THREADS, FAST, SIMPLE, fastVariant, plainVariant, restoreThreads } from "../variants.js";
 import { syncLoopTable, type LoopCase } from "./syncLoop.js";
 import { kimData, mnistData, type KimData, type MnistData } from "./trainData.js";
 import { tfKim, tfLeNet } from "./trainTf.js";
@@ -125,7 +125,7 @@ export async function train(ctx: BenchContext): Promise<SectionReport> {
     });
     const variants: Variant[] = [
       { name: SIMPLE, run: net.ours(SimpleBackend), maxSamples: net.simpleSteps },
-      ...fastVariants(net.ours(FastBackend)),
+      fastVariant(DEFAULT_THREADS, net.ours(FastBackend)),
       plainVariant(net.ours(PlainBackend)),
       ...peerVariants(peers, net, ctx.config.quick),
     ];
@@ -146,8 +146,10 @@ export async function train(ctx: BenchContext): Promise<SectionReport> {
       loopTable,
     ],
     notes: [
-      `${FAST} = FastBackend (WebAssembly SIMD kernels) on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run; ` +
-        `Plain = PlainBackend on ${DEFAULT_THREADS} threads (plain-TypeScript kernels). Steps are timed one by one with an event-loop turn between them (untimed), as in the apps.`,
+      `${FAST} = FastBackend (WebAssembly SIMD kernels) on ${DEFAULT_THREADS} threads; Plain = PlainBackend on ${DEFAULT_THREADS} threads (plain-TypeScript kernels). ` +
+        "Steps are timed one by one with an event-loop turn between them (untimed), as in the apps. No one-thread row here: switching the thread count " +
+        "replaces the workers, and fresh workers recompile every kernel they meet — the next few hundred steps run 10–50 % slower — so a one-thread variant " +
+        "interleaved with the others would slow theirs (the matmul and conv sections show one thread against two, kernel by kernel).",
       `Sync loops: the steps in one plain \`for\` loop with no await, as a user writes it, FastBackend's and ${peerName(peers, "wasm")}'s alternating in ${4} blocks each; ` +
         "turn per step: FastBackend's steps with `await setImmediate` after each (untimed), run before and after the sync loops (its median is the mean of the two). " +
         "RSS is the process's after the loop (tfjs and SimpleBackend ran in the same process earlier).",
