@@ -17,6 +17,7 @@
  */
 import type { Context } from "@minitorch/autodiff";
 import { IndexingError, TensorFunction, emptyTensor, type Tensor } from "@minitorch/tensor-core";
+import { convKernelsOf } from "./backendConv.js";
 import { convolve4, convolveOn } from "./convolve.js";
 import type { ConvGeometry } from "./implicitGemm.js";
 
@@ -86,8 +87,13 @@ export function checkConv1d(input: Tensor, weight: Tensor): void {
   }
 }
 
-/** out ← conv1d(input, weight) for 3-D views of any strides, on `out`'s backend. */
+/** out ← conv1d(input, weight) for 3-D views of any strides, on `out`'s backend (its own kernel when it has one, see backendConv.ts). */
 function conv1dInto(out: Tensor, input: Tensor, weight: Tensor, reverse: boolean): void {
+  const own = convKernelsOf(out.backend);
+  if (own.conv1d !== undefined) {
+    own.conv1d(out, input, weight, reverse);
+    return;
+  }
   const [os, is, ws] = [out.strides, input.strides, weight.strides];
   const g = geometry1d(out.shape, input.shape, weight.shape);
   convolveOn(

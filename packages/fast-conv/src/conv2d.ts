@@ -19,6 +19,7 @@
  */
 import type { Context } from "@minitorch/autodiff";
 import { IndexingError, TensorFunction, emptyTensor, type Tensor } from "@minitorch/tensor-core";
+import { convKernelsOf } from "./backendConv.js";
 import { convolve4, convolveOn } from "./convolve.js";
 import type { ConvGeometry } from "./implicitGemm.js";
 
@@ -95,6 +96,11 @@ export function checkConv2d(input: Tensor, weight: Tensor): void {
 
 /** out ← conv2d(input, weight) for 4-D views of any strides, on `out`'s backend. */
 function conv2dInto(out: Tensor, input: Tensor, weight: Tensor, reverse: boolean): void {
+  const own = convKernelsOf(out.backend);
+  if (own.conv2d !== undefined) {
+    own.conv2d(out, input, weight, reverse);
+    return;
+  }
   convolveOn(
     out.backend,
     { storage: out.storage, strides: out.strides as Strides4 },
