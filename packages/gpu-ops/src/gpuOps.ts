@@ -35,7 +35,7 @@ import { conv1dShader, conv2dShader } from "./convKernels.js";
 import { GpuThread, type GpuKernel, type JobOperand } from "./gpuThread.js";
 import { TILE, matmulShader } from "./matmulKernels.js";
 import { ROLE_IN, ROLE_OUT, ROLE_PLAN } from "./protocol.js";
-import { mapShader, reduceShader, zipShader } from "./tensorKernels.js";
+import { FLAT_THREADS, REDUCE_THREADS, flatMapShader, flatZipShader, mapShader, reduceShader, rowReduceShader, zipShader } from "./tensorKernels.js";
 import { MAX_DIMS, MAX_GROUPS_PER_DIMENSION, THREADS_PER_BLOCK, f32Bits, grid, makePlan } from "./wgslPrelude.js";
 import { wgslOperator } from "./wgslOperators.js";
 
@@ -48,6 +48,17 @@ const output = (t: Tensor): JobOperand => ({ data: t.storage, role: ROLE_OUT });
 
 /** Workgroups for one invocation per element of `n`. */
 const perElement = (n: number): [number, number, number] => grid(Math.ceil(n / THREADS_PER_BLOCK));
+
+/**
+ * The step of a flat kernel through `x` for a contiguous output of `shape`:
+ * 1 when x is contiguous with that shape, 0 when it has one element, null
+ * when the general kernel is needed.
+ */
+function flatStep(x: Tensor, shape: readonly number[]): number | null {
+  if (x.size === 1) return 0;
+  if (!x.isContiguous() || x.dims !== shape.length || x.shape.some((s, d) => s !== shape[d])) return null;
+  return 1;
+}
 
 /** Throws unless every tensor fits the kernels' index buffers. */
 function checkDims(op: string, tensors: readonly Tensor[]): void {
@@ -141,12 +152,20 @@ export const GpuOps: TensorOps & ConvKernels = {
 
   map(fn: UnaryFn): MapFn {
     const op = wgslOperator(fn, "map");
-    const k = kernel(`tensor_map(${op.name})`, () => mapShader(op));
+    const general = kernel(`tensor_map(${op.name})`, () => mapShader(op));
+    const flat = kernel(`flat_map(${op.name})`, () => flatMapShader(op));
+    const name = `${op.name} map`;
     return (a, out) => {
       const o = mapOutput(a, out, fn.name || "map");
-      checkDims(`${op.name} map`, [o, a]);
+      checkDims(name, [o, a]);
       intoOutput(o, (target) => {
-        gpu.run(`${op.name} map`, k, perElement(target.size), [plan(makePlan([target, a], [target.size])), output(target), input(a)]);
+        const step = target.isContiguous() ? flatStep(a, target.shape) : null;
+        if (step !== null) {
+          const groups = grid(Math.ceil(target.size / FLAT_THREADS));
+          gpu.run(name, flat, groups, [plan(makePlan([], [target.size, step])), output(target), input(a)]);
+          return;
+        }
+        gpu.run(name, general, perElement(target.size), [plan(makePlan([target, a], [target.size])), output(target), input(a)]);
       });
       return o;
     };
@@ -154,12 +173,21 @@ export const GpuOps: TensorOps & ConvKernels = {
 
   zip(fn: BinaryFn): ZipFn {
     const op = wgslOperator(fn, "zip");
-    const k = kernel(`tensor_zip(${op.name})`, () => zipShader(op));
+    const general = kernel(`tensor_zip(${op.name})`, () => zipShader(op));
+    const flat = kernel(`flat_zip(${op.name})`, () => flatZipShader(op));
+    const name = `${op.name} zip`;
     return (a, b) => {
       const o = zipOutput(a, b, fn.name || "zip");
-      checkDims(`${op.name} zip`, [o, a, b]);
+      checkDims(name, [o, a, b]);
       intoOutput(o, (target) => {
-        gpu.run(`${op.name} zip`, k, perElement(target.size), [
+        const stepA = flatStep(a, target.shape);
+        const stepB = flatStep(b, target.shape);
+        if (stepA !== null && stepB !== null) {
+          const groups = grid(Math.ceil(target.size / FLAT_THREADS));
+          gpu.run(name, flat, groups, [plan(makePlan([], [target.size, stepA, stepB])), output(target), input(a), input(b)]);
+          return;
+        }
+        gpu.run(name, general, perElement(target.size), [
           plan(makePlan([target, a, b], [target.size])),
           output(target),
           input(a),
@@ -172,16 +200,17 @@ export const GpuOps: TensorOps & ConvKernels = {
 
   reduce(fn: BinaryFn, start: number): ReduceFn {
     const op = wgslOperator(fn, "reduce");
-    const k = kernel(`tensor_reduce(${op.name})`, () => reduceShader(op));
+    const workgroups = kernel(`tensor_reduce(${op.name})`, () => reduceShader(op));
+    const rows = kernel(`row_reduce(${op.name})`, () => rowReduceShader(op));
+    const name = `${op.name} reduce`;
     return (a, dim) => {
       const o = reduceOutput(a, dim, fn.name ? `${fn.name} reduce` : "reduce");
-      checkDims(`${op.name} reduce`, [o, a]);
+      checkDims(name, [o, a]);
       intoOutput(o, (target) => {
-        gpu.run(`${op.name} reduce`, k, grid(target.size), [
-          plan(makePlan([target, a], [target.size, dim, f32Bits(start)])),
-          output(target),
-          input(a),
-        ]);
+        const p = plan(makePlan([target, a], [target.size, dim, f32Bits(start)]));
+        // Few outputs: a workgroup per output shares each row; many: an invocation per output.
+        if (target.size < REDUCE_THREADS) gpu.run(name, workgroups, grid(target.size), [p, output(target), input(a)]);
+        else gpu.run(name, rows, perElement(target.size), [p, output(target), input(a)]);
       });
       return o;
     };

@@ -67,13 +67,16 @@ export interface JobOperand {
 export interface GpuStats {
   jobs: number;
   restarts: number;
+  /** Kernels compiled so far. */
   kernels: number;
+  /** Jobs run per kernel name ("tensor_map(neg)", "flat_zip(add)", …). */
+  byKernel: Record<string, number>;
 }
 
 type Fault = "exit" | "hang" | "lose-device";
 const FAULTS: Record<Fault, number> = { exit: FAULT_EXIT, hang: FAULT_HANG, "lose-device": FAULT_LOSE_DEVICE };
 
-const envMs = (name: string, fallback: number): number => {
+const envNumber = (name: string, fallback: number): number => {
   const n = Number(process.env[name]);
   return Number.isFinite(n) && n > 0 ? n : fallback;
 };
@@ -91,9 +94,11 @@ interface Connection {
 
 export class GpuThread {
   /** How long a job may take before the thread is declared hung (MINITORCH_GPU_TIMEOUT_MS). */
-  timeoutMs = envMs("MINITORCH_GPU_TIMEOUT_MS", 120_000);
+  timeoutMs = envNumber("MINITORCH_GPU_TIMEOUT_MS", 120_000);
   /** How long the thread may take to find its adapter (MINITORCH_GPU_START_TIMEOUT_MS). */
-  startTimeoutMs = envMs("MINITORCH_GPU_START_TIMEOUT_MS", 60_000);
+  startTimeoutMs = envNumber("MINITORCH_GPU_START_TIMEOUT_MS", 60_000);
+  /** A cap on one operand's GPU buffer below the device's own limit (MINITORCH_GPU_MAX_BUFFER_MB). */
+  maxBufferBytes = envNumber("MINITORCH_GPU_MAX_BUFFER_MB", Infinity) * 1024 * 1024;
 
   private connection: Connection | null = null;
   private report: AdapterReport | null = null;
@@ -101,6 +106,7 @@ export class GpuThread {
   private readonly kernelIds = new Map<GpuKernel, number>();
   private readonly sources: string[] = [];
   private readonly counters = { jobs: 0, restarts: 0 };
+  private readonly byKernel = new Map<string, number>();
   private exitHookInstalled = false;
   private readonly workerUrl = new URL("./gpuWorker.js", builtModuleUrl(import.meta.url));
 
@@ -118,7 +124,7 @@ export class GpuThread {
   }
 
   stats(): GpuStats {
-    return { ...this.counters, kernels: this.sources.length };
+    return { ...this.counters, kernels: this.sources.length, byKernel: Object.fromEntries(this.byKernel) };
   }
 
   /**
@@ -129,6 +135,13 @@ export class GpuThread {
   run(op: string, kernel: GpuKernel, groups: readonly [number, number, number], operands: readonly JobOperand[]): void {
     const id = this.kernelId(kernel);
     const c = this.ready(op);
+    const limit = Math.min(this.maxBufferBytes, this.report!.maxBufferBytes);
+    for (const o of operands) {
+      if (o.data.length * 4 > limit) {
+        const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+        throw new RangeError(`${op}: an operand of ${o.data.length} elements (${mb(o.data.length * 4)} as float32) exceeds the GPU's largest buffer (${mb(limit)})`);
+      }
+    }
     const header = Int32Array.of(id, groups[0], groups[1], groups[2], operands.length, ...operands.map((o) => o.role));
     const args = [header, ...operands.map((o) => o.data)];
     let encoded = c.writer.encode(args);
@@ -158,6 +171,7 @@ export class GpuThread {
     c.writer.finish();
     for (const [plain, shared] of copies) plain.set(shared);
     this.counters.jobs++;
+    this.byKernel.set(kernel.name, (this.byKernel.get(kernel.name) ?? 0) + 1);
     this.checkStatus(c, op);
   }
 
