@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import { Command, Option } from "commander";
 import { FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
+import { GpuBackend, gpuAvailable } from "@minitorch/gpu-ops";
 import { SimpleBackend, type TensorBackend } from "@minitorch/tensor-core";
 import { UsageError, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "./cli.js";
 import { MetricsWriter, RunLog, metricsPathFor } from "./runLog.js";
@@ -21,7 +22,7 @@ export interface TrainingOptions {
   dataDir?: string;
   log?: string;
   metrics?: string;
-  backend: "fast" | "simple";
+  backend: "fast" | "simple" | "gpu";
   save?: string;
   resume?: string;
   threads?: number;
@@ -55,7 +56,9 @@ export function trainingProgram(name: string, description: string, d: TrainingDe
     .option("--log <file>", "append the log to <file> as it is written")
     .option("--metrics <file>", "append metrics as JSON lines to <file> (default: beside --log)")
     .addOption(
-      new Option("--backend <name>", "fast (parallel) or simple (reference)").default("fast").argParser(oneOf("--backend", ["fast", "simple"] as const)),
+      new Option("--backend <name>", "fast (parallel), simple (reference) or gpu (WebGPU, float32)")
+        .default("fast")
+        .argParser(oneOf("--backend", ["fast", "simple", "gpu"] as const)),
     )
     .option("--save <file>", "write a checkpoint to <file> after every epoch (atomically)")
     .option("--resume <file>", "continue from a checkpoint")
@@ -69,7 +72,7 @@ export interface Run {
   backend: TensorBackend;
   log: RunLog;
   metrics: MetricsWriter;
-  /** "backend fast, 2 threads" — for the first log line. */
+  /** "backend fast, 2 threads" or "backend gpu, <adapter>" — for the first log line. */
   description: string;
 }
 
@@ -83,10 +86,16 @@ export function startRun(name: string, o: TrainingOptions, paths: Record<string,
     if (file !== undefined && !fs.existsSync(file)) throw new UsageError(`${flag} ${file} does not exist`);
   }
   if (o.threads !== undefined) setThreads(o.threads);
-  const backend = o.backend === "fast" ? FastBackend : SimpleBackend;
+  let backend: TensorBackend = o.backend === "fast" ? FastBackend : SimpleBackend;
+  let where = backend === FastBackend ? `${poolStats().threads} threads` : "1 thread";
+  if (o.backend === "gpu") {
+    const gpu = gpuAvailable();
+    if (!gpu.ok) throw new UsageError(`--backend gpu: ${gpu.reason}`);
+    backend = GpuBackend;
+    where = gpu.adapter!;
+  }
   const command = [name, ...process.argv.slice(2)].join(" ");
   const log = new RunLog(o.log, `# ${command} (seed ${o.seed})`);
   const metrics = new MetricsWriter(o.metrics ?? (o.log !== undefined ? metricsPathFor(o.log) : undefined));
-  const threads = backend === FastBackend ? `${poolStats().threads} threads` : "1 thread";
-  return { backend, log, metrics, description: `backend ${backend.name}, ${threads}` };
+  return { backend, log, metrics, description: `backend ${backend.name}, ${where}` };
 }

@@ -60,7 +60,7 @@ describe("task4_5", () => {
     it.each([
       [["--epochs", "-1"], /--epochs must be a positive integer, got "-1"/],
       [["--epochs", "abc"], /--epochs must be a positive integer, got "abc"/],
-      [["--backend", "gpu"], /--backend must be one of fast, simple, got "gpu"/],
+      [["--backend", "tpu"], /--backend must be one of fast, simple, gpu, got "tpu"/],
       [["--data-dir", "/nonexistent"], /^train-mnist: --data-dir \/nonexistent does not exist$/],
       [["--resume", "/nonexistent"], /^train-mnist: --resume \/nonexistent does not exist$/],
       [["--no-such-option"], /unknown option '--no-such-option'/],

@@ -4,13 +4,15 @@
  * reference), tfjs-cpu and tfjs-wasm (float32). GFLOP/s = 2n³ / time.
  */
 import { FastBackend } from "@minitorch/fast-ops";
+import { GpuBackend } from "@minitorch/gpu-ops";
 import { SimpleBackend, rand, type TensorBackend } from "@minitorch/tensor-core";
 import type { BenchContext } from "../context.js";
 import { timingFor } from "../config.js";
 import { rowsFor, type Row, type SectionReport } from "../report.js";
 import { tfVariants } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
-import { DEFAULT_THREADS, SIMPLE, fastVariants, restoreThreads } from "../variants.js";
+import { DEFAULT_THREADS, SIMPLE, fastVariants, gpuVariant, restoreThreads } from "../variants.js";
+import { RateGuard } from "./conv.js";
 
 export const MATMUL_SIZES = [64, 256, 1024];
 
@@ -26,6 +28,8 @@ export async function matmul(ctx: BenchContext): Promise<SectionReport> {
   const peers = await ctx.peers();
   const rows: Row[] = [];
   const notes: string[] = [];
+  // A slow adapter (a software GPU) would take minutes at 1024: skipped by its rate at the smaller sizes.
+  const guard = new RateGuard(ctx.config.quick ? 1000 : 20_000);
   for (const n of MATMUL_SIZES) {
     ctx.progress(`matmul: ${n}×${n}`);
     const big = n >= 1024;
@@ -36,14 +40,17 @@ export async function matmul(ctx: BenchContext): Promise<SectionReport> {
     const variants: Variant[] = [
       simple,
       ...fastVariants(product(FastBackend, n)),
+      gpuVariant(product(GpuBackend, n)),
       ...tfVariants(peers, (tf) => {
         const a = tf.randomUniform([n, n]);
         const b = tf.randomUniform([n, n]);
         return { run: () => tf.matMul(a, b).dispose(), keep: [a, b] };
       }),
     ];
+    guard.apply(variants.filter((v) => v.name.startsWith("GPU")), "matmul", 2 * n ** 3);
     const outcomes = await compare(variants, timing);
     const caseRows = rowsFor(`${n}×${n}`, outcomes, SIMPLE, 2 * n ** 3);
+    guard.record(caseRows, "matmul");
     for (const r of caseRows) {
       const over = r.outcome.ok ? r.outcome.stats.singleRunOverMs : undefined;
       if (r.variant === SIMPLE && over !== undefined) {
@@ -58,7 +65,7 @@ export async function matmul(ctx: BenchContext): Promise<SectionReport> {
     tables: [{ title: "Square matrix product n×n · n×n", reference: SIMPLE, rows, flops: true }],
     notes: [
       `Fast = FastBackend on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run (restored after).`,
-      "minitorch: float64; tfjs-cpu and tfjs-wasm: float32 (twice the SIMD width and half the memory traffic of float64).",
+      "minitorch: float64; tfjs-cpu and tfjs-wasm: float32 (twice the SIMD width and half the memory traffic of float64); GpuBackend: float32 on the GPU named in its row.",
       "GFLOP/s = 2n³ / median time.",
       ...notes,
     ],

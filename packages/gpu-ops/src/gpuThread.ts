@@ -71,6 +71,8 @@ export interface GpuStats {
   kernels: number;
   /** Jobs run per kernel name ("tensor_map(neg)", "flat_zip(add)", …). */
   byKernel: Record<string, number>;
+  /** Milliseconds spent in jobs (publish to done, on the calling thread) per kernel name. */
+  msByKernel: Record<string, number>;
 }
 
 type Fault = "exit" | "hang" | "lose-device";
@@ -107,6 +109,7 @@ export class GpuThread {
   private readonly sources: string[] = [];
   private readonly counters = { jobs: 0, restarts: 0 };
   private readonly byKernel = new Map<string, number>();
+  private readonly msByKernel = new Map<string, number>();
   private exitHookInstalled = false;
   private readonly workerUrl = new URL("./gpuWorker.js", builtModuleUrl(import.meta.url));
 
@@ -124,7 +127,12 @@ export class GpuThread {
   }
 
   stats(): GpuStats {
-    return { ...this.counters, kernels: this.sources.length, byKernel: Object.fromEntries(this.byKernel) };
+    return {
+      ...this.counters,
+      kernels: this.sources.length,
+      byKernel: Object.fromEntries(this.byKernel),
+      msByKernel: Object.fromEntries(this.msByKernel),
+    };
   }
 
   /**
@@ -166,8 +174,10 @@ export class GpuThread {
       c.sent.add(id);
     }
     Atomics.store(c.control, NARGS, args.length);
+    const started = performance.now();
     this.command(c, RUN, message);
     this.await(c, op);
+    this.msByKernel.set(kernel.name, (this.msByKernel.get(kernel.name) ?? 0) + performance.now() - started);
     c.writer.finish();
     for (const [plain, shared] of copies) plain.set(shared);
     this.counters.jobs++;

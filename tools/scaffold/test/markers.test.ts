@@ -34,8 +34,8 @@ function tempDir(): string {
 }
 
 describe("scaffold markers", () => {
-  it("the course has tasks 0.1–0.4, 1.1–1.4, 2.1–2.4, 3.1–3.2, 4.1–4.5", () => {
-    expect(COURSE_TASKS.join(" ")).toBe("0.1 0.2 0.3 0.4 1.1 1.2 1.3 1.4 2.1 2.2 2.3 2.4 3.1 3.2 4.1 4.2 4.3 4.4 4.5");
+  it("the course has tasks 0.1–0.4, 1.1–1.4, 2.1–2.4, 3.1–3.4, 4.1–4.5 and the optional 4.4b", () => {
+    expect(COURSE_TASKS.join(" ")).toBe("0.1 0.2 0.3 0.4 1.1 1.2 1.3 1.4 2.1 2.2 2.3 2.4 3.1 3.2 3.3 3.4 4.1 4.2 4.3 4.4 4.4b 4.5");
   });
 
   const add = source(

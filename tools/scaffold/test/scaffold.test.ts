@@ -32,9 +32,9 @@ function skipReason(): string | null {
   return source.blocks.length === 0 ? "the source holds no solution blocks (a student copy)" : null;
 }
 
-/** The task tag in a test's full name (its describe block): `task4_1`, or null. */
+/** The task tag in a test's full name (its describe block): `task4_1`, `task4_4b`, or null. */
 function taskOfTest(test: TestOutcome): string | null {
-  return /\btask\d+_\d+\b/.exec(test.fullName)?.[0] ?? null;
+  return /\btask\d+_\d+b?\b/.exec(test.fullName)?.[0] ?? null;
 }
 
 function moduleOfTest(test: TestOutcome): number | null {
