@@ -39,8 +39,14 @@ import { FLAT_THREADS, REDUCE_THREADS, flatMapShader, flatZipShader, mapShader, 
 import { MAX_DIMS, MAX_GROUPS_PER_DIMENSION, THREADS_PER_BLOCK, f32Bits, grid, makePlan } from "./wgslPrelude.js";
 import { wgslOperator } from "./wgslOperators.js";
 
-/** The process's GPU thread, shared by every GpuBackend operation. */
-export const gpu = new GpuThread();
+/**
+ * The process's GPU thread, shared by every GpuBackend operation — and by
+ * every copy of this package loaded in the process (built and source, as
+ * tests mix them), so that one process never holds two devices.
+ */
+const shared = globalThis as { [key: symbol]: GpuThread | undefined };
+const GPU_THREAD = Symbol.for("@minitorch/gpu-ops GPU thread");
+export const gpu: GpuThread = (shared[GPU_THREAD] ??= new GpuThread());
 
 const plan = (data: Int32Array): JobOperand => ({ data, role: ROLE_PLAN });
 const input = (t: Tensor): JobOperand => ({ data: t.storage, role: ROLE_IN });

@@ -26,7 +26,7 @@ const images = fc
   .chain((s) => fc.tuple(fc.constant([s.b, s.c, 2 * s.rows, 2 * s.cols]), distinct(s.b * s.c * 4 * s.rows * s.cols)));
 
 /** op(x) and the gradient of sum(op(x) · weights) on `backend` (empty for argmax, which has none). */
-function forwardAndGrad(op: (x: Tensor) => Tensor, values: number[], shape: number[], backend: TensorBackend): [Float64Array, Float64Array] {
+function forwardAndGrad(op: (x: Tensor) => Tensor, values: number[], shape: readonly number[], backend: TensorBackend): [Float64Array, Float64Array] {
   const x = fromArray(values, shape, backend).requiresGrad_(true);
   const y = op(x);
   const weights = fromArray(
