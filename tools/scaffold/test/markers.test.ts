@@ -16,6 +16,7 @@ import {
   parseMarkers,
   scanSource,
   studentText,
+  testTag,
   writeStudentCopy,
 } from "../src/index.js";
 
@@ -86,6 +87,17 @@ describe("scaffold markers", () => {
     expect(text).not.toContain("ASSIGN");
   });
 
+  it("the optional Task 4.4b has its own blocks, tag task4_4b and stub message, and belongs to Module 4", () => {
+    const text = source("export function kernel(): string {", begin("4.4b"), "  return `wgsl`;", end("4.4b"), "}");
+    const { blocks, problems } = parseMarkers("gpu.ts", text);
+    expect(problems).toEqual([]);
+    expect(blocks.map((b) => b.task)).toEqual(["4.4b"]);
+    expect(testTag("4.4b")).toBe("task4_4b");
+    expect(studentText(text, blocks, 4)).toContain('throw new Error("Need to implement for Task 4.4b");');
+    expect(studentText(text, blocks, 3)).toContain('throw new Error("Need to implement for Task 4.4b");');
+    expect(studentText(text, blocks, 4)).not.toContain("wgsl");
+  });
+
   it("keeps CRLF line endings", () => {
     const crlf = add.replaceAll("\n", "\r\n");
     const { blocks } = parseMarkers("ops.ts", crlf);
@@ -97,7 +109,7 @@ describe("scaffold markers", () => {
     ["a BEGIN without END", source(begin("0.1"), "x;"), 1, "BEGIN ASSIGN0.1 has no END ASSIGN0.1 after it"],
     ["a nested BEGIN", source(begin("0.1"), begin("0.2"), end("0.2"), end("0.1")), 2, "BEGIN ASSIGN0.2 is nested inside the block of ASSIGN0.1 opened at line 1"],
     ["an END of another task", source(begin("0.1"), "x;", end("0.2")), 3, "END ASSIGN0.2 closes the block of ASSIGN0.1 opened at line 1"],
-    ["a task outside the course", source(begin("3.3"), "x;", end("3.3")), 1, 'BEGIN ASSIGN3.3: "3.3" is not a course task'],
+    ["a task outside the course", source(begin("3.5"), "x;", end("3.5")), 1, 'BEGIN ASSIGN3.5: "3.5" is not a course task'],
   ])("refuses %s, naming the line", (_, text, line, message) => {
     const { problems } = parseMarkers("bad.ts", text);
     expect(problems.length).toBeGreaterThan(0);
