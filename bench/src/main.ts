@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { PARALLEL_MIN_COST, arenaStats, poolStats, shutdown } from "@minitorch/fast-ops";
+import { PARALLEL_MIN_COST, poolStats, shutdown } from "@minitorch/fast-ops";
 import { SECTIONS, USAGE, UsageError, parseArgs, type RunConfig, type SectionName } from "./config.js";
 import { makeContext, type BenchContext } from "./context.js";
 import { formatSection, tableData, type SectionReport } from "./report.js";
@@ -107,7 +107,6 @@ async function main(): Promise<number> {
     loadAverageAtEnd: os.loadavg(),
     totalSeconds,
     pool: poolStats(),
-    arena: arenaStats(),
     sections,
   };
   const dir = fileURLToPath(new URL("../results/", import.meta.url));

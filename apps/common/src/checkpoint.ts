@@ -49,8 +49,8 @@ export function saveCheckpoint(file: string, checkpoint: Omit<Checkpoint, "forma
   }
 }
 
-/** Reads a checkpoint, checking that it is one and that it was written by `app`. */
-export function loadCheckpoint(file: string, app: string): Checkpoint {
+/** Reads a checkpoint, checking that it is one and that it was written by `app` (or one of several apps). */
+export function loadCheckpoint(file: string, app: string | readonly string[]): Checkpoint {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -65,7 +65,8 @@ export function loadCheckpoint(file: string, app: string): Checkpoint {
   }
   const c = (typeof data === "object" && data !== null ? data : {}) as Partial<Checkpoint>;
   if (c.format !== "minitorch-ts-checkpoint" || c.version !== 1) throw new Error(`${file} is not a minitorch-ts checkpoint`);
-  if (c.app !== app) throw new Error(`checkpoint ${file} was written by ${String(c.app)}, not ${app}`);
+  const apps: readonly string[] = typeof app === "string" ? [app] : app;
+  if (!apps.includes(c.app as string)) throw new Error(`checkpoint ${file} was written by ${String(c.app)}, not ${apps.join(" or ")}`);
   const isObject = (v: unknown): boolean => typeof v === "object" && v !== null;
   if (
     !Number.isInteger(c.epoch) ||

@@ -64,9 +64,29 @@ export function runMain(app: string, main: () => Promise<void>, onInterrupt?: ()
   );
 }
 
-/** Lets the event loop turn (so freed tensor storage is recycled and signals are handled). */
+/** Lets the event loop turn (so that Ctrl-C is handled and timers run). */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs units [0, count) as `run(from, to)` on consecutive slices of about
+ * `sliceMs` milliseconds each (sized from the time the previous slice took
+ * per unit), letting the event loop turn between slices. Training needs no
+ * turn — tensor memory comes back through ordinary garbage collection — but
+ * an app wants Ctrl-C handled promptly while a long epoch runs.
+ */
+export async function inSlices(count: number, run: (from: number, to: number) => void, sliceMs = 100): Promise<void> {
+  let size = 1;
+  for (let from = 0; from < count; ) {
+    const to = Math.min(count, from + size);
+    const started = performance.now();
+    run(from, to);
+    const perUnit = (performance.now() - started) / (to - from);
+    size = Math.max(1, Math.floor(sliceMs / Math.max(perUnit, 0.001)));
+    from = to;
+    if (from < count) await yieldToEventLoop();
+  }
 }
 
 /** Python's `{x:.2%}`: 0.5133 → "51.33%". */

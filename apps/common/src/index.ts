@@ -2,4 +2,4 @@ export { MetricsWriter, RunLog, metricsPathFor, type MetricRecord } from "./runL
 export { EpochProgress } from "./progress.js";
 export { loadCheckpoint, resumeTraining, saveCheckpoint, saveTraining, type Checkpoint } from "./checkpoint.js";
 export { startRun, trainingProgram, type Run, type TrainingDefaults, type TrainingOptions } from "./trainingCli.js";
-export { UsageError, nonNegativeInt, oneOf, percent, positiveInt, positiveNumber, runMain, yieldToEventLoop } from "./cli.js";
+export { UsageError, nonNegativeInt, oneOf, percent, positiveInt, positiveNumber, runMain, inSlices, yieldToEventLoop } from "./cli.js";

@@ -124,6 +124,8 @@ describe("app-common", () => {
       const file = path.join(tempDir(), "ckpt.json");
       saveCheckpoint(file, { ...body(1), app: "train-mnist" });
       expect(() => loadCheckpoint(file, "train-sentiment")).toThrow(`checkpoint ${file} was written by train-mnist, not train-sentiment`);
+      expect(() => loadCheckpoint(file, ["train-sentiment", "other"])).toThrow(`checkpoint ${file} was written by train-mnist, not train-sentiment or other`);
+      expect(loadCheckpoint(file, ["train-sentiment", "train-mnist"]).app).toBe("train-mnist");
     });
 
     it("names the file when a field is missing or of the wrong kind", () => {

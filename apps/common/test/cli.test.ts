@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { InvalidArgumentError } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
-import { UsageError, nonNegativeInt, oneOf, percent, positiveInt, positiveNumber, yieldToEventLoop } from "../src/index.js";
+import { UsageError, inSlices, nonNegativeInt, oneOf, percent, positiveInt, positiveNumber, yieldToEventLoop } from "../src/index.js";
 
 /** The built package: child processes run plain JavaScript. */
 const distUrl = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/index.js")).href;
@@ -104,6 +104,34 @@ describe("app-common", () => {
       setImmediate(() => (ran = true));
       await yieldToEventLoop();
       expect(ran).toBe(true);
+    });
+
+    it("inSlices runs every unit once, in order, in slices of about sliceMs, turning the event loop between slices", async () => {
+      const slices: Array<[number, number]> = [];
+      let turns = 0;
+      const busy = (ms: number): void => {
+        for (const end = performance.now() + ms; performance.now() < end; );
+      };
+      const tick = (): void => {
+        turns++;
+        if (turns < 1000) setImmediate(tick);
+      };
+      setImmediate(tick);
+      // 2 ms per unit, slices of about 10 ms: 1 unit, then about 5 at a time.
+      await inSlices(23, (from, to) => {
+        slices.push([from, to]);
+        busy(2 * (to - from));
+      }, 10);
+      expect(slices[0]).toEqual([0, 1]);
+      expect(slices.flatMap(([a, b]) => Array.from({ length: b - a }, (_, i) => a + i))).toEqual(Array.from({ length: 23 }, (_, i) => i));
+      expect(slices.length).toBeLessThan(23);
+      expect(turns).toBeGreaterThanOrEqual(slices.length - 1);
+    });
+
+    it("inSlices with zero units calls nothing", async () => {
+      let calls = 0;
+      await inSlices(0, () => calls++);
+      expect(calls).toBe(0);
     });
   });
 

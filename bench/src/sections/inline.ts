@@ -3,7 +3,7 @@
  * compared with SimpleBackend (the requirement: on 16 elements, no more than
  * 2× SimpleOps), and the threshold sweep that justifies PARALLEL_MIN_COST:
  * the same addZip forced inline and forced parallel in child processes
- * (MINITORCH_PARALLEL_MIN=1e18 / 0), from 1e3 to 1e6 elements.
+ * (MINITORCH_PARALLEL_MIN=2^53 − 1 / 0), from 1e3 to 1e6 elements.
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -105,7 +105,7 @@ async function thresholdSweep(ctx: BenchContext): Promise<{ table: PlainTable; n
   // Many short child processes rather than a few long ones: a burst of load from other processes then spoils few samples per size.
   const rounds = quick ? 1 : 6;
   const request: SweepRequest = { sizes: SWEEP_SIZES, samples: quick ? 3 : 4, warmupMs: quick ? 20 : 80, targetSampleMs: quick ? 1 : 3 };
-  const modes = { inline: "1e18", parallel: "0" } as const;
+  const modes = { inline: String(Number.MAX_SAFE_INTEGER), parallel: "0" } as const;
   type Mode = keyof typeof modes;
   const pooled: Record<Mode, Record<SweepKernel, Record<string, number[]>>> = {
     inline: { zip: {}, mapInto: {} },

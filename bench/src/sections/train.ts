@@ -1,9 +1,9 @@
 /**
  * Section `train`: one SGD training step of each app's network, exactly as
  * the apps' loops do it — make the batch, input requiring a gradient,
- * forward, loss, backward, loss value, SGD step — with an event-loop turn
- * between steps outside the timed region (the arena recycles freed storage
- * then). LeNet: batch 16 of 28×28 images (pixels 0..255), NLL loss. Kim-CNN:
+ * forward, loss, backward, loss value, SGD step — timed one by one with an
+ * event-loop turn between steps (untimed), and FastBackend's step again in a
+ * plain synchronous loop with no turn at all (syncLoop.ts), with RSS. LeNet: batch 16 of 28×28 images (pixels 0..255), NLL loss. Kim-CNN:
  * batch 10 of 52 × 100-d embeddings, BCE loss. FastBackend (all threads,
  * one thread), SimpleBackend (the reference, fewer steps), tfjs-cpu and
  * tfjs-wasm running the same networks.
@@ -19,6 +19,7 @@ import { rowsFor, type Row, type SectionReport } from "../report.js";
 import { missingKernels, tfVariant, type Peers, type Tf, type TfWork } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
 import { DEFAULT_THREADS, FAST, SIMPLE, fastVariants, restoreThreads } from "../variants.js";
+import { syncLoopTable, type LoopCase } from "./syncLoop.js";
 import { kimData, mnistData, type KimData, type MnistData } from "./trainData.js";
 import { tfKim, tfLeNet } from "./trainTf.js";
 
@@ -33,6 +34,8 @@ interface Network {
   stepsPerEpoch: number;
   /** Steps timed for FastBackend and tfjs, and at most for SimpleBackend. */
   steps: number;
+  /** Steps of each plain-loop measurement (sync loop, turn per step). */
+  loopSteps: number;
   simpleSteps: number;
   ours: (backend: TensorBackend) => () => void;
   peer: (tf: Tf) => TfWork;
@@ -80,6 +83,7 @@ function networks(ctx: BenchContext): Network[] {
       stepsPerEpoch: 312,
       steps: repsGiven ? reps : quick ? 10 : 200,
       simpleSteps: quick ? 3 : 30,
+      loopSteps: quick ? 100 : 1500,
       ours: leNetStep(mnist),
       peer: (tf) => tfLeNet(tf, mnist, LR),
     },
@@ -88,6 +92,7 @@ function networks(ctx: BenchContext): Network[] {
       stepsPerEpoch: 45,
       steps: repsGiven ? reps : quick ? 4 : 60,
       simpleSteps: quick ? 2 : 12,
+      loopSteps: quick ? 20 : 200,
       quickSkipsCpu: "skipped in --quick (several seconds per step: tfjs-cpu's conv filter gradient)",
       ours: kimStep(kim),
       peer: (tf) => tfKim(tf, kim, LR),
@@ -104,7 +109,8 @@ function peerVariants(peers: Peers, net: Network, quick: boolean): Variant[] {
 export async function train(ctx: BenchContext): Promise<SectionReport> {
   const peers = await ctx.peers();
   const rows: Row[] = [];
-  for (const net of networks(ctx)) {
+  const nets = networks(ctx);
+  for (const net of nets) {
     ctx.progress(`train: ${net.name}`);
     const timing = timingFor(ctx.config, {
       samples: net.steps,
@@ -127,12 +133,19 @@ export async function train(ctx: BenchContext): Promise<SectionReport> {
     rows.push(...caseRows);
   }
   await restoreThreads();
+  const loops: LoopCase[] = nets.map((net) => ({ name: net.name, step: net.ours(FastBackend), steps: net.loopSteps }));
+  const loopTable = await syncLoopTable(loops, ctx.progress);
   const wasmMissing = missingKernels(peers, "wasm", ["Conv2DBackpropFilter", "Conv2DBackpropInput", "AvgPoolGrad", "MaxPoolGrad"]);
   return {
     name: "train",
-    tables: [{ title: "One training step (median ms per step) and the epoch it implies", reference: SIMPLE, rows, extraColumns: ["s / epoch"] }],
+    tables: [
+      { title: "One training step (median ms per step) and the epoch it implies", reference: SIMPLE, rows, extraColumns: ["s / epoch"] },
+      loopTable,
+    ],
     notes: [
       `${FAST} = FastBackend on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run. Steps are timed one by one with an event-loop turn between them (untimed), as in the apps.`,
+      "Sync loop: the steps in one plain `for` loop with no await, as a user writes it; turn per step: the same with `await setImmediate` after each step (untimed), " +
+        "run before and after the sync loop (its median is the mean of the two). RSS is the process's after the loop (tfjs and SimpleBackend ran in the same process earlier).",
       "Seconds per epoch = median step × 312 steps (LeNet) or × 45 steps (Kim-CNN), the apps' epochs.",
       "Synthetic data of the real shapes (pixels 0..255; 100-d embeddings); training speed does not depend on the values.",
       "tfjs: the same layers and shapes (NHWC / NWC, pad bottom/right by k−1, 'valid'), float32, tf.variableGrads over the parameters and the input " +

@@ -23,14 +23,13 @@ import {
 import { compileMap, compileReduce, compileZip, functionFromSource, operatorName } from "./elementwise.js";
 import { builtModuleUrl } from "./builtModule.js";
 import { MC, packB, tensorMatrixMultiply } from "./matmul.js";
+import { envInt } from "./env.js";
 import { Pool, type PoolStats } from "./pool.js";
 import type { KernelDef } from "./protocol.js";
+import { allocateStorage } from "./storage.js";
 
 /** The pool every FastBackend operation runs on. */
 export const pool = new Pool();
-
-/** Storage below this many elements is a plain array (it reaches workers by copy). */
-export const SHARE_MIN = 1024;
 
 /**
  * Work below this estimate (in floating-point-operation equivalents; an
@@ -39,7 +38,7 @@ export const SHARE_MIN = 1024;
  * project's 2-core machine when quiet, and much higher under load; 8192
  * keeps a margin (docs/benchmarks.md). MINITORCH_PARALLEL_MIN overrides it.
  */
-export const PARALLEL_MIN_COST = Number(process.env.MINITORCH_PARALLEL_MIN ?? 8192);
+export const PARALLEL_MIN_COST = envInt("MINITORCH_PARALLEL_MIN", 0, Number.MAX_SAFE_INTEGER, 8192);
 
 /** Kernel definitions for workers, by kernel. */
 const workerDefs = new WeakMap<Kernel, KernelDef>();
@@ -104,17 +103,9 @@ function checkSelfContained(fn: (...xs: number[]) => number, source: string, kin
   }
 }
 
-function storageFor(size: number, zero: boolean): Float64Array {
-  if (size >= SHARE_MIN) {
-    const block = pool.arena.allocate(size, zero);
-    if (block !== null) return block;
-  }
-  return new Float64Array(size);
-}
-
 function fastMatrixMultiply(a: Tensor, b: Tensor): Tensor {
   const p = planMatmul(a, b);
-  const { packed, packedOffsets } = packB(b.storage, p.bOffsets, p.bRow, p.bCol, p.k, p.n, (n) => storageFor(n, false));
+  const { packed, packedOffsets } = packB(b.storage, p.bOffsets, p.bRow, p.bCol, p.k, p.n, (n) => allocateStorage(n, false));
   const bands = Math.ceil(p.m / MC);
   runKernel(
     matmulKernel,
@@ -135,8 +126,8 @@ const matmulKernel: Kernel = {
 export const FastOps: TensorOps = {
   name: "fast",
 
-  zeros: (size) => storageFor(size, true),
-  empty: (size) => storageFor(size, false),
+  zeros: (size) => allocateStorage(size, true),
+  empty: (size) => allocateStorage(size, false),
 
   map(fn: UnaryFn): MapFn {
     const kernel = elementwiseKernel("map", fn);
@@ -206,9 +197,4 @@ export function setThreads(threads: number): void {
 /** Pool counters: jobs run in parallel and inline, chunks done by workers, restarts. */
 export function poolStats(): PoolStats {
   return pool.stats();
-}
-
-/** Arena counters: slab bytes, live bytes, blocks reused and carved, forced GCs. */
-export function arenaStats(): typeof pool.arena.stats {
-  return { ...pool.arena.stats };
 }

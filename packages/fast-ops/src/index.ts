@@ -2,8 +2,6 @@ export {
   FastBackend,
   FastOps,
   PARALLEL_MIN_COST,
-  SHARE_MIN,
-  arenaStats,
   pool,
   poolStats,
   runKernel,
@@ -13,5 +11,7 @@ export {
 export { builtModuleUrl } from "./builtModule.js";
 export { compileMap, compileReduce, compileZip, broadcastStrides, sameLayout } from "./elementwise.js";
 export { KC, MC, packB, tensorMatrixMultiply } from "./matmul.js";
-export { Arena, sizeClass } from "./arena.js";
+export { POISON, SHARE_MIN, allocateStorage, isShared, weigh } from "./storage.js";
+export { ArgReader, ArgWriter, createSharedBlock, type EncodedArgs, type SharedBlock } from "./transport.js";
+export { envFlag, envInt } from "./env.js";
 export type { PoolStats } from "./pool.js";

@@ -10,10 +10,9 @@
  * makes the job throw an Error naming the kernel; a worker that dies during
  * a job makes it throw instead of hang, and is replaced.
  */
-import os from "node:os";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { Kernel, KernelArg } from "@minitorch/tensor-core";
-import { Arena } from "./arena.js";
+import { threadsFromEnv } from "./env.js";
 import {
   ACTIVE_BASE,
   CHUNK,
@@ -21,6 +20,7 @@ import {
   ERROR,
   EXITED,
   GEN,
+  JOB_MESSAGE,
   KERNEL,
   MAX_WORKERS,
   NARGS,
@@ -32,13 +32,11 @@ import {
   STOP,
   WORK,
   WORKER_CHUNKS,
-  createSharedBlock,
   readError,
   type KernelDef,
   type PoolMessage,
-  type SharedBlock,
 } from "./protocol.js";
-import { ArgWriter } from "./args.js";
+import { ArgWriter, createSharedBlock, type SharedBlock } from "./transport.js";
 import { builtModuleUrl } from "./builtModule.js";
 
 /** Options a worker starts with. */
@@ -48,7 +46,6 @@ export interface WorkerInit {
   index: number;
   posted: number;
   defs: Array<[number, KernelDef]>;
-  slabs: Array<[number, SharedArrayBuffer]>;
 }
 
 /** Counters for tests and benchmarks. */
@@ -62,33 +59,21 @@ export interface PoolStats {
   restarts: number;
 }
 
-function threadsFromEnv(): number {
-  const raw = process.env.MINITORCH_THREADS;
-  if (raw === undefined || raw === "") return os.availableParallelism();
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS + 1) {
-    throw new RangeError(`MINITORCH_THREADS must be an integer in [1, ${MAX_WORKERS + 1}], got "${raw}"`);
-  }
-  return n;
-}
-
 /** Chunks per thread: more balances uneven threads, fewer costs less claiming. */
 const CHUNKS_PER_THREAD = 4;
 
 export class Pool {
-  readonly arena = new Arena();
   private threads: number;
   private shared: SharedBlock = createSharedBlock();
   private control = new Int32Array(this.shared.control);
   private errorBytes = new Uint8Array(this.shared.error);
-  private writer = new ArgWriter(this.shared, this.arena);
+  private writer = new ArgWriter(this.shared);
   private workers: Array<Worker | null> = [];
   private ports: MessagePort[] = [];
   private posted = 0;
   private kernelIds = new Map<Kernel, number>();
   private defs: Array<[number, KernelDef]> = [];
   private defsSent = 0;
-  private slabsSent = 0;
   private busy = false;
   private started = false;
   private counters = { parallelJobs: 0, inlineJobs: 0, restarts: 0 };
@@ -147,16 +132,16 @@ export class Pool {
       return;
     }
     const id = this.kernelId(kernel, def);
-    const local = this.writer.encode(args);
-    if (local === null) {
+    const encoded = this.writer.encode(args);
+    if (encoded === null) {
       this.inline(kernel, args, work);
       return;
     }
     this.busy = true;
     try {
       this.ensureWorkers();
-      this.sendUpdates();
-      this.runJob(kernel, id, local, work);
+      this.post(encoded.buffers);
+      this.runJob(kernel, id, encoded.local, work);
     } finally {
       this.busy = false;
     }
@@ -261,7 +246,6 @@ export class Pool {
       index,
       posted: this.posted,
       defs: this.defs.slice(0, this.defsSent),
-      slabs: this.arena.slabs.slice(0, this.slabsSent).map((s, i) => [i, s]),
     };
     const worker = new Worker(new URL(this.workerUrl), { workerData: init, transferList: [port2] });
     worker.unref();
@@ -272,19 +256,25 @@ export class Pool {
     this.ports[index] = port1;
   }
 
-  /** Posts new kernel definitions and slabs to every worker, once each. */
-  private sendUpdates(): void {
+  /**
+   * Posts what the workers need for the next job — kernel definitions they
+   * have not seen, and the job's shared buffers — as one message per worker,
+   * and names it in the control block. Workers drop the buffers after the job.
+   */
+  private post(buffers: SharedArrayBuffer[]): void {
     const defs = this.defs.length > this.defsSent ? this.defs.slice(this.defsSent) : undefined;
-    const slabs = this.arena.slabs.length > this.slabsSent ? this.arena.slabs.slice(this.slabsSent).map((s, i): [number, SharedArrayBuffer] => [this.slabsSent + i, s]) : undefined;
-    if (defs === undefined && slabs === undefined) return;
+    if (defs === undefined && buffers.length === 0) {
+      Atomics.store(this.control, JOB_MESSAGE, 0);
+      return;
+    }
     const message: PoolMessage = {};
-    if (defs) message.defs = defs;
-    if (slabs) message.slabs = slabs;
+    if (defs !== undefined) message.defs = defs;
+    if (buffers.length > 0) message.buffers = buffers;
     for (const port of this.ports) port.postMessage(message);
     this.posted++;
-    Atomics.store(this.control, POSTED, this.posted);
     this.defsSent = this.defs.length;
-    this.slabsSent = this.arena.slabs.length;
+    Atomics.store(this.control, POSTED, this.posted);
+    Atomics.store(this.control, JOB_MESSAGE, buffers.length > 0 ? this.posted : 0);
   }
 
   private restart(): void {
@@ -304,12 +294,11 @@ export class Pool {
     this.shared = createSharedBlock();
     this.control = new Int32Array(this.shared.control);
     this.errorBytes = new Uint8Array(this.shared.error);
-    this.writer = new ArgWriter(this.shared, this.arena);
+    this.writer = new ArgWriter(this.shared);
     this.workers = [];
     this.ports = [];
     this.posted = 0;
     this.defsSent = 0;
-    this.slabsSent = 0;
     this.started = false;
   }
 

@@ -1,17 +1,20 @@
 /**
  * A FastOps worker: waits on the control block, takes chunks of each job,
- * and runs the kernel on views of the shared storage. Kernels are found by
+ * and runs the kernel on views of the job's shared buffers, which arrive on
+ * its port with the job and are dropped when it ends. Kernels are found by
  * id: module kernels are imported, map/zip/reduce kernels are compiled from
  * a library operator or from the source of a user function.
  */
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
-import { ArgReader } from "./args.js";
+import { weigh } from "./storage.js";
+import { ArgReader } from "./transport.js";
 import { compileMap, compileReduce, compileZip, functionFromSource, namedOperators } from "./elementwise.js";
 import {
   ACTIVE_BASE,
   CHUNK,
   EXITED,
   GEN,
+  JOB_MESSAGE,
   KERNEL,
   NARGS,
   NCHUNKS,
@@ -33,13 +36,15 @@ type KernelFn = (...args: unknown[]) => void;
 const init = workerData as WorkerInit;
 const control = new Int32Array(init.shared.control);
 const errorBytes = new Uint8Array(init.shared.error);
-const slabs: Float64Array[] = [];
-const reader = new ArgReader(init.shared, slabs);
+const reader = new ArgReader(init.shared);
 const kernels: Array<KernelFn | undefined> = [];
 const failures = new Map<number, string>();
 const pendingImports: Array<Promise<void>> = [];
 const flag = ACTIVE_BASE + init.index;
 let consumed = init.posted;
+/** The buffers of the latest message and its number; kept only until the job that uses them ends. */
+let buffers: SharedArrayBuffer[] | null = null;
+let buffersMessage = 0;
 
 function define(id: number, def: KernelDef): void {
   try {
@@ -67,13 +72,12 @@ function define(id: number, def: KernelDef): void {
   }
 }
 
-function addSlab(index: number, sab: SharedArrayBuffer): void {
-  slabs[index] = new Float64Array(sab);
-}
-
 function apply(message: PoolMessage): void {
-  for (const [i, sab] of message.slabs ?? []) addSlab(i, sab);
   for (const [id, def] of message.defs ?? []) define(id, def);
+  buffers = message.buffers ?? null;
+  buffersMessage = consumed + 1;
+  // This isolate holds its own objects for the buffers: make them count here too.
+  if (buffers !== null) for (const b of buffers) weigh(b);
 }
 
 /** Pulls the messages posted so far; false if one has not arrived yet. */
@@ -90,7 +94,6 @@ function catchUp(): boolean {
 
 /** Takes chunks of the open job until none are left. */
 function work(): void {
-  if (!catchUp()) return;
   const id = Atomics.load(control, KERNEL);
   const kernel = kernels[id];
   if (kernel === undefined) {
@@ -99,15 +102,17 @@ function work(): void {
     // Not loaded yet (an import in flight): leave this job to the other threads.
     return;
   }
-  const args = reader.decode(Atomics.load(control, NARGS));
-  if (args === null) return;
+  const message = Atomics.load(control, JOB_MESSAGE);
+  // The job's buffers must be those of the message posted for it.
+  if (message !== 0 && (buffers === null || buffersMessage !== message)) return;
   const total = Atomics.load(control, WORK);
   const chunk = Atomics.load(control, CHUNK);
   const chunks = Atomics.load(control, NCHUNKS);
-  const n = args.length;
-  const callArgs: unknown[] = [...args, 0, 0];
   let done = 0;
   try {
+    const args = reader.decode(Atomics.load(control, NARGS), buffers ?? []);
+    const n = args.length;
+    const callArgs: unknown[] = [...args, 0, 0];
     for (;;) {
       const i = Atomics.add(control, NEXT, 1);
       if (i >= chunks) break;
@@ -131,7 +136,6 @@ async function main(): Promise<void> {
   process.on("exit", () => {
     if (Atomics.compareExchange(control, flag, 1, EXITED) === 1) Atomics.notify(control, flag);
   });
-  for (const [i, sab] of init.slabs) addSlab(i, sab);
   for (const [id, def] of init.defs) define(id, def);
   let seen = Atomics.load(control, GEN);
   for (;;) {
@@ -147,7 +151,9 @@ async function main(): Promise<void> {
     // then waits for every raised flag, so a job seen OPEN here stays intact.
     Atomics.store(control, flag, 1);
     const gen = Atomics.load(control, GEN);
-    if (Atomics.load(control, STATE) === OPEN) work();
+    // Read the port on every wake, so no posted buffer waits in it for a later job.
+    if (catchUp() && Atomics.load(control, STATE) === OPEN) work();
+    buffers = null;
     seen = gen;
     Atomics.store(control, flag, 0);
     Atomics.notify(control, flag);

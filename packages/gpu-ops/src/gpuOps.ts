@@ -10,7 +10,7 @@
  * FastBackend's pool, so code written for the CPU backends still works.
  */
 import { operators } from "@minitorch/autodiff";
-import { runKernel as runOnPool } from "@minitorch/fast-ops";
+import { allocateStorage, runKernel as runOnPool } from "@minitorch/fast-ops";
 import {
   IndexingError,
   TensorBackend,
@@ -30,7 +30,6 @@ import {
   type ZipFn,
 } from "@minitorch/tensor-core";
 import type { ConvKernels } from "@minitorch/fast-conv";
-import { allocateStorage } from "./channel.js";
 import { conv1dShader, conv2dShader } from "./convKernels.js";
 import { GpuThread, type GpuKernel, type JobOperand } from "./gpuThread.js";
 import { TILE, matmulShader } from "./matmulKernels.js";
@@ -153,8 +152,8 @@ function gpuConvolve(op: "conv1d" | "conv2d", out: Tensor, x: Tensor, w: Tensor,
 export const GpuOps: TensorOps & ConvKernels = {
   name: "gpu",
 
-  zeros: (size) => allocateStorage(size),
-  empty: (size) => allocateStorage(size),
+  zeros: (size) => allocateStorage(size, true),
+  empty: (size) => allocateStorage(size, false),
 
   map(fn: UnaryFn): MapFn {
     const op = wgslOperator(fn, "map");

@@ -8,8 +8,7 @@
  * thread is told to destroy its device (Dawn may abort otherwise).
  */
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
-import { builtModuleUrl } from "@minitorch/fast-ops";
-import { ArgWriter, createSharedBlock, type SharedBlock } from "./channel.js";
+import { ArgWriter, builtModuleUrl, createSharedBlock, type SharedBlock } from "@minitorch/fast-ops";
 import { noAdapterAdvice } from "./diagnose.js";
 import {
   COMMAND,

@@ -10,7 +10,7 @@
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import type {} from "webgpu";
 import { BufferPool, READBACK_USAGE, STORAGE_USAGE } from "./bufferPool.js";
-import { ArgReader } from "./channel.js";
+import { ArgReader, POISON, weigh } from "@minitorch/fast-ops";
 import {
   COMMAND,
   DONE,
@@ -161,6 +161,13 @@ async function pipelineFor(id: number, roles: readonly number[]): Promise<GPUCom
 }
 
 let upload = new Float32Array(1024);
+let nans = new Float32Array(0);
+
+/** `n` NaNs as float32 (for MINITORCH_POISON). */
+function poison(n: number): Float32Array {
+  if (nans.length < n) nans = new Float32Array(n).fill(NaN);
+  return nans.subarray(0, n);
+}
 
 /**
  * `x` as float32 in ordinary memory (reused: writeBuffer copies the data
@@ -205,6 +212,8 @@ async function runJob(message: JobMessage | undefined): Promise<void> {
       } else if (roles[i] === ROLE_OUT) {
         if (!(arg instanceof Float64Array)) throw new Error(`output operand ${i} must be float64 storage`);
         readbacks.push({ target: arg, source: buffer, staging: null, bytes: arg.length * 4 });
+        // MINITORCH_POISON: an element the kernel leaves unwritten comes back as NaN, not as a pooled buffer's old value.
+        if (POISON && arg.length > 0) d.queue.writeBuffer(buffer, 0, poison(arg.length));
       } else {
         if (!(arg instanceof Int32Array)) throw new Error(`plan operand ${i} must be an Int32Array`);
         if (arg.length > 0) d.queue.writeBuffer(buffer, 0, arg.buffer, arg.byteOffset, arg.byteLength);
@@ -293,6 +302,8 @@ function drain(): JobMessage | undefined {
   for (let m = receiveMessageOnPort(init.port); m !== undefined; m = receiveMessageOnPort(init.port)) {
     last = m.message as JobMessage;
     for (const k of last.kernels ?? []) sources.set(k.id, k);
+    // This isolate holds its own objects for the buffers: make them count here too (see fast-ops' storage.ts).
+    for (const b of last.buffers) weigh(b);
   }
   return last;
 }

@@ -52,7 +52,6 @@ export * as tensorFunctions from "./tensorFunctions.js";
 export {
   FastBackend,
   FastOps,
-  arenaStats,
   poolStats,
   runKernel,
   setThreads,
@@ -62,4 +61,5 @@ export {
 export { Conv1dFun, Conv2dFun, conv1d, conv2d, tensorConv1d, tensorConv2d } from "@minitorch/fast-conv";
 export { GpuBackend, GpuOps, gpuAvailable, gpuShutdown, mmPractice, sumPractice, type GpuStatus } from "@minitorch/gpu-ops";
 export * from "@minitorch/nn";
+export { toOnnx, decodeModel, OPSET as ONNX_OPSET, type ToOnnxOptions, type OnnxDtype } from "@minitorch/onnx";
 export * as datasets from "@minitorch/datasets";

@@ -33,6 +33,7 @@ const contract = [
   "gradCheck",
   "GpuBackend",
   "gpuAvailable",
+  "toOnnx",
 ] as const;
 
 const tensorMethods = [
@@ -106,5 +107,13 @@ describe("minitorch umbrella package", () => {
     y.backward();
     expect(y.item()).toBe(54);
     expect(x.grad?.toArray()).toEqual([[7, 11], [9, 13]]);
+  });
+
+  it("toOnnx returns the bytes of an ONNX ModelProto", () => {
+    const bytes = minitorch.toOnnx(new minitorch.Linear(2, 3), minitorch.rand([4, 2]));
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    const model = minitorch.decodeModel(bytes);
+    expect(model.opsetImport).toEqual([{ domain: "", version: minitorch.ONNX_OPSET }]);
+    expect(model.graph.node.map((n) => n.opType)).toEqual(["MatMul", "Add"]);
   });
 });

@@ -1,33 +1,22 @@
 /**
- * Operand transport between the main thread and the GPU thread — a local
- * stand-in, with the same interface, for the one @minitorch/fast-ops exports
- * from its transport.ts once the shared-storage rewrite lands (then this file
- * goes and gpuThread.ts / gpuWorker.ts import from @minitorch/fast-ops).
+ * How a job's kernel arguments reach another thread (a FastOps worker, or
+ * the GPU thread of gpu-ops).
  *
- * Storage of at least SHARE_MIN elements is its own SharedArrayBuffer and
- * travels by reference: (index into the job's buffer list, element offset,
- * length), the buffers themselves posted through a MessagePort right before
- * the job is published. Smaller arrays that are not shared are copied into
- * the block's scratch area and back after the job. Numbers and integer
- * vectors are copied into the block.
+ * The calling thread writes numbers and integer vectors (shapes, strides)
+ * into a shared argument block, and names each shared storage by its place
+ * in the job's buffer list plus an element offset and length. It posts that
+ * list of `SharedArrayBuffer`s on the other thread's `MessagePort` before it
+ * wakes it; the other thread reads the list synchronously with
+ * `receiveMessageOnPort` and builds its views. A small storage that is not
+ * shared is copied into the block's scratch area and copied back after the
+ * job (kernels may write it).
+ *
+ * The receiving thread keeps the buffers only for the job, so a storage
+ * that the program dropped is freed by garbage collection like any other.
  */
 import type { KernelArg } from "@minitorch/tensor-core";
 
-/** Storage below this many elements is a plain array (it travels by copy). */
-export const SHARE_MIN = 1024;
-
-const ARG_INTS = 16384;
-const ARG_DOUBLES = 4096;
-const SCRATCH_DOUBLES = 256 * 1024;
-const ERROR_BYTES = 4096;
-const CONTROL_INTS = 64;
-
-const TAG_NUMBER = 1;
-const TAG_INTS = 2;
-const TAG_SHARED = 3;
-const TAG_SCRATCH = 4;
-
-/** The shared buffers of one channel. */
+/** The shared memory of one channel: control words, the argument block, scratch, and an error message area. */
 export interface SharedBlock {
   control: SharedArrayBuffer;
   ints: SharedArrayBuffer;
@@ -35,6 +24,23 @@ export interface SharedBlock {
   scratch: SharedArrayBuffer;
   error: SharedArrayBuffer;
 }
+
+/** Int32 words of the control area (the pool's layout is in protocol.ts). */
+export const CONTROL_INTS = 128;
+/** Capacity of the argument block: ints for tags and vectors, doubles for numbers. */
+export const ARG_INTS = 16384;
+export const ARG_DOUBLES = 4096;
+/** Doubles of the scratch area for small unshared arrays. */
+export const SCRATCH_DOUBLES = 256 * 1024;
+/** Bytes of the error-message area (UTF-8). */
+export const ERROR_BYTES = 4096;
+/** Unshared arrays larger than this never travel through scratch (the job runs inline instead). */
+export const SCRATCH_MAX_ARRAY = 64 * 1024;
+
+const TAG_NUMBER = 1;
+const TAG_INTS = 2;
+const TAG_SHARED = 3;
+const TAG_SCRATCH = 4;
 
 export function createSharedBlock(): SharedBlock {
   return {
@@ -46,12 +52,15 @@ export function createSharedBlock(): SharedBlock {
   };
 }
 
-/** Storage with the library's sharing policy: its own SharedArrayBuffer from SHARE_MIN elements on. */
-export function allocateStorage(size: number): Float64Array {
-  return size >= SHARE_MIN ? new Float64Array(new SharedArrayBuffer(size * 8)) : new Float64Array(size);
+/** A job's arguments as encoded: what the calling thread passes itself, and the buffers to post. */
+export interface EncodedArgs {
+  /** The arguments with small unshared arrays replaced by their scratch copies. */
+  local: KernelArg[];
+  /** The distinct shared buffers the job uses, in the order the block refers to them. */
+  buffers: SharedArrayBuffer[];
 }
 
-/** The main thread's side: writes a job's arguments into the block. */
+/** The calling thread's side: encodes arguments into the block. */
 export class ArgWriter {
   private readonly ints: Int32Array;
   private readonly doubles: Float64Array;
@@ -64,38 +73,34 @@ export class ArgWriter {
     this.scratch = new Float64Array(block.scratch);
   }
 
-  /**
-   * Writes `args`; returns them as the main thread would use them (small
-   * copies replaced by their scratch views) and the buffers to post, or null
-   * when an argument does not fit (the caller shares it first).
-   */
-  encode(args: readonly KernelArg[]): { local: KernelArg[]; buffers: SharedArrayBuffer[] } | null {
+  /** Writes `args` into the block; null when one of them cannot travel (the job must run on the calling thread). */
+  encode(args: readonly KernelArg[]): EncodedArgs | null {
     const ints = this.ints;
     const buffers: SharedArrayBuffer[] = [];
-    const local = args.slice();
     let ic = 0;
     let dc = 0;
     let sc = 0;
     this.copied = [];
+    const local = args.slice();
     for (let i = 0; i < args.length; i++) {
       const arg = args[i]!;
-      if (ic + 4 > ARG_INTS) return null;
+      if (ic + 4 > ARG_INTS) return this.abandon();
       if (typeof arg === "number") {
-        if (dc >= ARG_DOUBLES) return null;
+        if (dc >= ARG_DOUBLES) return this.abandon();
         ints[ic++] = TAG_NUMBER;
         ints[ic++] = dc;
         this.doubles[dc++] = arg;
       } else if (arg instanceof Int32Array) {
-        if (ic + 2 + arg.length > ARG_INTS) return null;
+        if (ic + 2 + arg.length > ARG_INTS) return this.abandon();
         ints[ic++] = TAG_INTS;
         ints[ic++] = arg.length;
         ints.set(arg, ic);
         ic += arg.length;
       } else if (arg.buffer instanceof SharedArrayBuffer) {
-        let index = buffers.indexOf(arg.buffer);
-        if (index < 0) index = buffers.push(arg.buffer) - 1;
+        let b = buffers.indexOf(arg.buffer);
+        if (b < 0) b = buffers.push(arg.buffer) - 1;
         ints[ic++] = TAG_SHARED;
-        ints[ic++] = index;
+        ints[ic++] = b;
         ints[ic++] = arg.byteOffset / 8;
         ints[ic++] = arg.length;
       } else {
@@ -104,7 +109,7 @@ export class ArgWriter {
         if (previous !== undefined) {
           offset = previous[1];
         } else {
-          if (sc + arg.length > SCRATCH_DOUBLES) return null;
+          if (arg.length > SCRATCH_MAX_ARRAY || sc + arg.length > SCRATCH_DOUBLES) return this.abandon();
           offset = sc;
           this.scratch.set(arg, sc);
           sc += arg.length;
@@ -119,14 +124,19 @@ export class ArgWriter {
     return { local, buffers };
   }
 
-  /** Copies scratch arrays back to their owners (the job may have written them). */
+  /** Copies scratch arrays back to their owners (kernels may have written them). */
   finish(): void {
     for (const [arr, offset] of this.copied) arr.set(this.scratch.subarray(offset, offset + arr.length));
     this.copied = [];
   }
+
+  private abandon(): null {
+    this.copied = [];
+    return null;
+  }
 }
 
-/** The other thread's side: turns the block back into arguments. */
+/** The receiving thread's side: turns the block back into kernel arguments. */
 export class ArgReader {
   private readonly ints: Int32Array;
   private readonly doubles: Float64Array;
@@ -138,7 +148,7 @@ export class ArgReader {
     this.scratch = new Float64Array(block.scratch);
   }
 
-  /** The current job's `count` arguments; shared storage becomes views on `buffers`. */
+  /** The `count` arguments of the current job, over `buffers` (the list its caller posted). */
   decode(count: number, buffers: readonly SharedArrayBuffer[]): KernelArg[] {
     const ints = this.ints;
     const out: KernelArg[] = new Array(count);
@@ -155,7 +165,7 @@ export class ArgReader {
         const buffer = buffers[ints[ic++]!];
         const offset = ints[ic++]!;
         const n = ints[ic++]!;
-        if (buffer === undefined) throw new Error(`argument ${i}: its shared buffer was not posted with the job`);
+        if (buffer === undefined) throw new Error(`argument ${i} names shared buffer ${ints[ic - 3]} of ${buffers.length}`);
         out[i] = new Float64Array(buffer, offset * 8, n);
       } else if (tag === TAG_SCRATCH) {
         const offset = ints[ic++]!;
