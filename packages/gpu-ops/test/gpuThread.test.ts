@@ -88,6 +88,12 @@ describe("GPU thread", () => {
       works();
     });
 
+    it("with MINITORCH_POISON=1 an output element the kernel does not write comes back NaN, not a reused buffer's value", () => {
+      const r = runScript("poison.mjs", [], { ...process.env, MINITORCH_POISON: "1" });
+      expect(r.stderr).toBe("");
+      expect(r.stdout.trim()).toBe('[7,"NaN","NaN","NaN"]');
+    });
+
     it.each(["end", "end", "end", "exit", "exit", "throw"])("a script using GpuBackend that ends by %s exits as it should, printing nothing alarming", (how) => {
       const r = runScript("useGpu.mjs", [how]);
       expect(r.stdout).toMatch(/^sum \d+\.\d{3} grad 2x3x8x8\n$/);
