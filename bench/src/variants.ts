@@ -1,7 +1,8 @@
 /**
  * Variants of minitorch's own backends: SimpleBackend (the reference),
- * FastBackend with the default thread count, FastBackend on one thread, and
- * GpuBackend named by its adapter.
+ * FastBackend with the default thread count, FastBackend on one thread,
+ * CourseBackend (the course's kernels on the same pool), and GpuBackend
+ * named by its adapter.
  */
 import { poolStats, setThreads } from "@minitorch/fast-ops";
 import { gpuAvailable } from "@minitorch/gpu-ops";
@@ -10,6 +11,7 @@ import { sleep, yieldToEventLoop, type Variant } from "./timing.js";
 export const SIMPLE = "Simple";
 export const FAST = "Fast";
 export const FAST_1T = "Fast 1-thread";
+export const COURSE = "Course";
 
 /** The thread count FastBackend had when the benchmark started (restored after one-thread runs). */
 export const DEFAULT_THREADS = poolStats().threads;
@@ -22,6 +24,11 @@ export function fastVariant(threads: number, run: () => void, extra: Partial<Var
     enter: () => useThreads(threads, run),
     ...extra,
   };
+}
+
+/** CourseBackend (the course's matmul and convolution kernels) on the default thread count. */
+export function courseVariant(run: () => void, extra: Partial<Variant> = {}): Variant {
+  return { name: COURSE, run, enter: () => useThreads(DEFAULT_THREADS, run), ...extra };
 }
 
 export function simpleVariant(run: () => void, extra: Partial<Variant> = {}): Variant {

@@ -9,6 +9,7 @@ import path from "node:path";
 import { defaultRandom } from "@minitorch/autodiff";
 import type { Module, SGD, StateDict } from "@minitorch/nn";
 import { UsageError } from "./cli.js";
+import { prepareOutput } from "@minitorch/datasets";
 import type { RunLog } from "./runLog.js";
 
 export interface Checkpoint {
@@ -27,29 +28,65 @@ export interface Checkpoint {
   bestValAccuracy: number;
 }
 
+/**
+ * Writes `checkpoint` to `file` atomically. The target must be a regular
+ * file or absent, and every parameter value a finite number (a model whose
+ * training diverged is not saved over a good checkpoint); errors name the
+ * file — never the temporary one — and the parameter.
+ */
 export function saveCheckpoint(file: string, checkpoint: Omit<Checkpoint, "format" | "version">): void {
   const full: Checkpoint = { format: "minitorch-ts-checkpoint", version: 1, ...checkpoint };
-  const dir = path.dirname(path.resolve(file));
-  fs.mkdirSync(dir, { recursive: true });
+  checkModel(full.model, `cannot save checkpoint ${file}`);
+  const target = prepareOutput("checkpoint", file, { replace: true });
   // Serialise first: a value JSON cannot hold fails before any file is touched.
   const text = JSON.stringify(full);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  let created = false;
   try {
     const fd = fs.openSync(tmp, "w");
+    created = true;
     try {
       fs.writeSync(fd, text);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(tmp, file);
+    fs.renameSync(tmp, target);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
+    if (created) fs.rmSync(tmp, { force: true });
+    throw new Error(`cannot write checkpoint ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
 }
 
-/** Reads a checkpoint, checking that it is one and that it was written by `app` (or one of several apps). */
+/**
+ * Checks every parameter of a saved model: a shape of non-negative integers
+ * and as many values, each a finite number. `what` starts the message.
+ */
+function checkModel(model: unknown, what: string): void {
+  if (typeof model !== "object" || model === null || Array.isArray(model)) throw new Error(`${what}: the model is not a set of named parameters`);
+  for (const [name, entry] of Object.entries(model)) {
+    const e = (typeof entry === "object" && entry !== null ? entry : {}) as { shape?: unknown; data?: unknown };
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && (d as number) >= 0) || !Array.isArray(e.data)) {
+      throw new Error(`${what}: parameter "${name}" needs a shape (non-negative integers) and its values`);
+    }
+    const size = (e.shape as number[]).reduce((a, b) => a * b, 1);
+    if (e.data.length !== size) {
+      throw new Error(`${what}: parameter "${name}" of shape [${e.shape.join(", ")}] needs ${size} values, has ${e.data.length}`);
+    }
+    const bad = e.data.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+    if (bad >= 0) {
+      const v: unknown = e.data[bad];
+      const shown = typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v));
+      throw new Error(`${what}: parameter "${name}" value ${bad} is ${shown}, not a finite number`);
+    }
+  }
+}
+
+/**
+ * Reads a checkpoint, checking that it is one, that it was written by `app`
+ * (or one of several apps), and that every value in it is usable (finite
+ * parameters, a positive learning rate, a random state of four integers).
+ */
 export function loadCheckpoint(file: string, app: string | readonly string[]): Checkpoint {
   let text: string;
   try {
@@ -73,9 +110,21 @@ export function loadCheckpoint(file: string, app: string | readonly string[]): C
     !isObject(c.model) ||
     !isObject(c.optimizer) ||
     !Array.isArray(c.random) ||
-    typeof c.bestValAccuracy !== "number"
+    typeof c.bestValAccuracy !== "number" ||
+    !isObject(c.settings)
   ) {
     throw new Error(`checkpoint ${file} is incomplete`);
+  }
+  const what = `checkpoint ${file}`;
+  checkModel(c.model, what);
+  if ((c.epoch as number) < 0) throw new Error(`${what}: epoch must be a non-negative integer, got ${c.epoch}`);
+  const lr = (c.optimizer as { lr?: unknown }).lr;
+  if (typeof lr !== "number" || !Number.isFinite(lr) || lr <= 0) throw new Error(`${what}: optimizer lr must be a positive number, got ${JSON.stringify(lr)}`);
+  if (c.random!.length !== 4 || !c.random!.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) {
+    throw new Error(`${what}: random state must be four 32-bit unsigned integers, got ${JSON.stringify(c.random)}`);
+  }
+  if (!Number.isFinite(c.bestValAccuracy) || c.bestValAccuracy! < 0 || c.bestValAccuracy! > 1) {
+    throw new Error(`${what}: bestValAccuracy must be a number in [0, 1], got ${c.bestValAccuracy}`);
   }
   return c as Checkpoint;
 }

@@ -3,7 +3,9 @@
  * values with a one-line message, and a runner that turns any error into
  * one line on stderr and a non-zero exit, without a stack trace.
  */
+import { envFlag } from "@minitorch/autodiff";
 import { InvalidArgumentError } from "commander";
+import { stopRuns } from "./runLog.js";
 
 export function positiveInt(name: string): (value: string) => number {
   return (value) => {
@@ -45,23 +47,32 @@ export class UsageError extends Error {
 
 /**
  * Runs `main`, printing `<app>: <message>` and exiting with code 1 on any
- * error, or 130 on Ctrl-C (after `onInterrupt`).
+ * error, or 130 on Ctrl-C (after `onInterrupt`). Either way, every open run
+ * log ends with a line saying why the run stopped (`stopRuns`). With
+ * MINITORCH_DEBUG=1 an error's stack trace follows its message.
  */
 export function runMain(app: string, main: () => Promise<void>, onInterrupt?: () => void): void {
+  let debug = false;
+  const fail = (e: unknown): void => {
+    const message = (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+    stopRuns(message);
+    process.stderr.write(`${app}: ${message}\n`);
+    if (debug) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
+    process.exit(1);
+  };
   process.once("SIGINT", () => {
     onInterrupt?.();
+    stopRuns("interrupted (SIGINT)");
     process.stderr.write(`\n${app}: interrupted\n`);
     process.exit(130);
   });
-  main().then(
-    () => process.exit(0),
-    (e: unknown) => {
-      const message = e instanceof Error ? e.message : String(e);
-      process.stderr.write(`${app}: ${message.split("\n")[0]}\n`);
-      if (process.env.MINITORCH_DEBUG) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
-      process.exit(1);
-    },
-  );
+  try {
+    debug = envFlag("MINITORCH_DEBUG");
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  main().then(() => process.exit(0), fail);
 }
 
 /** Lets the event loop turn (so that Ctrl-C is handled and timers run). */

@@ -1,4 +1,5 @@
-export { MetricsWriter, RunLog, metricsPathFor, type MetricRecord } from "./runLog.js";
+export { MetricsWriter, RunLog, metricsPathFor, stopRuns, type MetricRecord } from "./runLog.js";
+export { OutputError, checkDistinct, ensureDirectory, prepareOutput, sameFile, type NamedFile } from "@minitorch/datasets";
 export { EpochProgress } from "./progress.js";
 export { loadCheckpoint, resumeTraining, saveCheckpoint, saveTraining, type Checkpoint } from "./checkpoint.js";
 export { startRun, trainingProgram, type Run, type TrainingDefaults, type TrainingOptions } from "./trainingCli.js";

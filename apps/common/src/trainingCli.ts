@@ -5,10 +5,12 @@
  */
 import fs from "node:fs";
 import { Command, Option } from "commander";
-import { FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
+import { CourseBackend, FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
 import { GpuBackend, gpuAvailable } from "@minitorch/gpu-ops";
 import { SimpleBackend, type TensorBackend } from "@minitorch/tensor-core";
 import { UsageError, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "./cli.js";
+import { loadCheckpoint } from "./checkpoint.js";
+import { checkDistinct, prepareOutput, type NamedFile } from "@minitorch/datasets";
 import { MetricsWriter, RunLog, metricsPathFor } from "./runLog.js";
 
 /** Options every training app takes. */
@@ -22,7 +24,7 @@ export interface TrainingOptions {
   dataDir?: string;
   log?: string;
   metrics?: string;
-  backend: "fast" | "simple" | "gpu";
+  backend: "fast" | "course" | "simple" | "gpu";
   save?: string;
   resume?: string;
   threads?: number;
@@ -56,9 +58,12 @@ export function trainingProgram(name: string, description: string, d: TrainingDe
     .option("--log <file>", "append the log to <file> as it is written")
     .option("--metrics <file>", "append metrics as JSON lines to <file> (default: beside --log)")
     .addOption(
-      new Option("--backend <name>", "fast (parallel), simple (reference) or gpu (WebGPU, float32)")
+      new Option(
+        "--backend <name>",
+        "fast (parallel), course (parallel, with the course's matmul and convolution kernels), simple (reference) or gpu (WebGPU, float32)",
+      )
         .default("fast")
-        .argParser(oneOf("--backend", ["fast", "simple", "gpu"] as const)),
+        .argParser(oneOf("--backend", ["fast", "course", "simple", "gpu"] as const)),
     )
     .option("--save <file>", "write a checkpoint to <file> after every epoch (atomically)")
     .option("--resume <file>", "continue from a checkpoint")
@@ -77,25 +82,56 @@ export interface Run {
 }
 
 /**
- * Checks the paths given, applies --threads, picks the backend and opens
- * the log (first line: the command and the seed) and the metrics file.
+ * Checks the paths given — inputs exist; outputs (--log, the metrics file,
+ * --save) can be written, are regular files or absent, and are distinct
+ * from each other and from the inputs — and the checkpoint to resume from,
+ * all before any data is loaded; then applies --threads, picks the backend
+ * and makes the log (first line: the command and the seed) and the metrics
+ * writer, which create their files with their first line.
+ *
+ * @param paths the app's own input files by option ({ "--embeddings": … }).
  */
 export function startRun(name: string, o: TrainingOptions, paths: Record<string, string | undefined> = {}): Run {
+  const inputs: NamedFile[] = [];
   const checked: Record<string, string | undefined> = { "--data-dir": o.dataDir, "--resume": o.resume, ...paths };
-  for (const [flag, file] of Object.entries(checked)) {
-    if (file !== undefined && !fs.existsSync(file)) throw new UsageError(`${flag} ${file} does not exist`);
+  for (const [option, file] of Object.entries(checked)) {
+    if (file === undefined) continue;
+    if (!fs.existsSync(file)) throw new UsageError(`${option} ${file} does not exist`);
+    if (option !== "--data-dir") inputs.push({ option, file });
   }
+  const logFile = o.log !== undefined ? prepareOutput("--log", o.log) : undefined;
+  const metricsOption = o.metrics !== undefined ? "--metrics" : "--log's metrics file";
+  const metricsName = o.metrics ?? (o.log !== undefined ? metricsPathFor(o.log) : undefined);
+  const metricsFile = metricsName !== undefined ? prepareOutput(metricsOption, metricsName) : undefined;
+  const saveFile = o.save !== undefined ? prepareOutput("--save", o.save, { replace: true }) : undefined;
+  const outputs: NamedFile[] = [];
+  if (logFile !== undefined) outputs.push({ option: "--log", file: logFile });
+  if (metricsFile !== undefined) outputs.push({ option: metricsOption, file: metricsFile });
+  if (saveFile !== undefined) outputs.push({ option: "--save", file: saveFile });
+  checkDistinct(outputs, inputs, [["--save", "--resume"]]);
+  let resumedAfter: number | undefined;
+  if (o.resume !== undefined) {
+    resumedAfter = loadCheckpoint(o.resume, name).epoch;
+    if (resumedAfter >= o.epochs) {
+      throw new UsageError(`--resume ${o.resume} has already trained ${resumedAfter} epochs; --epochs ${o.epochs} leaves nothing to do`);
+    }
+  }
+
   if (o.threads !== undefined) setThreads(o.threads);
-  let backend: TensorBackend = o.backend === "fast" ? FastBackend : SimpleBackend;
-  let where = backend === FastBackend ? `${poolStats().threads} threads` : "1 thread";
+  let backend: TensorBackend;
+  let where: string;
   if (o.backend === "gpu") {
     const gpu = gpuAvailable();
     if (!gpu.ok) throw new UsageError(`--backend gpu: ${gpu.reason}`);
     backend = GpuBackend;
     where = gpu.adapter!;
+  } else {
+    backend = { fast: FastBackend, course: CourseBackend, simple: SimpleBackend }[o.backend];
+    where = backend === SimpleBackend ? "1 thread" : `${poolStats().threads} threads`;
   }
   const command = [name, ...process.argv.slice(2)].join(" ");
-  const log = new RunLog(o.log, `# ${command} (seed ${o.seed})`);
-  const metrics = new MetricsWriter(o.metrics ?? (o.log !== undefined ? metricsPathFor(o.log) : undefined));
+  const log = new RunLog(logFile, `# ${command} (seed ${o.seed})`);
+  const metrics = new MetricsWriter(metricsFile);
+  if (resumedAfter !== undefined) metrics.continueAfter(resumedAfter);
   return { backend, log, metrics, description: `backend ${backend.name}, ${where}` };
 }

@@ -40,16 +40,22 @@ describe("app-common", () => {
       expect(fs.readFileSync(file, "utf8")).toBe("# header one\nfirst\nsecond\n");
     });
 
-    it("creates missing parent directories and writes the header into an existing empty file", () => {
+    it("creates the file with its first line (header first); a log closed before any line leaves no file", () => {
       const dir = tempDir();
-      const nested = path.join(dir, "a", "b", "run.txt");
-      new RunLog(nested, "# h").close();
-      expect(fs.readFileSync(nested, "utf8")).toBe("# h\n");
+      const file = path.join(dir, "run.txt");
+      new RunLog(file, "# h").close();
+      expect(fs.existsSync(file)).toBe(false);
+      const log = new RunLog(file, "# h");
+      expect(fs.existsSync(file)).toBe(false);
+      log.line("one");
+      expect(fs.readFileSync(file, "utf8")).toBe("# h\none\n");
+      log.close();
       const empty = path.join(dir, "empty.txt");
       fs.writeFileSync(empty, "");
-      const log = new RunLog(empty, "# h2");
-      log.close();
-      expect(fs.readFileSync(empty, "utf8")).toBe("# h2\n");
+      const again = new RunLog(empty, "# h2");
+      again.line("two");
+      again.close();
+      expect(fs.readFileSync(empty, "utf8")).toBe("# h2\ntwo\n");
     });
 
     it("puts every line on disk at once, before close()", () => {

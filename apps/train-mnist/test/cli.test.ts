@@ -61,7 +61,7 @@ describe("task4_5", () => {
     it.each([
       [["--epochs", "-1"], /--epochs must be a positive integer, got "-1"/],
       [["--epochs", "abc"], /--epochs must be a positive integer, got "abc"/],
-      [["--backend", "tpu"], /--backend must be one of fast, simple, gpu, got "tpu"/],
+      [["--backend", "tpu"], /--backend must be one of fast, course, simple, gpu, got "tpu"/],
       [["--data-dir", "/nonexistent"], /^train-mnist: --data-dir \/nonexistent does not exist$/],
       [["--resume", "/nonexistent"], /^train-mnist: --resume \/nonexistent does not exist$/],
       [["--no-such-option"], /unknown option '--no-such-option'/],
@@ -147,6 +147,15 @@ describe("task4_5", () => {
       expect(lines).toContainEqual(expect.stringMatching(/^Epoch 1 validation accuracy \d+\/16 /));
     });
 
+    it("--backend course trains on the course's kernels (CourseBackend)", () => {
+      const dir = writeIdx(48);
+      const r = runApp(["--data-dir", dir, "--epochs", "1", "--train-size", "32", "--val-size", "16", "--backend", "course", "--threads", "2"]);
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout.split("\n")[0]).toContain("; backend course, 2 threads, batch 16");
+      expect(r.stdout).toMatch(/^Epoch 1 validation accuracy \d+\/16 /m);
+    });
+
     it("reports bad IDX data in one line naming the file", () => {
       const empty = tempDir();
       expect(oneLineError(runApp(["--data-dir", empty]))).toMatch(new RegExp(`^train-mnist: loadMnist: ${esc(empty)}: no train-images-idx3-ubyte file`));
@@ -212,7 +221,9 @@ describe("task4_5", () => {
       expect(code).toBe(130);
       expect(stderr).toBe("\ntrain-mnist: interrupted\n");
       const lines = fs.readFileSync(log, "utf8").trimEnd().split("\n");
-      expect(lines.slice(1)).toEqual(stdout.trimEnd().split("\n"));
+      // Everything printed, then why the run stopped.
+      expect(lines.slice(1, -1)).toEqual(stdout.trimEnd().split("\n"));
+      expect(lines.at(-1)).toBe("# stopped: interrupted (SIGINT)");
       const lastEpoch = Math.max(...lines.map((l) => Number(/^Epoch (\d+) validation accuracy/.exec(l)?.[1] ?? 0)));
       expect(lastEpoch).toBeGreaterThanOrEqual(2);
       expect(loadCheckpoint(ckpt, "train-mnist").epoch).toBe(lastEpoch);

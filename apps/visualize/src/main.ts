@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { UsageError, runMain } from "@minitorch/app-common";
+import { envPath } from "@minitorch/autodiff";
 import { startServer } from "./server.js";
 
 interface Options {
@@ -37,7 +38,7 @@ runMain("visualize", async () => {
   program.parse();
   const o = program.opts<Options>();
   if (!fs.existsSync(o.runs) || !fs.statSync(o.runs).isDirectory()) throw new UsageError(`--runs ${o.runs} is not a directory`);
-  const sst2Dir = o.sst2Dir ?? (process.env.MINITORCH_SST2_DIR || undefined);
+  const sst2Dir = o.sst2Dir ?? envPath("MINITORCH_SST2_DIR");
   const server = await startServer({ runsDir: o.runs, host: o.host, port: o.port, sst2Dir });
   process.stdout.write(`visualize: serving ${fs.realpathSync(o.runs)} at ${server.url}\n`);
   // Serve until interrupted (runMain exits on Ctrl-C).

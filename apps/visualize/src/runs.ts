@@ -103,7 +103,8 @@ export function scanRuns(realRoot: string): RunsIndex {
   }
   const runs: RunInfo[] = [];
   for (const f of files) {
-    if (!f.endsWith(METRICS_SUFFIX)) continue;
+    // An empty metrics file is a run that stopped before its first record: not a run to show.
+    if (!f.endsWith(METRICS_SUFFIX) || size(path.join(realRoot, f)) === 0) continue;
     const stem = f.slice(0, -METRICS_SUFFIX.length);
     const log = LOG_SUFFIXES.map((s) => stem + s).find((l) => present.has(l)) ?? null;
     const name = stem.split(path.sep).join("/");
@@ -117,6 +118,14 @@ export function scanRuns(realRoot: string): RunsIndex {
     });
   }
   return { runs, checkpoints };
+}
+
+function size(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function mtime(file: string): number {

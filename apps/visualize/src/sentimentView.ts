@@ -16,6 +16,7 @@ import type { StateDict } from "@minitorch/nn";
 import { SimpleBackend, fromArray } from "@minitorch/tensor-core";
 import { KimCNN } from "@minitorch/train-sentiment";
 import type { FilterPicks, SentimentExamples, SentimentResponse } from "./api.js";
+import { recordedPath } from "./httpError.js";
 
 /** Longest sentence accepted, in words. */
 export const MAX_WORDS = 100;
@@ -89,10 +90,7 @@ export class SentimentViewer {
     model.eval();
     const s = c.settings ?? {};
     const source = typeof s.embeddings === "string" ? s.embeddings : "npm:";
-    const embeddingsFile = source.startsWith("npm:") ? undefined : path.resolve(path.dirname(file), source);
-    if (embeddingsFile !== undefined && !fs.existsSync(embeddingsFile)) {
-      throw new Error(`sentiment: the checkpoint's embeddings file ${source} does not exist here`);
-    }
+    const embeddingsFile = source.startsWith("npm:") ? undefined : recordedPath(file, source, "sentiment: the checkpoint's embeddings file", fs.existsSync);
     const loaded: LoadedSentiment = {
       key,
       model,

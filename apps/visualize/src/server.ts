@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorResponse, RunsResponse } from "./api.js";
 import { ExpressionError, evaluateExpression } from "./expression.js";
+import { HttpError } from "./httpError.js";
 import { MnistViewer } from "./mnistView.js";
 import { readMetrics, scanRuns } from "./runs.js";
 import { decodeSegments, resolveInside } from "./safePath.js";
@@ -54,15 +55,6 @@ const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
   "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** An error whose message is safe and useful to show, with its status. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

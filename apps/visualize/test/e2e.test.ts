@@ -9,12 +9,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { envFlag } from "@minitorch/autodiff";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MnistSummary } from "../src/api.js";
 
 /** MINITORCH_UPDATE_SCREENSHOT=1 retakes apps/visualize/screenshot.png (the README's) from a longer run. */
-const updateScreenshot = process.env.MINITORCH_UPDATE_SCREENSHOT === "1";
+const updateScreenshot = envFlag("MINITORCH_UPDATE_SCREENSHOT");
 
 const CHROMIUM = "/usr/bin/chromium";
 const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

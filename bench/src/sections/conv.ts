@@ -1,8 +1,9 @@
 /**
  * Section `conv`: conv2d at LeNet's sizes and a heavier one, conv1d at
  * Kim-CNN's sizes; forward alone and forward + backward (input and weight
- * gradients). FastBackend (all threads, one thread), SimpleBackend (the
- * reference), tfjs-cpu and tfjs-wasm.
+ * gradients). FastBackend (implicit GEMM; all threads, one thread),
+ * CourseBackend (Tasks 4.1/4.2's direct loops on the pool), SimpleBackend
+ * (the same loops inline: the reference), tfjs-cpu and tfjs-wasm.
  *
  * minitorch's convolution keeps the input size and reads zeros past the
  * bottom/right edge; tfjs gets the input padded by (k − 1) at the bottom
@@ -10,7 +11,7 @@
  * multiply-adds: 2·B·Cout·H·W·Cin·KH·KW per forward, 3× that with backward.
  */
 import { conv1d, conv2d } from "@minitorch/fast-conv";
-import { FastBackend } from "@minitorch/fast-ops";
+import { CourseBackend, FastBackend } from "@minitorch/fast-ops";
 import { GpuBackend } from "@minitorch/gpu-ops";
 import { SimpleBackend, rand, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import type { BenchContext } from "../context.js";
@@ -18,7 +19,7 @@ import { timingFor } from "../config.js";
 import { rowsFor, type Row, type SectionReport } from "../report.js";
 import { missingKernels, tfVariants, type Tf, type TfTensor, type TfTensor3D, type TfTensor4D, type TfWork } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
-import { DEFAULT_THREADS, SIMPLE, fastVariants, gpuVariant, restoreThreads } from "../variants.js";
+import { DEFAULT_THREADS, SIMPLE, courseVariant, fastVariants, gpuVariant, restoreThreads } from "../variants.js";
 
 /** A convolution case: conv2d when `height` is set, else conv1d. */
 export interface ConvCase {
@@ -145,6 +146,7 @@ export async function conv(ctx: BenchContext): Promise<SectionReport> {
       const variants: Variant[] = [
         { name: SIMPLE, run: ours(SimpleBackend, c, backward) },
         ...fastVariants(ours(FastBackend, c, backward)),
+        courseVariant(ours(CourseBackend, c, backward)),
         gpuVariant(ours(GpuBackend, c, backward)),
         ...tfVariants(peers, (tf) => peer(tf, c, backward)),
       ];
@@ -162,7 +164,8 @@ export async function conv(ctx: BenchContext): Promise<SectionReport> {
     name: "conv",
     tables: [{ title: "Convolution, forward and forward + backward", reference: SIMPLE, rows, flops: true }],
     notes: [
-      `Fast = FastBackend on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run. SimpleBackend runs the same convolution kernel as FastBackend, inline on one thread.`,
+      `Fast = FastBackend (implicit GEMM) on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run; ` +
+        `Course = CourseBackend on ${DEFAULT_THREADS} threads (Tasks 4.1/4.2's direct loops); Simple runs those loops inline on one thread.`,
       "GFLOP/s: forward 2·B·Cout·H·W·Cin·KH·KW; fwd+bwd counts 3× that (input gradient and weight gradient each cost one forward).",
       "tfjs: NHWC (conv2d) / NWC (conv1d) layouts, input pre-padded by k−1 at the bottom/right (outside the timed call) and convolved 'valid', " +
         "so the multiply-adds match minitorch's top-left-anchored convolution; float32. fwd+bwd uses tf.grads for input and filter gradients.",

@@ -1,9 +1,10 @@
 /**
  * Section `matmul`: square float64 matrix products n × n · n × n at 64, 256
- * and 1024 — FastBackend on all threads and on one, SimpleBackend (the
- * reference), tfjs-cpu and tfjs-wasm (float32). GFLOP/s = 2n³ / time.
+ * and 1024 — FastBackend (packed GEMM) on all threads and on one,
+ * CourseBackend (Task 3.2's kernel), SimpleBackend (the reference),
+ * tfjs-cpu and tfjs-wasm (float32). GFLOP/s = 2n³ / time.
  */
-import { FastBackend } from "@minitorch/fast-ops";
+import { CourseBackend, FastBackend } from "@minitorch/fast-ops";
 import { GpuBackend } from "@minitorch/gpu-ops";
 import { SimpleBackend, rand, type TensorBackend } from "@minitorch/tensor-core";
 import type { BenchContext } from "../context.js";
@@ -11,7 +12,7 @@ import { timingFor } from "../config.js";
 import { rowsFor, type Row, type SectionReport } from "../report.js";
 import { tfVariants } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
-import { DEFAULT_THREADS, SIMPLE, fastVariants, gpuVariant, restoreThreads } from "../variants.js";
+import { DEFAULT_THREADS, SIMPLE, courseVariant, fastVariants, gpuVariant, restoreThreads } from "../variants.js";
 import { RateGuard } from "./conv.js";
 
 export const MATMUL_SIZES = [64, 256, 1024];
@@ -40,6 +41,7 @@ export async function matmul(ctx: BenchContext): Promise<SectionReport> {
     const variants: Variant[] = [
       simple,
       ...fastVariants(product(FastBackend, n)),
+      courseVariant(product(CourseBackend, n)),
       gpuVariant(product(GpuBackend, n)),
       ...tfVariants(peers, (tf) => {
         const a = tf.randomUniform([n, n]);
@@ -64,7 +66,8 @@ export async function matmul(ctx: BenchContext): Promise<SectionReport> {
     name: "matmul",
     tables: [{ title: "Square matrix product n×n · n×n", reference: SIMPLE, rows, flops: true }],
     notes: [
-      `Fast = FastBackend on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run (restored after).`,
+      `Fast = FastBackend on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run (restored after); ` +
+        `Course = CourseBackend on ${DEFAULT_THREADS} threads (Task 3.2's kernel: one dot product per output element).`,
       "minitorch: float64; tfjs-cpu and tfjs-wasm: float32 (twice the SIMD width and half the memory traffic of float64); GpuBackend: float32 on the GPU named in its row.",
       "GFLOP/s = 2n³ / median time.",
       ...notes,

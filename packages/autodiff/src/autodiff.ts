@@ -37,10 +37,19 @@ export class Context {
   /** @param noGrad when true, nothing is saved (no backward will run). */
   constructor(readonly noGrad = false) {}
 
+  /** True once `release()` has dropped the saved values (the backward pass has used them). */
+  released = false;
+
   /** Store values for the backward pass. */
   saveForBackward(...values: unknown[]): void {
     if (this.noGrad) return;
     this.values = values;
+  }
+
+  /** Drop the saved values, so their memory can be collected; a later backward must not use them. */
+  release(): void {
+    this.values = [];
+    this.released = true;
   }
 
   /** The values stored by `saveForBackward`, in order. */

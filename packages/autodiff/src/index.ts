@@ -23,3 +23,4 @@ export {
   type ScalarFunctionClass,
 } from "./scalarFunctions.js";
 export { Random, defaultRandom, manualSeed } from "./random.js";
+export { envFlag, envInt, envPath } from "./env.js";

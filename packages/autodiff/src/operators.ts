@@ -35,7 +35,7 @@ export function neg(x: number): number {
   // END ASSIGN0.1
 }
 
-/** f(x, y) = 1 if x < y else 0 */
+/** f(x, y) = 1 if x < y else 0 (0 when either is NaN, like every comparison) */
 export function lt(x: number, y: number): number {
   // BEGIN ASSIGN0.1
   return x < y ? 1.0 : 0.0;
@@ -49,10 +49,19 @@ export function eq(x: number, y: number): number {
   // END ASSIGN0.1
 }
 
-/** f(x, y) = x if x > y else y */
+/**
+ * f(x, y) = 1 if x == y or both are NaN, else 0: `eq` that finds a NaN
+ * again, used where a reduction's result is located in its input (argmax,
+ * the gradient of max). +0 and −0 count as the same value.
+ */
+export function sameValue(x: number, y: number): number {
+  return x === y || (Number.isNaN(x) && Number.isNaN(y)) ? 1.0 : 0.0;
+}
+
+/** f(x, y) = x if x > y else y; NaN if either is NaN (as in PyTorch) */
 export function max(x: number, y: number): number {
   // BEGIN ASSIGN0.1
-  return x > y ? x : y;
+  return x > y || Number.isNaN(x) ? x : y;
   // END ASSIGN0.1
 }
 
@@ -75,10 +84,10 @@ export function sigmoid(x: number): number {
   // END ASSIGN0.1
 }
 
-/** f(x) = x if x > 0 else 0 */
+/** f(x) = x if x > 0 else 0; NaN stays NaN (as in PyTorch) */
 export function relu(x: number): number {
   // BEGIN ASSIGN0.1
-  return x > 0 ? x : 0.0;
+  return x > 0 || Number.isNaN(x) ? x : 0.0;
   // END ASSIGN0.1
 }
 
@@ -117,10 +126,10 @@ export function invBack(x: number, d: number): number {
   // END ASSIGN0.1
 }
 
-/** d · f'(x) for f = relu: d if x > 0 else 0 */
+/** d · f'(x) for f = relu: d if x > 0 else 0; a NaN x passes d on (as in PyTorch) */
 export function reluBack(x: number, d: number): number {
   // BEGIN ASSIGN0.1
-  return x > 0 ? d : 0.0;
+  return x > 0 || Number.isNaN(x) ? d : 0.0;
   // END ASSIGN0.1
 }
 

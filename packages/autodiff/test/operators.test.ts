@@ -21,6 +21,7 @@ import {
   reduce,
   relu,
   reluBack,
+  sameValue,
   sigmoid,
   sigmoidBack,
   sum,
@@ -58,6 +59,26 @@ describe("task0_1", () => {
   it("eq 2==2 = 1, 2==3 = 0", () => {
     expect(eq(2, 2)).toBe(1);
     expect(eq(2, 3)).toBe(0);
+  });
+
+  it("NaN as in PyTorch: relu(NaN) = NaN, max(NaN, 1) = max(1, NaN) = NaN, reluBack(NaN, 5) = 5, lt and eq with NaN are 0", () => {
+    expect(relu(NaN)).toBeNaN();
+    expect(max(NaN, 1)).toBeNaN();
+    expect(max(1, NaN)).toBeNaN();
+    expect(max(-Infinity, NaN)).toBeNaN();
+    expect(reluBack(NaN, 5)).toBe(5);
+    expect(lt(NaN, 1)).toBe(0);
+    expect(lt(1, NaN)).toBe(0);
+    expect(eq(NaN, NaN)).toBe(0);
+  });
+
+  it("sameValue is eq that matches NaN with NaN: (NaN, NaN) = 1, (2, 2) = 1, (0, −0) = 1, (NaN, 2) = 0, (2, 3) = 0", () => {
+    expect(sameValue(NaN, NaN)).toBe(1);
+    expect(sameValue(2, 2)).toBe(1);
+    expect(sameValue(0, -0)).toBe(1);
+    expect(sameValue(NaN, 2)).toBe(0);
+    expect(sameValue(2, NaN)).toBe(0);
+    expect(sameValue(2, 3)).toBe(0);
   });
 
   it("max(2,3) = max(3,2) = 3, max(−1,−4) = −1", () => {

@@ -8,14 +8,15 @@
  * replaces a good one.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
+import { envPath } from "@minitorch/autodiff";
+import { prepareOutput } from "./outputPath.js";
 
 /** `$MINITORCH_DATA_DIR` when set and non-empty, else `~/.cache/minitorch-ts`. */
 export function defaultCacheDir(): string {
-  const env = process.env["MINITORCH_DATA_DIR"];
-  return resolve(env !== undefined && env !== "" ? env : resolve(homedir(), ".cache", "minitorch-ts"));
+  return resolve(envPath("MINITORCH_DATA_DIR") ?? resolve(homedir(), ".cache", "minitorch-ts"));
 }
 
 /** The explicit cache directory if given, else {@link defaultCacheDir}. */
@@ -28,9 +29,13 @@ export function temporaryPath(path: string): string {
   return `${path}.${process.pid}.${randomBytes(4).toString("hex")}.part`;
 }
 
-/** Write `data` to `path` through a temporary file and a rename; creates the directory. */
+/**
+ * Write `data` to `path` through a temporary file and a rename; creates the
+ * directory. The target must be a regular file or absent (a device is never
+ * replaced), checked by `prepareOutput`.
+ */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  prepareOutput("", path, { replace: true });
   const tmp = temporaryPath(path);
   try {
     writeFileSync(tmp, data);

@@ -5,10 +5,11 @@
  * destination. A failed or corrupt download leaves any existing file untouched.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { temporaryPath } from "./cache.js";
+import { ensureDirectory } from "./outputPath.js";
 import { startProgress, type Progress } from "./progress.js";
 
 /** Options of {@link downloadFile}. */
@@ -54,7 +55,7 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(new Error(`no data for ${idle} ms`)), idle);
   };
-  mkdirSync(dirname(dest), { recursive: true });
+  ensureDirectory(dirname(dest), `download: ${dest}`);
   const tmp = temporaryPath(dest);
   const hash = createHash("sha256");
   let bytes = 0;

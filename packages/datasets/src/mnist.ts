@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Random } from "@minitorch/autodiff";
 import { readIdxImages, readIdxLabels } from "./idx.js";
 
@@ -149,7 +149,8 @@ export function readIdxPair(dir: string, prefix: "train" | "t10k"): MnistPool {
   for (let i = 0; i < labels.length; i++) {
     if (labels[i]! > 9) throw new Error(`loadMnist: ${labelsPath}: label ${labels[i]} at byte ${8 + i} is not a digit 0..9`);
   }
-  return { bytes: images.pixels, labels, count: images.count, height: images.height, width: images.width, source: imagesPath };
+  // The source is recorded (in checkpoints too), so it is absolute: valid from any directory.
+  return { bytes: images.pixels, labels, count: images.count, height: images.height, width: images.width, source: resolve(imagesPath) };
 }
 
 function checkSize(name: string, value: number): void {

@@ -10,7 +10,7 @@
  * `SST-2.zip`, checking its sha256 and extracting just the two files.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { resolveCacheDir, sha256File } from "./cache.js";
 import { downloadFile, rootCause } from "./download.js";
 import { extractZip, readZip } from "./zip.js";
@@ -182,6 +182,6 @@ export async function loadSst2(options: Sst2Options = {}): Promise<Sst2Data> {
   return {
     train: take(readSst2Tsv(trainFile), options.trainSize, "trainSize", trainFile),
     validation: take(readSst2Tsv(devFile), options.valSize, "valSize", devFile),
-    source: dir,
+    source: resolve(dir),
   };
 }

@@ -10,21 +10,35 @@
  * With `reverse` the weight is anchored at the right instead:
  *   out[b, o, x] = Σ_{c, k} in[b, c, x − k] · w[o, c, k]   (0 before the left edge)
  *
- * The backward pass reuses the same kernel on permuted views: the weight
- * gradient convolves the input (channels and batch swapped) with the output
- * gradient, and the input gradient convolves the output gradient with the
- * weight in reverse.
+ * `tensorConv1d` is the student's kernel. Conv1dFun runs it on SimpleBackend
+ * (inline) and CourseBackend (on the worker pool); FastBackend runs the
+ * implicit GEMM of implicitGemm.ts instead. The backward pass, given as in
+ * minitorch, reuses the kernel on permuted views.
+ *
+ * Worker threads load this module to find `tensorConv1d`, so it imports only
+ * tensor-core and the (equally light) fast path.
  */
 import type { Context } from "@minitorch/autodiff";
-import { IndexingError, TensorFunction, emptyTensor, type Tensor } from "@minitorch/tensor-core";
+import {
+  IndexingError,
+  TensorFunction,
+  builtModuleUrl,
+  emptyTensor,
+  type Kernel,
+  type KernelArg,
+  type Tensor,
+} from "@minitorch/tensor-core";
+import { convolveOn, runCourseConv, runsCourseKernels } from "./convolve.js";
 import { convKernelsOf } from "./backendConv.js";
-import { convolve4, convolveOn } from "./convolve.js";
-import type { ConvGeometry } from "./implicitGemm.js";
 
 /**
- * The 1-D convolution kernel with minitorch's arguments. `outShape` may
- * differ from the input's width (the weight-gradient pass writes `k_width`
- * positions while convolving with a kernel as wide as the input).
+ * The 1-D convolution kernel with minitorch's arguments, plus the range of
+ * work units: it computes the output elements whose row-major ordinals (in
+ * `outShape`) lie in [start, end). `reverse` is 1 for the right-anchored
+ * form and 0 otherwise (kernel arguments reach the workers as numbers).
+ * `outShape` may differ from the input's width: the weight-gradient pass
+ * writes `k_width` positions while convolving with a kernel as wide as the
+ * input.
  */
 export function tensorConv1d(
   out: Float64Array,
@@ -37,35 +51,52 @@ export function tensorConv1d(
   weight: Float64Array,
   weightShape: Int32Array,
   weightStrides: Int32Array,
-  reverse: boolean,
+  reverse: number,
+  start: number,
+  end: number,
 ): void {
-  const g = geometry1d(outShape, inputShape, weightShape);
-  if (outSize !== g.batch * g.outChannels * g.outWidth) {
-    throw new IndexingError(`tensorConv1d: outSize ${outSize} does not match out shape [${Array.from(outShape).join(", ")}]`);
-  }
-  // BEGIN ASSIGN4.1
-  convolve4(
-    { storage: out, strides: [outStrides[0]!, outStrides[1]!, 0, outStrides[2]!] },
-    { storage: input, strides: [inputStrides[0]!, inputStrides[1]!, 0, inputStrides[2]!] },
-    { storage: weight, strides: [weightStrides[0]!, weightStrides[1]!, 0, weightStrides[2]!] },
-    g,
-    reverse,
-    (kernel, args, work) => kernel.fn(...args, 0, work),
-  );
-  // END ASSIGN4.1
-}
-
-function geometry1d(outShape: ArrayLike<number>, inputShape: ArrayLike<number>, weightShape: ArrayLike<number>): ConvGeometry {
   const [batch, outChannels, outWidth] = [outShape[0]!, outShape[1]!, outShape[2]!];
   const [batch2, inChannels, width] = [inputShape[0]!, inputShape[1]!, inputShape[2]!];
   const [outChannels2, inChannels2, kw] = [weightShape[0]!, weightShape[1]!, weightShape[2]!];
-  if (batch !== batch2 || outChannels !== outChannels2 || inChannels !== inChannels2) {
+  if (batch !== batch2 || outChannels !== outChannels2 || inChannels !== inChannels2 || outSize !== batch * outChannels * outWidth) {
     throw new IndexingError(
-      `tensorConv1d: shapes do not fit: out [${Array.from(outShape).join(", ")}], input [${Array.from(inputShape).join(", ")}], weight [${Array.from(weightShape).join(", ")}]`,
+      `tensorConv1d: shapes do not fit: out [${Array.from(outShape).join(", ")}] (size ${outSize}), ` +
+        `input [${Array.from(inputShape).join(", ")}], weight [${Array.from(weightShape).join(", ")}]`,
     );
   }
-  return { batch, inChannels, height: 1, width, outChannels, kh: 1, kw, outHeight: 1, outWidth };
+  const [os0, os1, os2] = [outStrides[0]!, outStrides[1]!, outStrides[2]!];
+  const [s10, s11, s12] = [inputStrides[0]!, inputStrides[1]!, inputStrides[2]!];
+  const [s20, s21, s22] = [weightStrides[0]!, weightStrides[1]!, weightStrides[2]!];
+  // BEGIN ASSIGN4.1
+  const dir = reverse ? -1 : 1; // tap k reads input position x + dir·k
+  for (let ordinal = start; ordinal < end; ordinal++) {
+    const x = ordinal % outWidth;
+    const o = Math.floor(ordinal / outWidth) % outChannels;
+    const b = Math.floor(ordinal / (outWidth * outChannels));
+    // The taps whose input position lies in [0, width); the others read 0.
+    const kStart = reverse ? Math.max(0, x - width + 1) : 0;
+    const kEnd = reverse ? Math.min(kw, x + 1) : Math.min(kw, width - x);
+    let acc = 0;
+    for (let c = 0; c < inChannels; c++) {
+      let inPos = b * s10 + c * s11 + (x + dir * kStart) * s12;
+      let wPos = o * s20 + c * s21 + kStart * s22;
+      for (let k = kStart; k < kEnd; k++) {
+        acc += input[inPos]! * weight[wPos]!;
+        inPos += dir * s12;
+        wPos += s22;
+      }
+    }
+    out[b * os0 + o * os1 + x * os2] = acc;
+  }
+  // END ASSIGN4.1
 }
+
+/** Task 4.1's kernel as the workers find it. */
+export const conv1dKernel: Kernel = {
+  name: "tensorConv1d",
+  module: new URL("./conv1d.js", builtModuleUrl(import.meta.url)).href,
+  fn: tensorConv1d as (...args: KernelArg[]) => void,
+};
 
 /** Checks conv1d's operands, naming the op and both shapes on failure. */
 export function checkConv1d(input: Tensor, weight: Tensor): void {
@@ -76,8 +107,9 @@ export function checkConv1d(input: Tensor, weight: Tensor): void {
   if (weight.dims !== 3) {
     throw new IndexingError(`conv1d: weight must be 3-D [out_channels, in_channels, kernel_width], got shape [${weight.shape.join(", ")}]`);
   }
-  if (input.shape.some((s) => s < 1) || weight.shape.some((s) => s < 1)) {
-    throw new IndexingError(`conv1d: every size must be at least 1, got ${shapes}`);
+  // A batch of 0 gives an empty output, as for Linear and the pooling ops (and in PyTorch).
+  if (input.shape.slice(1).some((s) => s < 1) || weight.shape.some((s) => s < 1)) {
+    throw new IndexingError(`conv1d: every size but the batch must be at least 1, got ${shapes}`);
   }
   if (input.shape[1] !== weight.shape[1]) {
     throw new IndexingError(`conv1d: input has ${input.shape[1]} channels but weight expects ${weight.shape[1]} (${shapes})`);
@@ -87,21 +119,31 @@ export function checkConv1d(input: Tensor, weight: Tensor): void {
   }
 }
 
-/** out ← conv1d(input, weight) for 3-D views of any strides, on `out`'s backend (its own kernel when it has one, see backendConv.ts). */
+/**
+ * out ← conv1d(input, weight) for 3-D views of any strides, on `out`'s
+ * backend: its own kernel when it has one (GpuBackend, see backendConv.ts),
+ * else Task 4.1's kernel, or the fast path as the 4-D form with height 1.
+ */
 function conv1dInto(out: Tensor, input: Tensor, weight: Tensor, reverse: boolean): void {
   const own = convKernelsOf(out.backend);
   if (own.conv1d !== undefined) {
     own.conv1d(out, input, weight, reverse);
     return;
   }
+  if (runsCourseKernels(out.backend)) {
+    runCourseConv(conv1dKernel, out, input, weight, reverse);
+    return;
+  }
   const [os, is, ws] = [out.strides, input.strides, weight.strides];
-  const g = geometry1d(out.shape, input.shape, weight.shape);
+  const [batch, outChannels, outWidth] = out.shape as [number, number, number];
+  const [, inChannels, width] = input.shape as [number, number, number];
+  const kw = weight.shape[2]!;
   convolveOn(
     out.backend,
     { storage: out.storage, strides: [os[0]!, os[1]!, 0, os[2]!] },
     { storage: input.storage, strides: [is[0]!, is[1]!, 0, is[2]!] },
     { storage: weight.storage, strides: [ws[0]!, ws[1]!, 0, ws[2]!] },
-    g,
+    { batch, inChannels, height: 1, width, outChannels, kh: 1, kw, outHeight: 1, outWidth },
     reverse,
   );
 }
@@ -113,16 +155,22 @@ export class Conv1dFun extends TensorFunction {
     ctx.saveForBackward(input, weight);
     const [batch, , width] = input.shape as [number, number, number];
     const out = emptyTensor([batch, weight.shape[0]!, width], input.backend);
-    conv1dInto(out, input, weight, false);
+    if (batch > 0) conv1dInto(out, input, weight, false);
     return out;
   }
 
+  /**
+   * Given, as in minitorch: both gradients are convolutions of the kernel.
+   * gradWeight[o, c, k] = Σ_{b,x} in[b, c, x + k] · grad[b, o, x] — the input
+   * (batch and channels swapped) convolved with the gradient as the weight;
+   * gradInput[b, c, x] = Σ_{o,k} grad[b, o, x − k] · w[o, c, k] — the
+   * gradient convolved in reverse with the weight's channels swapped.
+   */
   static override backward(ctx: Context, grad: Tensor): readonly Tensor[] {
     const [input, weight] = ctx.saved<[Tensor, Tensor]>();
     const [batch, inChannels, width] = input.shape as [number, number, number];
     const [outChannels, , kw] = weight.shape as [number, number, number];
     const [needInput, needWeight] = ctx.needsInputGrad;
-    // BEGIN ASSIGN4.1
     let gradWeight = grad;
     if (needWeight !== false) {
       const g = emptyTensor([inChannels, outChannels, kw], grad.backend);
@@ -135,7 +183,6 @@ export class Conv1dFun extends TensorFunction {
       conv1dInto(gradInput, grad, weight.permute(1, 0, 2), true);
     }
     return [gradInput, gradWeight];
-    // END ASSIGN4.1
   }
 }
 

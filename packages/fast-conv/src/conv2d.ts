@@ -16,18 +16,33 @@
  *   forward            reverse
  *   [y,x]  [y,x+1]     [y-1,x-1] [y-1,x]
  *   [y+1,x][y+1,x+1]   [y,x-1]   [y,x]
+ *
+ * `tensorConv2d` is the student's kernel. Conv2dFun runs it on SimpleBackend
+ * (inline) and CourseBackend (on the worker pool); FastBackend runs the
+ * implicit GEMM of implicitGemm.ts instead. Worker threads load this module
+ * to find `tensorConv2d`.
  */
 import type { Context } from "@minitorch/autodiff";
-import { IndexingError, TensorFunction, emptyTensor, type Tensor } from "@minitorch/tensor-core";
+import {
+  IndexingError,
+  TensorFunction,
+  builtModuleUrl,
+  emptyTensor,
+  type Kernel,
+  type KernelArg,
+  type Tensor,
+} from "@minitorch/tensor-core";
+import { convolveOn, runCourseConv, runsCourseKernels } from "./convolve.js";
 import { convKernelsOf } from "./backendConv.js";
-import { convolve4, convolveOn } from "./convolve.js";
-import type { ConvGeometry } from "./implicitGemm.js";
 
 type Strides4 = [number, number, number, number];
 
 /**
- * The 2-D convolution kernel with minitorch's arguments. `outShape` may
- * differ from the input's height and width (the weight-gradient pass).
+ * The 2-D convolution kernel with minitorch's arguments, plus the range of
+ * work units: it computes the output elements whose row-major ordinals (in
+ * `outShape`) lie in [start, end). `reverse` is 1 for the bottom-right
+ * anchor and 0 otherwise. `outShape` may differ from the input's height and
+ * width (the weight-gradient pass).
  */
 export function tensorConv2d(
   out: Float64Array,
@@ -40,35 +55,62 @@ export function tensorConv2d(
   weight: Float64Array,
   weightShape: Int32Array,
   weightStrides: Int32Array,
-  reverse: boolean,
+  reverse: number,
+  start: number,
+  end: number,
 ): void {
-  const g = geometry2d(outShape, inputShape, weightShape);
-  if (outSize !== g.batch * g.outChannels * g.outHeight * g.outWidth) {
-    throw new IndexingError(`tensorConv2d: outSize ${outSize} does not match out shape [${Array.from(outShape).join(", ")}]`);
-  }
-  // BEGIN ASSIGN4.2
-  convolve4(
-    { storage: out, strides: Array.from(outStrides) as Strides4 },
-    { storage: input, strides: Array.from(inputStrides) as Strides4 },
-    { storage: weight, strides: Array.from(weightStrides) as Strides4 },
-    g,
-    reverse,
-    (kernel, args, work) => kernel.fn(...args, 0, work),
-  );
-  // END ASSIGN4.2
-}
-
-function geometry2d(outShape: ArrayLike<number>, inputShape: ArrayLike<number>, weightShape: ArrayLike<number>): ConvGeometry {
   const [batch, outChannels, outHeight, outWidth] = [outShape[0]!, outShape[1]!, outShape[2]!, outShape[3]!];
   const [batch2, inChannels, height, width] = [inputShape[0]!, inputShape[1]!, inputShape[2]!, inputShape[3]!];
   const [outChannels2, inChannels2, kh, kw] = [weightShape[0]!, weightShape[1]!, weightShape[2]!, weightShape[3]!];
-  if (batch !== batch2 || outChannels !== outChannels2 || inChannels !== inChannels2) {
+  if (
+    batch !== batch2 ||
+    outChannels !== outChannels2 ||
+    inChannels !== inChannels2 ||
+    outSize !== batch * outChannels * outHeight * outWidth
+  ) {
     throw new IndexingError(
-      `tensorConv2d: shapes do not fit: out [${Array.from(outShape).join(", ")}], input [${Array.from(inputShape).join(", ")}], weight [${Array.from(weightShape).join(", ")}]`,
+      `tensorConv2d: shapes do not fit: out [${Array.from(outShape).join(", ")}] (size ${outSize}), ` +
+        `input [${Array.from(inputShape).join(", ")}], weight [${Array.from(weightShape).join(", ")}]`,
     );
   }
-  return { batch, inChannels, height, width, outChannels, kh, kw, outHeight, outWidth };
+  const [os0, os1, os2, os3] = [outStrides[0]!, outStrides[1]!, outStrides[2]!, outStrides[3]!];
+  const [s10, s11, s12, s13] = [inputStrides[0]!, inputStrides[1]!, inputStrides[2]!, inputStrides[3]!];
+  const [s20, s21, s22, s23] = [weightStrides[0]!, weightStrides[1]!, weightStrides[2]!, weightStrides[3]!];
+  // BEGIN ASSIGN4.2
+  const dir = reverse ? -1 : 1; // tap (i, j) reads input position (y + dir·i, x + dir·j)
+  for (let ordinal = start; ordinal < end; ordinal++) {
+    const x = ordinal % outWidth;
+    const y = Math.floor(ordinal / outWidth) % outHeight;
+    const o = Math.floor(ordinal / (outWidth * outHeight)) % outChannels;
+    const b = Math.floor(ordinal / (outWidth * outHeight * outChannels));
+    // The taps whose input row and column lie inside the input; the others read 0.
+    const iStart = reverse ? Math.max(0, y - height + 1) : 0;
+    const iEnd = reverse ? Math.min(kh, y + 1) : Math.min(kh, height - y);
+    const jStart = reverse ? Math.max(0, x - width + 1) : 0;
+    const jEnd = reverse ? Math.min(kw, x + 1) : Math.min(kw, width - x);
+    let acc = 0;
+    for (let c = 0; c < inChannels; c++) {
+      for (let i = iStart; i < iEnd; i++) {
+        let inPos = b * s10 + c * s11 + (y + dir * i) * s12 + (x + dir * jStart) * s13;
+        let wPos = o * s20 + c * s21 + i * s22 + jStart * s23;
+        for (let j = jStart; j < jEnd; j++) {
+          acc += input[inPos]! * weight[wPos]!;
+          inPos += dir * s13;
+          wPos += s23;
+        }
+      }
+    }
+    out[b * os0 + o * os1 + y * os2 + x * os3] = acc;
+  }
+  // END ASSIGN4.2
 }
+
+/** Task 4.2's kernel as the workers find it. */
+export const conv2dKernel: Kernel = {
+  name: "tensorConv2d",
+  module: new URL("./conv2d.js", builtModuleUrl(import.meta.url)).href,
+  fn: tensorConv2d as (...args: KernelArg[]) => void,
+};
 
 /** Checks conv2d's operands, naming the op and both shapes on failure. */
 export function checkConv2d(input: Tensor, weight: Tensor): void {
@@ -81,8 +123,9 @@ export function checkConv2d(input: Tensor, weight: Tensor): void {
       `conv2d: weight must be 4-D [out_channels, in_channels, kernel_height, kernel_width], got shape [${weight.shape.join(", ")}]`,
     );
   }
-  if (input.shape.some((s) => s < 1) || weight.shape.some((s) => s < 1)) {
-    throw new IndexingError(`conv2d: every size must be at least 1, got ${shapes}`);
+  // A batch of 0 gives an empty output, as for Linear and the pooling ops (and in PyTorch).
+  if (input.shape.slice(1).some((s) => s < 1) || weight.shape.some((s) => s < 1)) {
+    throw new IndexingError(`conv2d: every size but the batch must be at least 1, got ${shapes}`);
   }
   if (input.shape[1] !== weight.shape[1]) {
     throw new IndexingError(`conv2d: input has ${input.shape[1]} channels but weight expects ${weight.shape[1]} (${shapes})`);
@@ -94,19 +137,30 @@ export function checkConv2d(input: Tensor, weight: Tensor): void {
   }
 }
 
-/** out ← conv2d(input, weight) for 4-D views of any strides, on `out`'s backend. */
+/**
+ * out ← conv2d(input, weight) for 4-D views of any strides, on `out`'s
+ * backend: its own kernel when it has one (GpuBackend, see backendConv.ts),
+ * else Task 4.2's kernel or the fast path.
+ */
 function conv2dInto(out: Tensor, input: Tensor, weight: Tensor, reverse: boolean): void {
   const own = convKernelsOf(out.backend);
   if (own.conv2d !== undefined) {
     own.conv2d(out, input, weight, reverse);
     return;
   }
+  if (runsCourseKernels(out.backend)) {
+    runCourseConv(conv2dKernel, out, input, weight, reverse);
+    return;
+  }
+  const [batch, outChannels, outHeight, outWidth] = out.shape as Strides4;
+  const [, inChannels, height, width] = input.shape as Strides4;
+  const [, , kh, kw] = weight.shape as Strides4;
   convolveOn(
     out.backend,
     { storage: out.storage, strides: out.strides as Strides4 },
     { storage: input.storage, strides: input.strides as Strides4 },
     { storage: weight.storage, strides: weight.strides as Strides4 },
-    geometry2d(out.shape, input.shape, weight.shape),
+    { batch, inChannels, height, width, outChannels, kh, kw, outHeight, outWidth },
     reverse,
   );
 }
@@ -118,16 +172,16 @@ export class Conv2dFun extends TensorFunction {
     ctx.saveForBackward(input, weight);
     const [batch, , height, width] = input.shape as [number, number, number, number];
     const out = emptyTensor([batch, weight.shape[0]!, height, width], input.backend);
-    conv2dInto(out, input, weight, false);
+    if (batch > 0) conv2dInto(out, input, weight, false);
     return out;
   }
 
+  /** Given, as in minitorch: Conv1dFun's backward with `permute(1, 0, 2, 3)` (see conv1d.ts). */
   static override backward(ctx: Context, grad: Tensor): readonly Tensor[] {
     const [input, weight] = ctx.saved<[Tensor, Tensor]>();
     const [batch, inChannels, height, width] = input.shape as [number, number, number, number];
     const [outChannels, , kh, kw] = weight.shape as [number, number, number, number];
     const [needInput, needWeight] = ctx.needsInputGrad;
-    // BEGIN ASSIGN4.2
     let gradWeight = grad;
     if (needWeight !== false) {
       const g = emptyTensor([inChannels, outChannels, kh, kw], grad.backend);
@@ -140,7 +194,6 @@ export class Conv2dFun extends TensorFunction {
       conv2dInto(gradInput, grad, weight.permute(1, 0, 2, 3), true);
     }
     return [gradInput, gradWeight];
-    // END ASSIGN4.2
   }
 }
 

@@ -1,13 +1,47 @@
 /**
- * Runs a convolution on a backend: hands its work units (one per batch) to
- * the backend — inline for SimpleBackend, across the pool for FastBackend.
- * Shared by conv1d and conv2d, which is the 4-D case with height 1.
+ * Runs a convolution on a backend, with the kernels the backend asks for
+ * (`TensorOps.kernels`): the course's direct loops (Tasks 4.1, 4.2) on
+ * SimpleBackend and CourseBackend, the implicit GEMM of implicitGemm.ts —
+ * the fast path, shared by conv1d and conv2d (the 4-D case with height 1) —
+ * on FastBackend. The backend runs the work units: inline, or across the
+ * worker pool.
  */
-import { builtModuleUrl } from "@minitorch/fast-ops";
-import type { Kernel, KernelArg, TensorBackend } from "@minitorch/tensor-core";
+import { builtModuleUrl, type Kernel, type KernelArg, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { convUnits, convolveUnits, type ConvGeometry } from "./implicitGemm.js";
 
-/** The unit kernel as workers find it. */
+/** True when `backend` runs the course's convolution kernels rather than the fast path. */
+export function runsCourseKernels(backend: TensorBackend): boolean {
+  return backend.ops.kernels === "course";
+}
+
+/**
+ * Runs a course kernel (`tensorConv1d` or `tensorConv2d`) with minitorch's
+ * arguments on `out`'s backend: one work unit per output element, each
+ * costing a multiply-add per tap (Cin · KH · KW of them).
+ */
+export function runCourseConv(kernel: Kernel, out: Tensor, input: Tensor, weight: Tensor, reverse: boolean): void {
+  const taps = weight.size / weight.shape[0]!;
+  out.backend.runKernel(
+    kernel,
+    [
+      out.storage,
+      out.data.shapeArray,
+      out.data.stridesArray,
+      out.size,
+      input.storage,
+      input.data.shapeArray,
+      input.data.stridesArray,
+      weight.storage,
+      weight.data.shapeArray,
+      weight.data.stridesArray,
+      reverse ? 1 : 0,
+    ],
+    out.size,
+    2 * taps,
+  );
+}
+
+/** The fast path's unit kernel as workers find it. */
 export const convolveKernel: Kernel = {
   name: "convolveUnits",
   module: new URL("./implicitGemm.js", builtModuleUrl(import.meta.url)).href,
@@ -65,7 +99,7 @@ export function convolve4(
   );
 }
 
-/** convolve4 on `backend`: inline for SimpleBackend, on the pool for FastBackend. */
+/** convolve4 on `backend`: inline, or on the pool for FastBackend. */
 export function convolveOn(
   backend: TensorBackend,
   out: Operand4,

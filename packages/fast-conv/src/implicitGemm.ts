@@ -1,6 +1,7 @@
 /**
- * The computational core of both convolutions: an implicit GEMM on a
- * zero-padded copy of the input.
+ * The fast path of both convolutions (FastBackend) — how a library does it;
+ * the course's kernels are tensorConv1d and tensorConv2d. An implicit GEMM
+ * on a zero-padded copy of the input.
  *
  * For one batch b, a 2-D convolution is the matrix product
  *   Out_b[o, q] = Σ_r W[o, r] · X_b[q ⊕ r]
@@ -177,7 +178,6 @@ export function convolveUnits(
       y++;
     }
   }
-  // BEGIN ASSIGN4.1
   for (let b = start; b < end; b++) {
     const outBase = b * os[0]!;
     if (taps === 0) {
@@ -203,7 +203,6 @@ export function convolveUnits(
       }
     }
   }
-  // END ASSIGN4.1
 }
 
 /**

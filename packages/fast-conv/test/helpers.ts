@@ -1,21 +1,56 @@
 /**
- * Shared by the convolution tests: both backends, tensors with a chosen
- * storage order, the convolution by its definition, comparison, and a wait
- * for work to reach the worker threads.
+ * Shared by the convolution tests: the backends of each kernel set, tensors
+ * with a chosen storage order, the convolution by its definition, comparison,
+ * and a wait for work to reach the worker threads.
  */
 import fc from "fast-check";
 import { expect } from "vitest";
-import { FastBackend, poolStats } from "@minitorch/fast-ops";
-import { SimpleBackend, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { CourseBackend, FastBackend, poolStats } from "@minitorch/fast-ops";
+import { SimpleBackend, fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { floatArray as sharedFloatArray, layoutTensor, permutationOf, sizeOf } from "../../tensor-core/test/layout.js";
 
 export { evenFloats as floatsIn, layoutTensor, permutationOf, sizeOf } from "../../tensor-core/test/layout.js";
 
-/** Every backend the convolutions must agree on. */
-export const backends: ReadonlyArray<readonly [string, TensorBackend]> = [
+/** The backends that run the course's kernels (Tasks 4.1, 4.2): inline, and on the pool. */
+export const courseBackends: ReadonlyArray<readonly [string, TensorBackend]> = [
   ["simple", SimpleBackend],
-  ["fast", FastBackend],
+  ["course", CourseBackend],
 ];
+
+/** The backend of the fast path (the implicit GEMM). */
+export const fastBackend: readonly [string, TensorBackend] = ["fast", FastBackend];
+
+/** The same values on two backends, as differentiable leaves. */
+export function leavesOn(backend: TensorBackend, ...operands: Operand[]): Tensor[] {
+  return operands.map((x) => tensorOf(x, backend).requiresGrad_(true));
+}
+
+/**
+ * Checks that `conv` gives the same output and the same input and weight
+ * gradients on backends `a` and `b` (with an uneven upstream gradient, so
+ * every output position counts). The two may sum in different orders.
+ */
+export function expectSameConvolution(
+  conv: (input: Tensor, weight: Tensor) => Tensor,
+  input: Operand,
+  weight: Operand,
+  a: TensorBackend,
+  b: TensorBackend,
+  tolerance = 1e-10,
+): void {
+  const results = [a, b].map((backend) => {
+    const [x, w] = leavesOn(backend, input, weight) as [Tensor, Tensor];
+    const out = conv(x, w);
+    out.backward(fromArray(upstream(out.shape), out.shape, backend));
+    return [out.toFloat64Array(), x.grad!.toFloat64Array(), w.grad!.toFloat64Array()];
+  });
+  for (let i = 0; i < 3; i++) expectClose(results[0]![i]!, results[1]![i]!, tolerance);
+}
+
+/** Fixed, varied values for an upstream gradient of `shape`. */
+function upstream(shape: readonly number[]): number[] {
+  return Array.from({ length: sizeOf(shape) }, (_, i) => Math.sin(1 + i * 0.7) * 3);
+}
 
 /** `n` floats in [min, max] (default ±10: convolution sums stay moderate). */
 export const floatArray = (n: number, min = -10, max = 10): fc.Arbitrary<number[]> => sharedFloatArray(n, min, max);

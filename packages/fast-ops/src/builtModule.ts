@@ -1,15 +1,2 @@
-/**
- * Workers always load built JavaScript. Code running from TypeScript
- * sources (under vitest) names its kernel modules by their place in `dist/`.
- */
-
-/**
- * The URL of the built module for `moduleUrl` (pass `import.meta.url`):
- * itself for a built file, `…/dist/x.js` for `…/src/x.ts`.
- */
-export function builtModuleUrl(moduleUrl: string): string {
-  if (!moduleUrl.endsWith(".ts")) return moduleUrl;
-  const i = moduleUrl.lastIndexOf("/src/");
-  if (i < 0) throw new Error(`builtModuleUrl: cannot map ${moduleUrl} to its built file (expected …/src/….ts)`);
-  return `${moduleUrl.slice(0, i)}/dist/${moduleUrl.slice(i + 5, -3)}.js`;
-}
+/** Kept for importers of @minitorch/fast-ops: the helper lives with `Kernel` in tensor-core. */
+export { builtModuleUrl } from "@minitorch/tensor-core";

@@ -4,6 +4,7 @@
  * the process-wide pool. Operations too small to pay for waking the workers
  * run inline on the calling thread.
  */
+import { envInt } from "@minitorch/autodiff";
 import {
   TensorBackend,
   mapOutput,
@@ -22,8 +23,8 @@ import {
 } from "@minitorch/tensor-core";
 import { compileMap, compileReduce, compileZip, functionFromSource, operatorName } from "./elementwise.js";
 import { builtModuleUrl } from "./builtModule.js";
-import { MC, packB, tensorMatrixMultiply } from "./matmul.js";
-import { envInt } from "./env.js";
+import { checkSelfContained } from "./selfContained.js";
+import { MC, packB, packedGemm } from "./gemm.js";
 import { Pool, type PoolStats } from "./pool.js";
 import type { KernelDef } from "./protocol.js";
 import { allocateStorage } from "./storage.js";
@@ -38,7 +39,7 @@ export const pool = new Pool();
  * project's 2-core machine when quiet, and much higher under load; 8192
  * keeps a margin (docs/benchmarks.md). MINITORCH_PARALLEL_MIN overrides it.
  */
-export const PARALLEL_MIN_COST = envInt("MINITORCH_PARALLEL_MIN", 0, Number.MAX_SAFE_INTEGER, 8192);
+export const PARALLEL_MIN_COST = envInt("MINITORCH_PARALLEL_MIN", { min: 0, fallback: 8192 });
 
 /** Kernel definitions for workers, by kernel. */
 const workerDefs = new WeakMap<Kernel, KernelDef>();
@@ -63,24 +64,30 @@ type Kind = "map" | "zip" | "reduce";
 
 /**
  * The kernel for `fn`: a library operator is known to workers by name; any
- * other function is sent to them as source, so it must be self-contained.
+ * other function is sent to them as source, so it must be self-contained —
+ * decided here, from the source text, once for every size and pool state.
+ * The inline path then runs the same function rebuilt from that source, so
+ * a call on the main thread and one in a worker cannot differ.
  */
 function elementwiseKernel(kind: Kind, fn: (...xs: number[]) => number): Kernel {
   const suffix = kind === "map" ? "Map" : kind === "zip" ? "Zip" : "Reduce";
   const name = `${fn.name || "fn"}${suffix}`;
   const op = operatorName(fn);
   let def: KernelDef;
+  let run = fn;
   if (op !== undefined) {
     def = { kind, name, op };
   } else {
     const source = fn.toString();
-    checkSelfContained(fn, source, kind, name);
+    const label = `${kind}(${fn.name || "anonymous function"})`;
+    checkSelfContained(source, label);
+    run = functionFromSource(source, label);
     def = { kind, name, source };
   }
   // Compiled on first use, so that building a backend compiles nothing it does not run.
   let compiled: ((...args: KernelArg[]) => void) | null = null;
   const compile = (): ((...args: KernelArg[]) => void) =>
-    (kind === "map" ? compileMap(fn, name) : kind === "zip" ? compileZip(fn, name) : compileReduce(fn, name)) as (
+    (kind === "map" ? compileMap(run, name) : kind === "zip" ? compileZip(run, name) : compileReduce(run, name)) as (
       ...args: KernelArg[]
     ) => void;
   const kernel: Kernel = { name, module: "", fn: (...args) => (compiled ??= compile())(...args) };
@@ -88,21 +95,7 @@ function elementwiseKernel(kind: Kind, fn: (...xs: number[]) => number): Kernel 
   return kernel;
 }
 
-/** Throws if `fn` cannot be rebuilt from its source alone (it closes over variables, or is native). */
-function checkSelfContained(fn: (...xs: number[]) => number, source: string, kind: Kind, name: string): void {
-  const rebuilt = functionFromSource(source, `${kind}(${name})`);
-  try {
-    rebuilt(0.5, 0.25);
-  } catch (e) {
-    if (e instanceof ReferenceError) {
-      throw new Error(
-        `${kind}(${fn.name || "anonymous function"}): the function uses a variable from its surroundings (${e.message}); ` +
-          `FastOps runs it in worker threads from its source, so it must be self-contained`,
-      );
-    }
-  }
-}
-
+/** FastBackend's matmul: B packed once, then the packed GEMM of gemm.ts on the pool. */
 function fastMatrixMultiply(a: Tensor, b: Tensor): Tensor {
   const p = planMatmul(a, b);
   const { packed, packedOffsets } = packB(b.storage, p.bOffsets, p.bRow, p.bCol, p.k, p.n, (n) => allocateStorage(n, false));
@@ -117,14 +110,16 @@ function fastMatrixMultiply(a: Tensor, b: Tensor): Tensor {
 }
 
 const matmulKernel: Kernel = {
-  name: "tensorMatrixMultiply",
-  module: new URL("./matmul.js", builtModuleUrl(import.meta.url)).href,
-  fn: tensorMatrixMultiply as (...args: KernelArg[]) => void,
+  name: "packedGemm",
+  module: new URL("./gemm.js", builtModuleUrl(import.meta.url)).href,
+  fn: packedGemm as (...args: KernelArg[]) => void,
 };
 
 /** The parallel backend's ops. */
 export const FastOps: TensorOps = {
   name: "fast",
+  // conv1d/conv2d run fast-conv's implicit GEMM here; CourseOps runs the course's loops.
+  kernels: "fast",
 
   zeros: (size) => allocateStorage(size, true),
   empty: (size) => allocateStorage(size, false),

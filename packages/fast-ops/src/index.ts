@@ -10,7 +10,9 @@ export {
 } from "./fastOps.js";
 export { builtModuleUrl } from "./builtModule.js";
 export { compileMap, compileReduce, compileZip, broadcastStrides, sameLayout } from "./elementwise.js";
-export { KC, MC, packB, tensorMatrixMultiply } from "./matmul.js";
+export { CourseBackend, CourseOps, courseMatrixMultiply, matmulKernel } from "./courseOps.js";
+export { tensorMatrixMultiply } from "./matmul.js";
+export { KC, MC, packB, packedGemm } from "./gemm.js";
 export { POISON, SHARE_MIN, allocateStorage, isShared, weigh } from "./storage.js";
 export { ArgReader, ArgWriter, createSharedBlock, type EncodedArgs, type SharedBlock } from "./transport.js";
 export { envFlag, envInt } from "./env.js";

@@ -1,218 +1,93 @@
+/**
+ * Task 3.2: the course's matmul kernel (matmul.ts), called directly with
+ * minitorch's arguments and through CourseBackend, and checked against the
+ * library's packed GEMM (FastBackend).
+ */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SimpleBackend, fromArray, gradCheck, rand, type Tensor } from "@minitorch/tensor-core";
-import { FastBackend, KC, MC, poolStats, setThreads } from "../src/index.js";
-import { expectSameValues, floatArray, layoutTensor, onWorkers, sizeOf } from "./helpers.js";
-
-/**
- * `a @ b` by the definition: out[β, i, j] = Σ_p a[β_a, i, p] · b[β_b, p, j]
- * with batch dimensions broadcast, on plain row-major arrays.
- */
-function naiveMatmul(a: ArrayLike<number>, aShape: readonly number[], b: ArrayLike<number>, bShape: readonly number[]): { shape: number[]; values: Float64Array } {
-  const [m, k] = aShape.slice(-2) as [number, number];
-  const n = bShape[bShape.length - 1]!;
-  const aBatch = aShape.slice(0, -2);
-  const bBatch = bShape.slice(0, -2);
-  const dims = Math.max(aBatch.length, bBatch.length);
-  const pad = (s: readonly number[]): number[] => [...new Array<number>(dims - s.length).fill(1), ...s];
-  const [pa, pb] = [pad(aBatch), pad(bBatch)];
-  const batch = pa.map((s, d) => Math.max(s, pb[d]!));
-  const out = new Float64Array(sizeOf(batch) * m * n);
-  const index = new Array<number>(dims).fill(0);
-  for (let t = 0; t < sizeOf(batch); t++) {
-    let ao = 0;
-    let bo = 0;
-    for (let d = 0; d < dims; d++) {
-      ao = ao * pa[d]! + (pa[d] === 1 ? 0 : index[d]!);
-      bo = bo * pb[d]! + (pb[d] === 1 ? 0 : index[d]!);
-    }
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[ao * m * k + i * k + p]! * b[bo * k * n + p * n + j]!;
-        out[t * m * n + i * n + j] = s;
-      }
-    }
-    for (let d = dims - 1; d >= 0; d--) {
-      if (++index[d]! < batch[d]!) break;
-      index[d] = 0;
-    }
-  }
-  return { shape: [...batch, m, n], values: out };
-}
-
-/** A tensor of `shape` on FastBackend, stored with its last two dimensions swapped when `transposed`. */
-function matrixTensor(values: ArrayLike<number>, shape: readonly number[], transposed: boolean): Tensor {
-  const perm = shape.map((_, i) => i);
-  if (transposed) [perm[shape.length - 2], perm[shape.length - 1]] = [perm[shape.length - 1]!, perm[shape.length - 2]!];
-  return layoutTensor(values, shape, perm, FastBackend);
-}
-
-/** Checks FastBackend's `a @ b` against the naive product (sums may be grouped differently past KC). */
-function expectMatmul(aValues: ArrayLike<number>, aShape: number[], bValues: ArrayLike<number>, bShape: number[], ta = false, tb = false): void {
-  const out = matrixTensor(aValues, aShape, ta).matmul(matrixTensor(bValues, bShape, tb));
-  const expected = naiveMatmul(aValues, aShape, bValues, bShape);
-  expect(out.shape).toEqual(expected.shape);
-  expectSameValues(out.toFloat64Array(), expected.values, 1e-12);
-}
-
-const randomValues = (shape: readonly number[]): Float64Array => rand(shape).toFloat64Array();
-
-/** m and n in 1..70; k usually in 1..70, sometimes past one KC block. */
-const sizes = fc.record({
-  m: fc.integer({ min: 1, max: 70 }),
-  k: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 70 }), weight: 3 }, { arbitrary: fc.integer({ min: KC - 2, max: 2 * KC + 5 }), weight: 1 }),
-  n: fc.integer({ min: 1, max: 70 }),
-});
+import { fromArray, type TensorBackend } from "@minitorch/tensor-core";
+import { CourseBackend, FastBackend, courseMatrixMultiply, matmulKernel, poolStats, setThreads, tensorMatrixMultiply } from "../src/index.js";
+import { expectSameValues, floatArray, sizeOf } from "./helpers.js";
+import { matmulTests } from "./matmulSuite.js";
 
 beforeAll(() => {
   if (poolStats().threads < 2) setThreads(2);
 });
 
+const ints = (...xs: number[]): Int32Array => Int32Array.from(xs);
+
 describe("task3_2", () => {
-  it("[[1,2],[3,4]] @ [[5,6],[7,8]] = [[19,22],[43,50]]", () => {
-    const a = fromArray([1, 2, 3, 4], [2, 2], FastBackend);
-    const b = fromArray([5, 6, 7, 8], [2, 2], FastBackend);
-    expect(a.matmul(b).toArray()).toEqual([[19, 22], [43, 50]]);
+  it("tensorMatrixMultiply [[1,2],[3,4]] @ [[5,6],[7,8]] = [[19,22],[43,50]], in one range and in two", () => {
+    const a = Float64Array.of(1, 2, 3, 4);
+    const b = Float64Array.of(5, 6, 7, 8);
+    const shape = ints(1, 2, 2);
+    const strides = ints(4, 2, 1);
+    const whole = new Float64Array(4);
+    tensorMatrixMultiply(whole, shape, strides, a, shape, strides, b, shape, strides, 0, 4);
+    expect(Array.from(whole)).toEqual([19, 22, 43, 50]);
+    const split = new Float64Array(4);
+    tensorMatrixMultiply(split, shape, strides, a, shape, strides, b, shape, strides, 0, 1);
+    expect(Array.from(split)).toEqual([19, 0, 0, 0]);
+    tensorMatrixMultiply(split, shape, strides, a, shape, strides, b, shape, strides, 1, 4);
+    expect(Array.from(split)).toEqual([19, 22, 43, 50]);
   });
 
-  it("[1,2,3] as 1×3 @ 3×2 [[1,0],[0,1],[1,1]] = [[4,5]], and its transpose-view B gives the same", () => {
-    const a = fromArray([1, 2, 3], [1, 3], FastBackend);
-    const b = fromArray([1, 0, 0, 1, 1, 1], [3, 2], FastBackend);
-    expect(a.matmul(b).toArray()).toEqual([[4, 5]]);
-    const bT = fromArray([1, 0, 1, 0, 1, 1], [2, 3], FastBackend).permute(1, 0);
-    expect(a.matmul(bT).toArray()).toEqual([[4, 5]]);
+  it("tensorMatrixMultiply broadcasts a batch of size 1 (its batch stride is ignored) and writes through the output's strides", () => {
+    // a: 2 batches of 2×2; b: one 2×2 read through the transpose of [[1,0],[2,1]]; out stored transposed per batch.
+    const a = Float64Array.of(1, 2, 3, 4, 0, 1, 1, 0);
+    const b = Float64Array.of(1, 0, 2, 1);
+    const out = new Float64Array(8);
+    tensorMatrixMultiply(out, ints(2, 2, 2), ints(4, 1, 2), a, ints(2, 2, 2), ints(4, 2, 1), b, ints(1, 2, 2), ints(1000, 1, 2), 0, 8);
+    // bᵀ = [[1,2],[0,1]]; batch 0: [[1,4],[3,10]], batch 1: [[0,1],[1,2]] — stored column by column.
+    expect(Array.from(out)).toEqual([1, 3, 4, 10, 0, 1, 1, 2]);
   });
 
-  it("m × k @ k × n equals the naive triple loop for m, n in 1..70 and k up to past 2·KC", () => {
-    fc.assert(
-      fc.property(
-        sizes.chain((s) => fc.record({ s: fc.constant(s), a: floatArray(s.m * s.k, -10, 10), b: floatArray(s.k * s.n, -10, 10) })),
-        ({ s, a, b }) => expectMatmul(a, [s.m, s.k], b, [s.k, s.n]),
-      ),
-      { numRuns: 30 },
-    );
+  it("k = 0 gives zeros; an empty range writes nothing", () => {
+    const out = Float64Array.of(7, 7, 7, 7);
+    tensorMatrixMultiply(out, ints(1, 2, 2), ints(4, 2, 1), new Float64Array(0), ints(1, 2, 0), ints(0, 0, 1), new Float64Array(0), ints(1, 0, 2), ints(0, 2, 1), 2, 2);
+    expect(Array.from(out)).toEqual([7, 7, 7, 7]);
+    tensorMatrixMultiply(out, ints(1, 2, 2), ints(4, 2, 1), new Float64Array(0), ints(1, 2, 0), ints(0, 0, 1), new Float64Array(0), ints(1, 0, 2), ints(0, 2, 1), 0, 4);
+    expect(Array.from(out)).toEqual([0, 0, 0, 0]);
   });
 
-  it("sizes that are not multiples of 4 or of MC, and k = KC ± 1, equal the naive product", () => {
-    for (const [m, k, n] of [[1, 1, 1], [3, 5, 7], [MC + 1, KC + 1, 5], [MC - 1, KC - 1, 9], [5, KC, 3], [2 * MC + 3, 2 * KC + 1, 6]] as const) {
-      expectMatmul(randomValues([m, k]), [m, k], randomValues([k, n]), [k, n]);
-    }
+  it("CourseBackend's matmul is Task 3.2's kernel, which the workers load from matmul.js", () => {
+    expect(CourseBackend.ops.matrixMultiply).toBe(courseMatrixMultiply);
+    expect(matmulKernel.fn).toBe(tensorMatrixMultiply);
+    expect(matmulKernel.module).toMatch(/\/fast-ops\/dist\/matmul\.js$/);
+    expect(CourseBackend.ops.kernels).toBe("course");
+    expect(FastBackend.ops.kernels).toBe("fast");
   });
 
-  it("transposed (permuted) operands equal the naive product", () => {
-    fc.assert(
-      fc.property(
-        sizes.chain((s) =>
-          fc.record({ s: fc.constant(s), a: floatArray(s.m * s.k, -10, 10), b: floatArray(s.k * s.n, -10, 10), ta: fc.boolean(), tb: fc.boolean() }),
-        ),
-        ({ s, a, b, ta, tb }) => expectMatmul(a, [s.m, s.k], b, [s.k, s.n], ta, tb),
-      ),
-      { numRuns: 30 },
-    );
-  });
+  matmulTests("course", CourseBackend);
 
-  it("batched with broadcast batch dims: [2,1,3,4] @ [5,4,2] → [2,5,3,2]; [3,4] @ [2,4,5] → [2,3,5]; [2,3,4] @ [4,6] → [2,3,6]", () => {
-    const cases: Array<[number[], number[], number[]]> = [
-      [[2, 1, 3, 4], [5, 4, 2], [2, 5, 3, 2]],
-      [[3, 4], [2, 4, 5], [2, 3, 5]],
-      [[2, 3, 4], [4, 6], [2, 3, 6]],
-      [[1, 3, 1, 2, 3], [2, 1, 4, 3, 2], [2, 3, 4, 2, 2]],
-    ];
-    for (const [aShape, bShape, outShape] of cases) {
-      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-        const a = randomValues(aShape);
-        const b = randomValues(bShape);
-        expect(matrixTensor(a, aShape, ta).matmul(matrixTensor(b, bShape, tb)).shape).toEqual(outShape);
-        expectMatmul(a, aShape, b, bShape, ta, tb);
-      }
-    }
-  });
-
-  it("random batch shapes with broadcasting and permuted batch dims equal the naive product", () => {
-    const operands = fc
+  it("CourseBackend and FastBackend agree on random batched products and their gradients", () => {
+    const cases = fc
       .record({
-        batch: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }),
-        ones: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 }),
-        drop: fc.integer({ min: 0, max: 3 }),
-        m: fc.integer({ min: 1, max: 9 }),
-        k: fc.integer({ min: 1, max: 9 }),
-        n: fc.integer({ min: 1, max: 9 }),
-        swapA: fc.boolean(),
+        batch: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
+        m: fc.integer({ min: 1, max: 12 }),
+        k: fc.integer({ min: 1, max: 12 }),
+        n: fc.integer({ min: 1, max: 12 }),
+        bBatched: fc.boolean(),
       })
-      .map(({ batch, ones, drop, m, k, n, swapA }) => {
-        // One operand gets the full batch shape, the other sizes set to 1 and leading dims dropped.
-        const reduced = batch.map((s, i) => (ones[i] === 0 ? 1 : s)).slice(Math.min(drop, batch.length));
-        const [aBatch, bBatch] = swapA ? [reduced, batch] : [batch, reduced];
-        return { aShape: [...aBatch, m, k], bShape: [...bBatch, k, n] };
-      })
-      .chain(({ aShape, bShape }) =>
-        fc.record({
-          aShape: fc.constant(aShape),
-          bShape: fc.constant(bShape),
-          a: floatArray(sizeOf(aShape), -10, 10),
-          b: floatArray(sizeOf(bShape), -10, 10),
-          reversedA: fc.boolean(),
-        }),
-      );
+      .chain(({ batch, m, k, n, bBatched }) => {
+        const aShape = [...batch, m, k];
+        const bShape = bBatched ? [...batch, k, n] : [k, n];
+        return fc.record({ aShape: fc.constant(aShape), bShape: fc.constant(bShape), a: floatArray(sizeOf(aShape), -5, 5), b: floatArray(sizeOf(bShape), -5, 5) });
+      });
     fc.assert(
-      fc.property(operands, ({ aShape, bShape, a, b, reversedA }) => {
-        // A's dims stored in reverse order: every stride differs from the contiguous layout.
-        const perm = aShape.map((_, i) => aShape.length - 1 - i);
-        const ta = reversedA ? layoutTensor(a, aShape, perm, FastBackend) : fromArray(a, aShape, FastBackend);
-        const out = ta.matmul(fromArray(b, bShape, FastBackend));
-        const expected = naiveMatmul(a, aShape, b, bShape);
-        expect(out.shape).toEqual(expected.shape);
-        expectSameValues(out.toFloat64Array(), expected.values);
+      fc.property(cases, ({ aShape, bShape, a, b }) => {
+        const run = (backend: TensorBackend) => {
+          const x = fromArray(a, aShape, backend).requiresGrad_(true);
+          const y = fromArray(b, bShape, backend).requiresGrad_(true);
+          const out = x.matmul(y);
+          out.sum().backward();
+          return [out.toFloat64Array(), x.grad!.toFloat64Array(), y.grad!.toFloat64Array()];
+        };
+        const course = run(CourseBackend);
+        const fast = run(FastBackend);
+        for (let i = 0; i < 3; i++) expectSameValues(course[i]!, fast[i]!);
       }),
       { numRuns: 40 },
     );
-  });
-
-  it("256×300 @ 300×200 runs on the workers and equals the naive product and SimpleBackend", async () => {
-    const a = randomValues([256, 300]);
-    const b = randomValues([300, 200]);
-    const fa = fromArray(a, [256, 300], FastBackend);
-    const fb = fromArray(b, [300, 200], FastBackend);
-    const out = await onWorkers(() => fa.matmul(fb), poolStats);
-    expect(out.shape).toEqual([256, 200]);
-    expectSameValues(out.toFloat64Array(), naiveMatmul(a, [256, 300], b, [300, 200]).values);
-    const simple = fromArray(a, [256, 300]).matmul(fromArray(b, [300, 200]));
-    expectSameValues(out.toFloat64Array(), simple.toFloat64Array());
-  });
-
-  it("a batch of 16 transposed 64×80 @ 80×48 runs on the workers and equals the naive product", async () => {
-    const a = randomValues([16, 64, 80]);
-    const b = randomValues([80, 48]);
-    const fa = matrixTensor(a, [16, 64, 80], true);
-    const fb = matrixTensor(b, [80, 48], true);
-    const out = await onWorkers(() => fa.matmul(fb), poolStats);
-    expectSameValues(out.toFloat64Array(), naiveMatmul(a, [16, 64, 80], b, [80, 48]).values);
-  });
-
-  it("gradients of matmul match central differences: 3×4 @ 4×5, [2,3,4] @ [4,2], transposed operands", () => {
-    fc.assert(
-      fc.property(floatArray(12, -5, 5), floatArray(20, -5, 5), fc.boolean(), fc.boolean(), (a, b, ta, tb) => {
-        gradCheck((x, y) => x.matmul(y), matrixTensor(a, [3, 4], ta), matrixTensor(b, [4, 5], tb));
-      }),
-      { numRuns: 10 },
-    );
-    gradCheck((x, y) => x.matmul(y), rand([2, 3, 4], FastBackend), rand([4, 2], FastBackend));
-    gradCheck((x, y) => x.matmul(y), rand([2, 1, 3, 2], FastBackend), rand([3, 2, 4], FastBackend));
-  });
-
-  it("the gradient of a product large enough to be split across the pool equals SimpleBackend's", () => {
-    const a = randomValues([96, 120]);
-    const b = randomValues([120, 64]);
-    const grads = (backend: typeof FastBackend): Float64Array[] => {
-      const x = fromArray(a, [96, 120], backend).requiresGrad_(true);
-      const y = fromArray(b, [120, 64], backend).requiresGrad_(true);
-      x.matmul(y).sum().backward();
-      return [x.grad!.toFloat64Array(), y.grad!.toFloat64Array()];
-    };
-    const [fx, fy] = grads(FastBackend);
-    const [sx, sy] = grads(SimpleBackend);
-    expectSameValues(fx!, sx!);
-    expectSameValues(fy!, sy!);
   });
 });

@@ -8,6 +8,7 @@
  * thread is told to destroy its device (Dawn may abort otherwise).
  */
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import { envInt } from "@minitorch/autodiff";
 import { ArgWriter, builtModuleUrl, createSharedBlock, type SharedBlock } from "@minitorch/fast-ops";
 import { noAdapterAdvice } from "./diagnose.js";
 import {
@@ -77,11 +78,6 @@ export interface GpuStats {
 type Fault = "exit" | "hang" | "lose-device";
 const FAULTS: Record<Fault, number> = { exit: FAULT_EXIT, hang: FAULT_HANG, "lose-device": FAULT_LOSE_DEVICE };
 
-const envNumber = (name: string, fallback: number): number => {
-  const n = Number(process.env[name]);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-};
-
 interface Connection {
   worker: Worker;
   control: Int32Array;
@@ -95,11 +91,11 @@ interface Connection {
 
 export class GpuThread {
   /** How long a job may take before the thread is declared hung (MINITORCH_GPU_TIMEOUT_MS). */
-  timeoutMs = envNumber("MINITORCH_GPU_TIMEOUT_MS", 120_000);
+  timeoutMs = envInt("MINITORCH_GPU_TIMEOUT_MS", { min: 1, fallback: 120_000 });
   /** How long the thread may take to find its adapter (MINITORCH_GPU_START_TIMEOUT_MS). */
-  startTimeoutMs = envNumber("MINITORCH_GPU_START_TIMEOUT_MS", 60_000);
+  startTimeoutMs = envInt("MINITORCH_GPU_START_TIMEOUT_MS", { min: 1, fallback: 60_000 });
   /** A cap on one operand's GPU buffer below the device's own limit (MINITORCH_GPU_MAX_BUFFER_MB). */
-  maxBufferBytes = envNumber("MINITORCH_GPU_MAX_BUFFER_MB", Infinity) * 1024 * 1024;
+  maxBufferBytes = envInt("MINITORCH_GPU_MAX_BUFFER_MB", { min: 1, fallback: Infinity }) * 1024 * 1024;
 
   private connection: Connection | null = null;
   private report: AdapterReport | null = null;

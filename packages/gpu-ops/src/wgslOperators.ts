@@ -5,8 +5,9 @@
  * `fn apply(x: f32) -> f32 { return -x; }` in front of it. JavaScript cannot
  * run in a shader, so any other function is refused with a clear error.
  *
- * NaN follows PyTorch: relu and max propagate it, comparisons with it are
- * false. WGSL lets compilers assume no NaN reaches min/max/select, so NaN is
+ * NaN follows PyTorch, as the operators do: relu and max propagate it,
+ * reluBack passes the gradient at it, comparisons with it are false (and
+ * sameValue finds it). WGSL lets compilers assume no NaN reaches min/max/select, so NaN is
  * tested on the bits (`is_nan`) wherever it decides the result.
  */
 import { operators } from "@minitorch/autodiff";
@@ -37,11 +38,12 @@ const table = new Map<(...xs: number[]) => number, WgslOperator>([
   [operators.mul, binary("mul", "return x * y;")],
   [operators.lt, binary("lt", "return select(0.0, 1.0, x < y);")],
   [operators.eq, binary("eq", "return select(0.0, 1.0, x == y);")],
+  [operators.sameValue, binary("sameValue", "return select(0.0, 1.0, x == y || (is_nan(x) && is_nan(y)));")],
   [operators.max, binary("max", "if (is_nan(x)) { return x; } if (is_nan(y)) { return y; } return select(y, x, x > y);")],
   [operators.isClose, binary("isClose", "return select(0.0, 1.0, abs(x - y) < 1e-2);")],
   [operators.logBack, binary("logBack", "return y / x;")],
   [operators.invBack, binary("invBack", "return -y / (x * x);")],
-  [operators.reluBack, binary("reluBack", "return select(0.0, y, x > 0.0);")],
+  [operators.reluBack, binary("reluBack", "if (is_nan(x)) { return y; } return select(0.0, y, x > 0.0);")],
   [operators.sigmoidBack, binary("sigmoidBack", `let s = sigmoid_of(x); return y * s * (1.0 - s);`)],
 ]);
 

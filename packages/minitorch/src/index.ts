@@ -17,6 +17,9 @@ export {
   Random,
   defaultRandom,
   manualSeed,
+  envFlag,
+  envInt,
+  envPath,
   type Variable,
   type ScalarLike,
 } from "@minitorch/autodiff";
@@ -35,6 +38,7 @@ export {
   Tensor,
   History,
   TensorFunction,
+  sameBackend,
   tensor,
   fromArray,
   zeros,
@@ -46,10 +50,13 @@ export {
   type Kernel,
   type KernelArg,
   type NestedArray,
+  type KernelSet,
   type TensorOps,
 } from "@minitorch/tensor-core";
 export * as tensorFunctions from "./tensorFunctions.js";
 export {
+  CourseBackend,
+  CourseOps,
   FastBackend,
   FastOps,
   poolStats,

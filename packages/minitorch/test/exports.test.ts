@@ -72,8 +72,13 @@ describe("minitorch umbrella package", () => {
     expect(typeof minitorch.Tensor.prototype[name]).toBe("function");
   });
 
-  it("a tensor made by the built package works end to end on both backends", () => {
-    for (const backend of [minitorch.SimpleBackend, minitorch.FastBackend]) {
+  it("exports CourseBackend, the parallel backend with the course's kernels", () => {
+    expect(minitorch.CourseBackend.ops.kernels).toBe("course");
+    expect(minitorch.FastBackend.ops.kernels).toBe("fast");
+  });
+
+  it("a tensor made by the built package works end to end on every backend", () => {
+    for (const backend of [minitorch.SimpleBackend, minitorch.FastBackend, minitorch.CourseBackend]) {
       const x = minitorch.tensor([[1, 2], [3, 4]], { backend, requiresGrad: true });
       expect(x.shape).toEqual([2, 2]);
       expect(x.size).toBe(4);

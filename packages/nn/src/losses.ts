@@ -7,26 +7,38 @@ import { IndexingError, type Tensor } from "@minitorch/tensor-core";
  * Negative log-likelihood of one-hot targets under log-probabilities:
  * −(1/N) Σₙ Σ_c target[n, c] · logProbs[n, c], for logProbs and target of
  * shape [N, classes] (logProbs typically from `logsoftmax(x, 1)`). Returns
- * a tensor of shape [1].
+ * a tensor of shape [1]. An empty batch is an error.
  */
 export function nllLoss(logProbs: Tensor, target: Tensor): Tensor {
   sameShape(logProbs, target, "nllLoss");
   if (logProbs.dims !== 2) {
     throw new IndexingError(`nllLoss: expected [batch, classes], got shape [${logProbs.shape.join(", ")}]`);
   }
+  nonEmptyBatch(logProbs, "nllLoss");
   return logProbs.mul(target).sum(1).div(logProbs.shape[0]!).sum().neg();
 }
 
 /**
  * Binary cross-entropy of probabilities `probs` (after a sigmoid) against
  * 0/1 targets, both of shape [N]: −(1/N) Σ log(p·y + (1 − p)(1 − y)),
- * minitorch's form. Returns a tensor of shape [1].
+ * minitorch's form. Returns a tensor of shape [1]. An empty batch is an error.
  */
 export function bceLoss(probs: Tensor, target: Tensor): Tensor {
   sameShape(probs, target, "bceLoss");
   if (probs.dims !== 1) throw new IndexingError(`bceLoss: expected [batch], got shape [${probs.shape.join(", ")}]`);
+  nonEmptyBatch(probs, "bceLoss");
   const likelihood = probs.mul(target).add(probs.sub(1).mul(target.sub(1)));
   return likelihood.log().div(probs.shape[0]!).sum().neg();
+}
+
+/**
+ * A mean over no examples is 0/0: PyTorch returns NaN, here it is an error
+ * (nothing returns NaN where a clear error is possible).
+ */
+function nonEmptyBatch(predictions: Tensor, op: string): void {
+  if (predictions.shape[0] === 0) {
+    throw new IndexingError(`${op}: the batch is empty (shape [${predictions.shape.join(", ")}]); a mean over no examples is undefined`);
+  }
 }
 
 function sameShape(a: Tensor, b: Tensor, op: string): void {

@@ -155,7 +155,7 @@ export class Module {
   /**
    * Loads `state` into the tensor parameters in place (optimizers keep
    * working on the same tensors). Every parameter must be present with the
-   * same shape; unknown names are an error.
+   * same shape and finite values; unknown names are an error.
    */
   loadStateDict(state: StateDict): void {
     const params = new Map(this.namedParameters().filter(([, p]) => p.value instanceof Tensor));
@@ -171,6 +171,10 @@ export class Module {
         throw new Error(
           `loadStateDict: parameter "${name}" has shape [${t.shape.join(", ")}], saved shape is [${saved.shape.join(", ")}] with ${saved.data.length} values`,
         );
+      }
+      const bad = saved.data.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+      if (bad >= 0) {
+        throw new Error(`loadStateDict: parameter "${name}" value ${bad} is ${String(saved.data[bad])}, not a finite number`);
       }
     }
     for (const [name, p] of params) {

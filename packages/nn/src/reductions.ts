@@ -3,28 +3,42 @@
  * tensor, and softmax / log-softmax.
  */
 import type { Context } from "@minitorch/autodiff";
-import { TensorFunction, checkDim, type Tensor } from "@minitorch/tensor-core";
+import { IndexingError, TensorFunction, checkDim, type Tensor } from "@minitorch/tensor-core";
+
+/**
+ * Checks `dim` for a reduction that has no value over nothing (max, argmax):
+ * an empty dimension is an error, as in PyTorch, not −Infinity.
+ */
+function checkReducible(input: Tensor, dim: number, op: string): void {
+  checkDim(input, dim, op);
+  if (input.shape[dim] === 0) {
+    throw new IndexingError(`${op}: dim ${dim} of shape [${input.shape.join(", ")}] is empty; the ${op} of no elements is undefined`);
+  }
+}
 
 /**
  * 1 at the largest entries along `dim`, 0 elsewhere (same shape as input).
- * Every entry tied for the maximum gets a 1.
+ * Every entry tied for the maximum gets a 1. A NaN is the maximum of any row
+ * holding one (as in PyTorch), so such a row marks its NaNs.
  */
 export function argmax(input: Tensor, dim: number): Tensor {
-  checkDim(input, dim, "argmax");
+  checkReducible(input, dim, "argmax");
   // BEGIN ASSIGN4.4
   const f = input.backend;
-  return f.eqZip(f.maxReduce(input, dim), input);
+  return f.sameValueZip(f.maxReduce(input, dim), input);
   // END ASSIGN4.4
 }
 
 /**
  * Maximum along `dim`, kept with size 1. The gradient flows to the entries
  * that attain the maximum; when several tie, each of them receives the full
- * gradient (as in minitorch, which routes through argmax).
+ * gradient (as in minitorch, which routes through argmax). A NaN anywhere
+ * along `dim` makes the maximum NaN (as in PyTorch), and the gradient flows
+ * to the NaNs.
  */
 export class Max extends TensorFunction {
   static override forward(ctx: Context, input: Tensor, dim: number): Tensor {
-    checkDim(input, dim, "max");
+    checkReducible(input, dim, "max");
     // BEGIN ASSIGN4.4
     const out = input.backend.maxReduce(input, dim);
     ctx.saveForBackward(input, out);
@@ -36,7 +50,7 @@ export class Max extends TensorFunction {
     // BEGIN ASSIGN4.4
     const [input, out] = ctx.saved<[Tensor, Tensor]>();
     const f = grad.backend;
-    return f.mulZip(f.eqZip(out, input), grad);
+    return f.mulZip(f.sameValueZip(out, input), grad);
     // END ASSIGN4.4
   }
 }

@@ -37,14 +37,18 @@ export interface Trace {
 }
 
 /**
- * Runs `model.forward(input)` on a copy of `input` that requires a gradient,
- * so that every operation depending on the input is recorded (parameters
+ * Runs `model.forward(input)` on a copy of `input` (on the backend of the
+ * model's parameters) that requires a gradient, so that every operation depending on the input is recorded (parameters
  * require gradients already), and returns the recorded graph.
  *
  * @throws TypeError when the forward pass returns something other than a tensor.
  */
 export function trace(model: Module, input: Tensor): Trace {
-  const x = input.detach().requiresGrad_(true);
+  // The example input only lends its shape and values, so it is traced on the parameters' backend
+  // (an op never mixes backends).
+  const parameter = model.parameters().map((p) => p.value).find((v): v is Tensor => v instanceof Tensor);
+  const backend = parameter?.backend ?? input.backend;
+  const x = (input.backend === backend ? input.detach() : fromArray(input.toFloat64Array(), input.shape, backend)).requiresGrad_(true);
   const out = model.forward(x);
   if (!(out instanceof Tensor)) {
     const got = Array.isArray(out) ? "an array" : out === null ? "null" : typeof out;

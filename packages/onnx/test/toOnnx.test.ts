@@ -6,7 +6,7 @@
 import { Context } from "@minitorch/autodiff";
 import { FastBackend } from "@minitorch/fast-ops";
 import { Conv1d, Conv2d, Linear, Module, SGD, argmax, avgpool2d, dropout, logsoftmax, maxpool2d, nllLoss } from "@minitorch/nn";
-import { SimpleBackend, Tensor, TensorFunction, fromArray, rand, tensor } from "@minitorch/tensor-core";
+import { SimpleBackend, Tensor, TensorFunction, fromArray, rand, tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { describe, expect, it } from "vitest";
 import { OPSET, OP_MAPPINGS, decodeModel, toOnnx } from "../src/index.js";
 import { Fn, expectOrtMatches, loadWarnings, runOnnx } from "./helpers.js";
@@ -19,11 +19,11 @@ class SmallNet extends Module {
   readonly conv: Conv2d;
   readonly rowConv: Conv1d;
   readonly linear: Linear;
-  constructor() {
+  constructor(backend: TensorBackend = SimpleBackend) {
     super();
-    this.conv = new Conv2d(1, 2, 3, 2);
-    this.rowConv = new Conv1d(4, 3, 2);
-    this.linear = new Linear(3 * 4, 5);
+    this.conv = new Conv2d(1, 2, 3, 2, { backend });
+    this.rowConv = new Conv1d(4, 3, 2, { backend });
+    this.linear = new Linear(3 * 4, 5, { backend });
   }
   override forward(x: Tensor): Tensor {
     const batch = x.shape[0]!;
@@ -85,7 +85,7 @@ describe("toOnnx", () => {
   });
 
   it("works on FastBackend tensors, from an input that does not require a gradient, and leaves the input alone", async () => {
-    const model = new SmallNet();
+    const model = new SmallNet(FastBackend);
     const x = fromArray(images(3).toFloat64Array(), [3, 1, 4, 8], FastBackend);
     expect(x.requiresGrad()).toBe(false);
     const bytes = toOnnx(model, x);
@@ -218,11 +218,13 @@ describe("toOnnx", () => {
     );
   });
 
-  it("parameters on another backend than the input still export", async () => {
+  it("parameters on another backend than the input still export: the example input is traced on the parameters' backend", async () => {
     const p = rand([3], SimpleBackend);
     const model = new Fn((x, q) => x.mul(q).sum(1), p);
     const x = fromArray([1, 2, 3, 4, 5, 6], [2, 3], FastBackend);
-    await expectOrtMatches(toOnnx(model, x), x, model.forward(x));
+    // The model itself never mixes backends (an op on two backends is an error naming both).
+    expect(() => model.forward(x)).toThrow(/^mul: tensors are on different backends \(fast and simple\)/);
+    await expectOrtMatches(toOnnx(model, x), x, model.forward(fromArray(x.toFloat64Array(), x.shape, SimpleBackend)));
   });
 });
 

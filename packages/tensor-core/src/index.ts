@@ -18,13 +18,15 @@ export {
   type KernelArg,
   type MapFn,
   type ReduceFn,
+  type KernelSet,
   type TensorOps,
   type UnaryFn,
   type ZipFn,
 } from "./tensorOps.js";
+export { builtModuleUrl } from "./builtModule.js";
 export { MAX_DIMS, SimpleBackend, SimpleOps, tensorMap, tensorReduce, tensorZip } from "./simpleOps.js";
 export { checkDim, emptyTensor, mapOutput, planMatmul, reduceOutput, zipOutput, type MatmulPlan } from "./opShapes.js";
-export { History, Tensor, type NestedArray, type TensorLike } from "./tensor.js";
+export { History, Tensor, sameBackend, type NestedArray, type TensorLike } from "./tensor.js";
 export {
   Add,
   All,

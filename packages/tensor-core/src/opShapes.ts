@@ -4,7 +4,7 @@
  * tensors the kernels write into.
  */
 import { IndexingError, shapeBroadcast, shapeSize, stridesFromShape } from "./tensorData.js";
-import { Tensor } from "./tensor.js";
+import { Tensor, sameBackend } from "./tensor.js";
 import type { TensorBackend } from "./tensorOps.js";
 
 /** A new contiguous tensor of `shape` on `backend` whose storage the caller fills. */
@@ -15,6 +15,7 @@ export function emptyTensor(shape: readonly number[], backend: TensorBackend): T
 /** Output of a map: `out` if given (after checking `a` broadcasts into it), else a new tensor of `a`'s shape. */
 export function mapOutput(a: Tensor, out: Tensor | undefined, op: string): Tensor {
   if (out === undefined) return emptyTensor(a.shape, a.backend);
+  sameBackend(op, [a, out]);
   const shape = shapeBroadcast(a.shape, out.shape, op);
   if (shape.length !== out.dims || shape.some((s, i) => s !== out.shape[i])) {
     throw new IndexingError(`${op}: input of shape [${a.shape.join(", ")}] does not broadcast into output of shape [${out.shape.join(", ")}]`);
@@ -24,6 +25,7 @@ export function mapOutput(a: Tensor, out: Tensor | undefined, op: string): Tenso
 
 /** Output of a zip: a new tensor of the broadcast shape of `a` and `b`. */
 export function zipOutput(a: Tensor, b: Tensor, op: string): Tensor {
+  sameBackend(op, [a, b]);
   return emptyTensor(shapeBroadcast(a.shape, b.shape, op), a.backend);
 }
 
@@ -68,6 +70,7 @@ export interface MatmulPlan {
  * broadcast. A 2-D result is returned for two 2-D inputs.
  */
 export function planMatmul(a: Tensor, b: Tensor): MatmulPlan {
+  sameBackend("matmul", [a, b]);
   if (a.dims < 2 || b.dims < 2) {
     throw new IndexingError(`matmul: both inputs need at least 2 dimensions, got [${a.shape.join(", ")}] @ [${b.shape.join(", ")}]`);
   }

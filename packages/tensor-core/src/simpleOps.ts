@@ -149,6 +149,8 @@ function shapeProduct(shape: Int32Array): number {
 /** The reference backend's ops. */
 export const SimpleOps: TensorOps = {
   name: "simple",
+  // The reference convolutions are the course's direct loops, run inline.
+  kernels: "course",
 
   zeros(size: number): Float64Array {
     return new Float64Array(size);

@@ -4,7 +4,7 @@
  * tensor Functions; the data layout lives in `TensorData`, the loops in the
  * backend.
  */
-import { Context, backpropagate, newVariableId, type Variable } from "@minitorch/autodiff";
+import { Context, backpropagate, newVariableId, topologicalSort, type Variable } from "@minitorch/autodiff";
 import { IndexingError, TensorData, isContiguousLayout, shapeBroadcast, shapeSize } from "./tensorData.js";
 import type { TensorBackend } from "./tensorOps.js";
 import {
@@ -184,11 +184,18 @@ export class Tensor implements Variable<Tensor> {
     this.checkDim(dim, "sum");
     return Sum.apply(this, dim);
   }
-  /** Mean over `dim` (kept with size 1), or over everything (shape [1]). */
+  /**
+   * Mean over `dim` (kept with size 1), or over everything (shape [1]). A
+   * mean over no elements is an error (PyTorch returns NaN for that 0/0).
+   */
   mean(dim?: number): Tensor {
-    if (dim === undefined) return this.sum().div(this.size);
-    this.checkDim(dim, "mean");
-    return this.sum(dim).div(this.shape[dim]!);
+    if (dim !== undefined) this.checkDim(dim, "mean");
+    const count = dim === undefined ? this.size : this.shape[dim]!;
+    if (count === 0) {
+      const over = dim === undefined ? "the tensor" : `dim ${dim}`;
+      throw new IndexingError(`mean: ${over} of shape [${this.shape.join(", ")}] is empty; the mean of no elements is undefined`);
+    }
+    return dim === undefined ? this.sum().div(count) : this.sum(dim).div(count);
   }
   /** Product over `dim` (or all): for a 0/1 tensor, 1 where every element is 1. */
   all(dim?: number): Tensor {
@@ -225,9 +232,10 @@ export class Tensor implements Variable<Tensor> {
     return Tensor.fromStorage(this.backend.ops.zeros(shapeSize(shape)), shape, undefined, this.backend);
   }
 
-  /** `b` as a tensor, checked to broadcast with this one (errors name `op`). */
+  /** `b` as a tensor, checked to be on this backend and to broadcast with this one (errors name `op`). */
   private operand(b: TensorLike, op: string): Tensor {
     const t = this.ensureTensor(b);
+    sameBackend(op, [this, t]);
     shapeBroadcast(this.shape, t.shape, op);
     return t;
   }
@@ -249,8 +257,19 @@ export class Tensor implements Variable<Tensor> {
 
   // Differentiation.
 
-  /** Turn gradient tracking on (a leaf) or off (a constant). Returns this tensor. */
+  /**
+   * Turn gradient tracking on (a leaf) or off (a constant). Returns this
+   * tensor. A tensor computed from others (not a leaf) already tracks its
+   * gradient through them, so `true` leaves it as it is and `false` is an
+   * error, as in PyTorch: use `detach()` for a copy outside the graph.
+   */
   requiresGrad_(flag = true): this {
+    if (this.history !== null && this.history.lastFn !== null) {
+      if (flag) return this;
+      throw new Error(
+        `requiresGrad_: only leaf tensors can stop tracking gradients; this one was computed by ${this.history.lastFn.name} — use detach() for a copy outside the graph`,
+      );
+    }
     this.history = flag ? new History() : null;
     return this;
   }
@@ -282,6 +301,12 @@ export class Tensor implements Variable<Tensor> {
     if (h === null || h.lastFn === null || h.ctx === null) {
       throw new Error("Tensor.chainRule: needs a tensor made by a TensorFunction");
     }
+    if (h.ctx.released) {
+      throw new Error(
+        `backward: trying to backward through the graph a second time (through ${h.lastFn.name}); ` +
+          `its saved values were freed by the first backward — pass { retainGraph: true } to that one to keep them`,
+      );
+    }
     const grads = h.lastFn.backwardAll(h.ctx, dOutput);
     if (grads.length !== h.inputs.length) {
       throw new Error(`${h.lastFn.name}.backward returned ${grads.length} gradients for ${h.inputs.length} inputs`);
@@ -303,10 +328,20 @@ export class Tensor implements Variable<Tensor> {
   }
 
   /**
-   * Backpropagate from this tensor. `grad` defaults to ones and is required
-   * for tensors with more than one element.
+   * Backpropagate from this tensor, adding to the `grad` of every leaf it was
+   * computed from. `grad` defaults to ones and is required for tensors with
+   * more than one element. As in PyTorch, the graph's saved values are freed
+   * afterwards, so a second backward through it is an error unless the first
+   * passed `{ retainGraph: true }`; a tensor that does not require a gradient
+   * cannot be backpropagated from.
    */
-  backward(grad?: Tensor): void {
+  backward(grad?: Tensor, options: { retainGraph?: boolean } = {}): void {
+    if (this.history === null) {
+      throw new Error(
+        `backward: this tensor of shape [${this.shape.join(", ")}] does not require a gradient and has no history ` +
+          `(no tensor it was computed from had requiresGrad_(true))`,
+      );
+    }
     let g: Tensor;
     if (grad === undefined) {
       if (this.size !== 1) {
@@ -315,10 +350,14 @@ export class Tensor implements Variable<Tensor> {
       g = this.zeros(this.shape);
       g.storage[0] = 1;
     } else {
+      sameBackend("backward", [this, grad]);
       shapeBroadcast(grad.shape, this.shape, "backward");
       g = this.backend.idMap(grad.detach(), this.zeros(this.shape));
     }
     backpropagate<Tensor>(this, g, (a, b) => this.backend.addZip(a, b));
+    if (options.retainGraph !== true) {
+      for (const node of topologicalSort<Tensor>(this)) (node as Tensor).history?.ctx?.release();
+    }
   }
 
   /**
@@ -344,5 +383,23 @@ export class Tensor implements Variable<Tensor> {
     }
     // `out` now has this tensor's shape behind `lead` leading 1s: drop them.
     return Tensor.fromStorage(out.storage, this.shape, out.strides.slice(lead), this.backend);
+  }
+}
+
+/**
+ * Throws unless every tensor is on the same backend: an operation never
+ * mixes backends silently (the result would land on whichever came first).
+ */
+export function sameBackend(op: string, tensors: readonly Tensor[]): void {
+  const first = tensors[0];
+  if (first === undefined) return;
+  for (const t of tensors) {
+    if (t.backend !== first.backend) {
+      const names = first.backend.name === t.backend.name ? `two instances of ${t.backend.name}` : `${first.backend.name} and ${t.backend.name}`;
+      throw new TypeError(
+        `${op}: tensors are on different backends (${names}); ` +
+          `move one across with fromArray(t.toFloat64Array(), t.shape, backend)`,
+      );
+    }
   }
 }

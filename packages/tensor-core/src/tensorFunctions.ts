@@ -8,7 +8,7 @@
 import { Context } from "@minitorch/autodiff";
 import { IndexingError, shapeSize } from "./tensorData.js";
 // A value import of a module that imports this one: used only inside functions.
-import { History, Tensor } from "./tensor.js";
+import { History, Tensor, sameBackend } from "./tensor.js";
 
 /** Arguments of a tensor function: tensors take part in differentiation, the rest are parameters. */
 export type FunctionArg = Tensor | number | readonly number[] | undefined;
@@ -48,6 +48,7 @@ export abstract class TensorFunction {
       if (v.requiresGrad()) needGrad = true;
       return v.detach();
     });
+    sameBackend(this.name, inputs);
     const ctx = new Context(!needGrad);
     ctx.needsInputGrad = inputs.map((t) => t.requiresGrad());
     const c = this.forward(ctx, ...raw);

@@ -40,10 +40,21 @@ export interface Kernel {
   readonly fn: (...args: KernelArg[]) => void;
 }
 
+/**
+ * Which kernels a backend runs for the compute-bound operations of the
+ * packages above this one (conv1d and conv2d in @minitorch/fast-conv):
+ * "course" — the course's direct loops (Tasks 4.1 and 4.2); "fast" — the
+ * library's optimised kernels. tensor-core cannot import those kernels, so
+ * the backend names its set and fast-conv picks the kernel.
+ */
+export type KernelSet = "course" | "fast";
+
 /** What a backend must provide. */
 export interface TensorOps {
   /** Backend name, for messages. */
   readonly name: string;
+  /** The kernels conv1d and conv2d run on this backend; "fast" when absent. */
+  readonly kernels?: KernelSet;
   /** Fresh storage of `size` elements, all 0. */
   zeros(size: number): Float64Array;
   /** Fresh storage of `size` elements that the caller overwrites entirely. */
@@ -75,6 +86,8 @@ export class TensorBackend {
   readonly mulZip: ZipFn;
   readonly ltZip: ZipFn;
   readonly eqZip: ZipFn;
+  /** eq that counts NaN equal to NaN: finds a reduction's result again in its input. */
+  readonly sameValueZip: ZipFn;
   readonly isCloseZip: ZipFn;
   readonly reluBackZip: ZipFn;
   readonly sigmoidBackZip: ZipFn;
@@ -98,6 +111,7 @@ export class TensorBackend {
     this.mulZip = ops.zip(operators.mul);
     this.ltZip = ops.zip(operators.lt);
     this.eqZip = ops.zip(operators.eq);
+    this.sameValueZip = ops.zip(operators.sameValue);
     this.isCloseZip = ops.zip(operators.isClose);
     this.reluBackZip = ops.zip(operators.reluBack);
     this.sigmoidBackZip = ops.zip(operators.sigmoidBack);

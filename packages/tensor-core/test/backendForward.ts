@@ -75,6 +75,32 @@ export function describeForward(name: string, backend: TensorBackend, precision:
     expect(a.eq(2).toArray()).toEqual([0, 1, 0]);
   });
 
+  it(`[${name}] NaN as in PyTorch: relu(NaN) = NaN; lt, gt, eq with NaN are 0; a max reduce holding NaN is NaN wherever it sits`, () => {
+    expect(t([NaN, -1, 2]).relu().toArray()).toEqual([NaN, 0, 2]);
+    expect(t([NaN, -1]).sigmoid().toFloat64Array()[0]).toBeNaN();
+    const n = t([NaN, NaN, 1]);
+    const m = t([1, NaN, 1]);
+    expect(n.lt(m).toArray()).toEqual([0, 0, 0]);
+    expect(n.gt(m).toArray()).toEqual([0, 0, 0]);
+    expect(n.eq(m).toArray()).toEqual([0, 0, 1]);
+    const rows = t([[NaN, 1, 2], [1, NaN, 2], [1, 2, NaN], [1, 3, 2]]);
+    expect(backend.maxReduce(rows, 1).toArray()).toEqual([[NaN], [NaN], [NaN], [3]]);
+    expect(backend.maxReduce(rows, 0).toArray()).toEqual([[NaN, NaN, NaN]]);
+    // sameValue finds a NaN maximum again in its input (eq does not).
+    expect(backend.sameValueZip(backend.maxReduce(rows, 1), rows).toArray()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]]);
+    expect(backend.reluBackZip(t([NaN, -1, 2]), t([5, 5, 5])).toArray()).toEqual([5, 0, 5]);
+  });
+
+  it(`[${name}] a max reduce of 20,000 rows (parallel where the backend is) is NaN exactly in the rows holding one`, () => {
+    const values = new Float64Array(20_000 * 8).map((_, i) => (i * 7919) % 1000);
+    for (let r = 0; r < 20_000; r += 3) values[r * 8 + (r % 8)] = NaN;
+    const out = backend.maxReduce(fromArray(values, [20_000, 8], backend), 1).toFloat64Array();
+    for (let r = 0; r < 20_000; r++) {
+      if (r % 3 === 0) expect(out[r]).toBeNaN();
+      else expect(out[r]).toBe(Math.max(...values.subarray(r * 8, r * 8 + 8)));
+    }
+  });
+
   for (const { name: fn, base, fn: f } of oneArgFunctions) {
     it(`[${name}] ${fn} matches the scalar operators elementwise`, () => {
       fc.assert(

@@ -45,12 +45,17 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
     expect(y.grad!.backend).toBe(backend);
   });
 
-  it(`[${name}] a second backward adds to grad; zeroGrad_ clears it`, () => {
+  it(`[${name}] a second backward adds to grad (a new graph, or the same one kept by retainGraph); zeroGrad_ clears it`, () => {
     const x = t([1, -2], true);
-    const loss = x.mul(3).sum();
-    loss.backward();
-    loss.backward();
+    x.mul(3).sum().backward();
+    x.mul(3).sum().backward();
     expect(x.grad!.toArray()).toEqual([6, 6]);
+    const loss = x.mul(3).sum();
+    loss.backward(undefined, { retainGraph: true });
+    loss.backward();
+    expect(x.grad!.toArray()).toEqual([12, 12]);
+    expect(() => loss.backward()).toThrow(/^backward: trying to backward through the graph a second time \(through Sum\)/);
+    expect(x.grad!.toArray()).toEqual([12, 12]);
     x.zeroGrad_();
     expect(x.grad).toBeNull();
   });

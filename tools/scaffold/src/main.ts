@@ -40,7 +40,7 @@ const program = new Command("scaffold")
   .option("--list", "print each task with the files holding its solution blocks, and stop")
   .option("--source <dir>", "the repository to copy", ownRepository)
   .showHelpAfterError("(scaffold --help lists the options)")
-  .action((options: Options) => {
+  .action(async (options: Options) => {
     const scan = scanSource(options.source);
     if (options.list === true) {
       process.stdout.write(`${formatTaskList(scan)}\n`);
@@ -56,12 +56,12 @@ const program = new Command("scaffold")
       process.exitCode = 1;
       return;
     }
-    const summary = writeStudentCopy(scan, out, module, options.force === true);
+    const summary = await writeStudentCopy(scan, out, module, options.force === true);
     process.stdout.write(`${formatSummary(summary)}\n`);
   });
 
 try {
-  program.parse();
+  await program.parseAsync();
 } catch (e) {
   process.stderr.write(`scaffold: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;

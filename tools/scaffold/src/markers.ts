@@ -92,14 +92,23 @@ export function stubLines(task: TaskId, indent: string): [string, string] {
   return [`${indent}// TODO: Implement for Task ${task}.`, `${indent}throw new Error("Need to implement for Task ${task}");`];
 }
 
+/** A stub in a student file: its task, its first line (1-based) and the solution lines it replaced. */
+export interface Stub {
+  readonly task: TaskId;
+  readonly line: number;
+  readonly solution: string;
+}
+
 /**
  * The student's version of a file for `module`: blocks of earlier modules
  * keep their code without the marker lines; blocks of `module` and later are
  * replaced by {@link stubLines}. `blocks` are this file's, from {@link parseMarkers}.
+ * Also returns where the stubs are and what they replaced.
  */
-export function studentText(text: string, blocks: readonly SolutionBlock[], module: number): string {
+export function studentVersion(text: string, blocks: readonly SolutionBlock[], module: number): { text: string; stubs: Stub[] } {
   const lines = text.split("\n");
   const out: string[] = [];
+  const stubs: Stub[] = [];
   let next = 0;
   for (const block of [...blocks].sort((a, b) => a.beginLine - b.beginLine)) {
     const begin = block.beginLine - 1;
@@ -109,10 +118,16 @@ export function studentText(text: string, blocks: readonly SolutionBlock[], modu
       out.push(...lines.slice(begin + 1, end));
     } else {
       const eol = lines[begin]!.endsWith("\r") ? "\r" : "";
+      stubs.push({ task: block.task, line: out.length + 1, solution: lines.slice(begin + 1, end).join("\n") });
       out.push(...stubLines(block.task, block.indent).map((l) => l + eol));
     }
     next = end + 1;
   }
   out.push(...lines.slice(next));
-  return out.join("\n");
+  return { text: out.join("\n"), stubs };
+}
+
+/** The text of {@link studentVersion}. */
+export function studentText(text: string, blocks: readonly SolutionBlock[], module: number): string {
+  return studentVersion(text, blocks, module).text;
 }

@@ -5,7 +5,8 @@
  */
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { parseMarkers, studentText, type MarkerProblem, type SolutionBlock } from "./markers.js";
+import { addLintDirectives, type StubbedFile } from "./lintDirectives.js";
+import { parseMarkers, studentVersion, type MarkerProblem, type SolutionBlock } from "./markers.js";
 import { listRepositoryFiles, mayHoldSolutions } from "./sourceFiles.js";
 import { COURSE_TASKS, moduleOf, type TaskId } from "./tasks.js";
 
@@ -97,42 +98,80 @@ function countByTask(blocks: readonly SolutionBlock[]): Map<TaskId, number> {
 }
 
 /**
+ * A student copy names itself in this file at its root: the module and the
+ * tasks stubbed. Tools check for it (the scaffold's own test skips quietly
+ * in a copy, which has no solutions to check).
+ */
+export const STUDENT_COPY_FILE = ".minitorch-student.json";
+
+/** What {@link STUDENT_COPY_FILE} holds. */
+export interface StudentCopyInfo {
+  readonly module: number;
+  readonly stubbedTasks: readonly TaskId[];
+  readonly keptTasks: readonly TaskId[];
+}
+
+function blocksByFile(blocks: readonly SolutionBlock[]): Map<string, SolutionBlock[]> {
+  const byFile = new Map<string, SolutionBlock[]>();
+  for (const block of blocks) {
+    const list = byFile.get(block.file) ?? [];
+    list.push(block);
+    byFile.set(block.file, list);
+  }
+  return byFile;
+}
+
+/**
+ * The student's text of every file of `scan` that holds solution blocks,
+ * for `module`: stubs in place of this module's and later blocks, with the
+ * lint directives the stubs need (lintDirectives.ts).
+ */
+export async function studentTexts(scan: SourceScan, module: number): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  const stubbed: StubbedFile[] = [];
+  for (const [file, blocks] of blocksByFile(scan.blocks)) {
+    const version = studentVersion(readFileSync(join(scan.root, file), "utf8"), blocks, module);
+    if (version.stubs.length === 0) texts.set(file, version.text);
+    else stubbed.push({ file, ...version });
+  }
+  const { texts: linted, problems } = await addLintDirectives(scan.root, stubbed);
+  if (problems.length > 0) {
+    throw new ScaffoldError(`the stubbed files do not parse; nothing was written:\n${formatProblems(problems)}`);
+  }
+  for (const [file, text] of linted) texts.set(file, text);
+  return texts;
+}
+
+/**
  * Writes the student copy of `scan` for `module` into `out`. Refuses, before
  * writing anything, if a marker does not pair up or `out` is not acceptable
  * (see {@link checkOutDir}).
  */
-export function writeStudentCopy(scan: SourceScan, out: string, module: number, force = false): CopySummary {
+export async function writeStudentCopy(scan: SourceScan, out: string, module: number, force = false): Promise<CopySummary> {
   if (scan.problems.length > 0) {
     throw new ScaffoldError(`solution markers do not pair up; nothing was written:\n${formatProblems(scan.problems)}`);
   }
   const target = checkOutDir(scan.root, out, force);
-  const blocksByFile = new Map<string, SolutionBlock[]>();
-  for (const block of scan.blocks) {
-    const list = blocksByFile.get(block.file) ?? [];
-    list.push(block);
-    blocksByFile.set(block.file, list);
-  }
+  const texts = await studentTexts(scan, module);
   for (const file of scan.files) {
     const from = join(scan.root, file);
     const to = join(target, file);
     mkdirSync(dirname(to), { recursive: true });
     const stat = lstatSync(from);
-    const blocks = blocksByFile.get(file);
+    const text = texts.get(file);
     if (stat.isSymbolicLink()) {
       symlinkSync(readlinkSync(from), to);
-    } else if (blocks !== undefined) {
-      writeFileSync(to, studentText(readFileSync(from, "utf8"), blocks, module), { mode: stat.mode });
+    } else if (text !== undefined) {
+      writeFileSync(to, text, { mode: stat.mode });
     } else {
       copyFileSync(from, to);
     }
   }
-  return {
-    out: target,
-    module,
-    files: scan.files.length,
-    stubbed: countByTask(scan.blocks.filter((b) => moduleOf(b.task) >= module)),
-    kept: countByTask(scan.blocks.filter((b) => moduleOf(b.task) < module)),
-  };
+  const stubbed = countByTask(scan.blocks.filter((b) => moduleOf(b.task) >= module));
+  const kept = countByTask(scan.blocks.filter((b) => moduleOf(b.task) < module));
+  const info: StudentCopyInfo = { module, stubbedTasks: [...stubbed.keys()], keptTasks: [...kept.keys()] };
+  writeFileSync(join(target, STUDENT_COPY_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  return { out: target, module, files: scan.files.length, stubbed, kept };
 }
 
 /** `--list`: each task, the files holding its blocks and their solution lines per file. */

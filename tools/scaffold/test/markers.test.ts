@@ -15,7 +15,9 @@ import {
   gitAvailable,
   parseMarkers,
   scanSource,
+  STUDENT_COPY_FILE,
   studentText,
+  studentVersion,
   testTag,
   writeStudentCopy,
 } from "../src/index.js";
@@ -98,6 +100,15 @@ describe("scaffold markers", () => {
     expect(studentText(text, blocks, 4)).not.toContain("wgsl");
   });
 
+  it("says where each stub is and which solution lines it replaced", () => {
+    const { blocks } = parseMarkers("ops.ts", add);
+    expect(studentVersion(add, blocks, 1).stubs).toEqual([{ task: "1.2", line: 5, solution: "    const p = a * b;\n\n    return p;" }]);
+    expect(studentVersion(add, blocks, 0).stubs.map((s) => [s.task, s.line])).toEqual([
+      ["0.1", 2],
+      ["1.2", 6],
+    ]);
+  });
+
   it("keeps CRLF line endings", () => {
     const crlf = add.replaceAll("\n", "\r\n");
     const { blocks } = parseMarkers("ops.ts", crlf);
@@ -138,21 +149,22 @@ describe.skipIf(!gitAvailable())("scaffold source checks", () => {
     return root;
   }
 
-  it("copies untracked files that are not ignored, and never node_modules", () => {
+  it("copies untracked files that are not ignored, and never node_modules; names the copy in .minitorch-student.json", async () => {
     const root = tinyRepo(source("export const f = (): number => {", begin("2.1"), "  return 1;", end("2.1"), "};"));
     const scan = scanSource(root);
     expect(scan.files).toEqual([".gitignore", "packages/p/src/ops.ts"]);
     const out = join(tempDir(), "student");
-    const summary = writeStudentCopy(scan, out, 2);
+    const summary = await writeStudentCopy(scan, out, 2);
     expect(summary.stubbed.get("2.1")).toBe(1);
     expect(readFileSync(join(out, "packages/p/src/ops.ts"), "utf8")).toContain('throw new Error("Need to implement for Task 2.1");');
     expect(formatTaskList(scan)).toContain("packages/p/src/ops.ts");
+    expect(JSON.parse(readFileSync(join(out, STUDENT_COPY_FILE), "utf8"))).toEqual({ module: 2, stubbedTasks: ["2.1"], keptTasks: [] });
   });
 
-  it("refuses, naming file and line, and writes nothing when a marker is unbalanced", () => {
+  it("refuses, naming file and line, and writes nothing when a marker is unbalanced", async () => {
     const root = tinyRepo(source("x;", begin("4.2"), "y;"));
     const out = join(tempDir(), "student");
-    expect(() => writeStudentCopy(scanSource(root), out, 4)).toThrow(/packages\/p\/src\/ops\.ts:2: BEGIN ASSIGN4\.2 has no END/);
+    await expect(writeStudentCopy(scanSource(root), out, 4)).rejects.toThrow(/packages\/p\/src\/ops\.ts:2: BEGIN ASSIGN4\.2 has no END/);
     expect(() => readFileSync(join(out, "packages/p/src/ops.ts"))).toThrow();
   });
 

@@ -3,15 +3,39 @@
  * generate the copy into a temporary directory, link the repository's
  * installed dependencies into it, build every package, run the task tests of
  * modules 0..m inside it, and check that module m's tests fail with the
- * "Need to implement" error while every earlier module's tests pass.
+ * "Need to implement" error while every earlier module's tests pass. For the
+ * kernel tasks (3.2, 4.1, 4.2), the solution blocks are then written back
+ * into the copy's stubs, as a student would, and their tests must pass.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { COURSE_TASKS, gitAvailable, moduleOf, scanSource, testTag, writeStudentCopy, type SourceScan } from "../src/index.js";
-import { buildWorkspace, copyEnv, linkInstalledDependencies, readVitestReport, run, type TestOutcome } from "./studentCopy.js";
+import {
+  COURSE_TASKS,
+  STUDENT_COPY_FILE,
+  gitAvailable,
+  lintErrors,
+  moduleOf,
+  scanSource,
+  studentTexts,
+  testTag,
+  writeStudentCopy,
+  type SourceScan,
+  type TaskId,
+} from "../src/index.js";
+import {
+  buildWorkspace,
+  copyEnv,
+  fillInSolutions,
+  linkInstalledDependencies,
+  readVitestReport,
+  run,
+  workspacePackages,
+  type TestOutcome,
+  type VitestReport,
+} from "./studentCopy.js";
 
 const repo = fileURLToPath(new URL("../../..", import.meta.url));
 const vitestBin = join(repo, "node_modules", "vitest", "vitest.mjs");
@@ -47,10 +71,86 @@ afterAll(() => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
 
-const reason = skipReason();
-if (reason !== null) console.log(`course scaffolding: student copies not checked: ${reason}`);
+/** A student copy (it names itself in STUDENT_COPY_FILE) has no solutions to check: the test skips without a word. */
+const inStudentCopy = existsSync(join(repo, STUDENT_COPY_FILE));
+const reason = inStudentCopy ? "this is a student copy" : skipReason();
+if (reason !== null && !inStudentCopy) console.log(`course scaffolding: student copies not checked: ${reason}`);
+
+/**
+ * Tasks whose tests must show their own stub's message in a copy: each of
+ * these has tests that reach its own code first. (Others may fail on an
+ * earlier task's stub first: task2_4's gradient tests run Task 2.3's forward
+ * passes.)
+ */
+const OWN_STUB_MESSAGE: readonly TaskId[] = ["3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.4b"];
+
+/**
+ * The tasks whose solutions are written back into a copy's stubs, by module:
+ * the kernels (Task 3.2's tests run on Task 3.1's loops too; the GPU tasks'
+ * tests that need an adapter skip without one, the others still run).
+ */
+const FILLED_IN: ReadonlyMap<number, readonly TaskId[]> = new Map<number, readonly TaskId[]>([
+  [3, ["3.1", "3.2", "3.3", "3.4"]],
+  [4, ["4.1", "4.2", "4.4b"]],
+]);
+
+/** Runs the `typecheck` script of each package of `copy` whose test files hold stubs for `module`; the failures. */
+async function typecheckStubbedTests(scan: SourceScan, copy: string, module: number): Promise<string[]> {
+  const stubbedTests = scan.blocks.filter((b) => moduleOf(b.task) >= module && /(^|\/)test\//.test(b.file)).map((b) => b.file);
+  const packages = workspacePackages(copy).filter((dir) => stubbedTests.some((f) => f.startsWith(`${dir}/`)));
+  const failures: string[] = [];
+  for (const dir of packages) {
+    const result = await run("sh", ["-c", "tsc -p tsconfig.test.json"], join(copy, dir), copyEnv(copy, dir));
+    if (result.code !== 0) failures.push(`${dir}: typecheck failed (exit ${result.code})\n${result.output}`);
+  }
+  return failures;
+}
+
+/** Runs vitest in `copy` on the tests whose names match `pattern` (in `dirs` only, if given), and reads its report. */
+async function runCopyTests(tmp: string, copy: string, pattern: string, label: string, dirs: readonly string[] = []): Promise<VitestReport> {
+  const reportPath = join(tmp, `vitest-${label}.json`);
+  const causesPath = join(tmp, `causes-${label}.json`);
+  const vitest = await run(
+    process.execPath,
+    [
+      vitestBin,
+      "run",
+      ...dirs,
+      "--root",
+      copy,
+      "-t",
+      pattern,
+      "--reporter=json",
+      `--outputFile=${reportPath}`,
+      `--reporter=${join(copy, "tools", "scaffold", "test", "errorCausesReporter.ts")}`,
+    ],
+    copy,
+    { ...copyEnv(copy), SCAFFOLD_ERRORS_FILE: causesPath },
+    180_000,
+  );
+  if (!existsSync(reportPath)) {
+    throw new Error(`vitest wrote no report in the copy (exit ${vitest.code}):\n${vitest.output.slice(-4000)}`);
+  }
+  return readVitestReport(reportPath, causesPath, copy);
+}
 
 describe.skipIf(reason !== null)("course scaffolding", () => {
+  it("a fresh student copy installs from the lockfile without a warning (bin links included)", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "minitorch-student-install-"));
+    temporary.push(tmp);
+    const copy = join(tmp, "repo");
+    await writeStudentCopy(scanSource(repo), copy, 4);
+    const pnpm = join(repo, "node_modules", "pnpm", "bin", "pnpm.cjs");
+    const install = await run(process.execPath, [pnpm, "install", "--offline", "--frozen-lockfile", "--ignore-scripts"], copy, copyEnv(copy), 180_000);
+    expect(install.code, install.output).toBe(0);
+    expect(install.output.split("\n").filter((line) => /\bWARN\b/.test(line))).toEqual([]);
+  }, 240_000);
+
+  it.each([0, 1, 2, 3, 4])("the Module %i copy's stubbed files pass lint", async (module) => {
+    const texts = await studentTexts(scanSource(repo), module);
+    expect(await lintErrors(repo, texts)).toEqual([]);
+  });
+
   it.each([0, 1, 2, 3, 4])(
     "the Module %i copy builds; its tasks fail with Need to implement, earlier modules pass",
     async (module) => {
@@ -58,35 +158,16 @@ describe.skipIf(reason !== null)("course scaffolding", () => {
       const tmp = mkdtempSync(join(tmpdir(), `minitorch-student-m${module}-`));
       temporary.push(tmp);
       const copy = join(tmp, "repo");
-      writeStudentCopy(source, copy, module);
+      await writeStudentCopy(source, copy, module);
       linkInstalledDependencies(repo, copy);
 
       const buildFailures = await buildWorkspace(copy, availableParallelism());
       expect(buildFailures, "every package of the copy builds").toEqual([]);
+      // The build type-checks every source file; test files with stubs are checked here.
+      const typecheckFailures = await typecheckStubbedTests(source, copy, module);
+      expect(typecheckFailures, "the packages with stubbed test files type-check").toEqual([]);
 
-      const reportPath = join(tmp, "vitest.json");
-      const causesPath = join(tmp, "causes.json");
-      const vitest = await run(
-        process.execPath,
-        [
-          vitestBin,
-          "run",
-          "--root",
-          copy,
-          "-t",
-          `task[0-${module}]_`,
-          "--reporter=json",
-          `--outputFile=${reportPath}`,
-          `--reporter=${join(copy, "tools", "scaffold", "test", "errorCausesReporter.ts")}`,
-        ],
-        copy,
-        { ...copyEnv(copy), SCAFFOLD_ERRORS_FILE: causesPath },
-        180_000,
-      );
-      if (!existsSync(reportPath)) {
-        throw new Error(`vitest wrote no report in the copy (exit ${vitest.code}):\n${vitest.output.slice(-4000)}`);
-      }
-      const report = readVitestReport(reportPath, causesPath, copy);
+      const report = await runCopyTests(tmp, copy, `task[0-${module}]_`, "stubs");
       expect(report.fileFailures, "every test file of the copy loads").toEqual([]);
 
       // Each task of this module fails with a stub's error of this module
@@ -96,7 +177,7 @@ describe.skipIf(reason !== null)("course scaffolding", () => {
       for (const task of COURSE_TASKS.filter((t) => moduleOf(t) === module)) {
         const failed = report.tests.filter((t) => taskOfTest(t) === testTag(task) && t.status === "failed");
         expect(failed.length, `${testTag(task)} has failing tests in the Module ${module} copy`).toBeGreaterThan(0);
-        const stubMessage = `Need to implement for Task ${module}.`;
+        const stubMessage = OWN_STUB_MESSAGE.includes(task) ? `Need to implement for Task ${task}` : `Need to implement for Task ${module}.`;
         const stubbed = failed.filter((t) => t.failureMessages.some((m) => m.includes(stubMessage)));
         expect(stubbed.length, `${testTag(task)} fails with "${stubMessage}"`).toBeGreaterThan(0);
       }
@@ -118,7 +199,27 @@ describe.skipIf(reason !== null)("course scaffolding", () => {
           `Module ${earlier} tests pass in the Module ${module} copy`,
         ).toEqual([]);
       }
+
+      // The student's work: the solution blocks written into the stubs pass their tests.
+      const filled = FILLED_IN.get(module) ?? [];
+      if (filled.length === 0) return;
+      const packages = fillInSolutions(source, copy, filled);
+      const rebuild = await buildWorkspace(copy, availableParallelism(), packages);
+      expect(rebuild, "the packages with filled-in stubs build").toEqual([]);
+      // The task tests sit in the packages that hold the tasks' code.
+      const after = await runCopyTests(tmp, copy, filled.map(testTag).join("|"), "filled", packages);
+      expect(after.fileFailures, "every test file of the copy loads").toEqual([]);
+      for (const task of filled) {
+        const tests = after.tests.filter((t) => taskOfTest(t) === testTag(task));
+        expect(tests.length, `${testTag(task)} runs in the filled-in copy`).toBeGreaterThan(0);
+        expect(
+          tests.filter((t) => t.status !== "passed").map((t) => `${t.fullName}: ${t.failureMessages.join(" / ").split("\n")[0] ?? ""}`),
+          `${testTag(task)} passes once its solution is written into the stubs`,
+        ).toEqual([]);
+      }
+      const passed = after.tests.filter((t) => t.status === "passed").length;
+      console.log(`course scaffolding: Module ${module} copy with ${filled.map(testTag).join(", ")} filled in: ${passed} tests pass`);
     },
-    240_000,
+    360_000,
   );
 });

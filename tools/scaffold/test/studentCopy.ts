@@ -3,8 +3,9 @@
  * repository's installed packages, build it, and run its tests.
  */
 import { spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { stubLines, type SourceScan, type TaskId } from "../src/index.js";
 import type { FailedTestErrors } from "./errorCausesReporter.js";
 
 /** Entries of the root node_modules that are caches, not packages. */
@@ -129,24 +130,53 @@ interface PackageInfo {
 }
 
 /**
+ * Writes the solution of each block of `tasks` (from the source `scan`) into
+ * its stub in `copy`, as a student completing the tasks would: the stub's
+ * TODO and throw lines become the block's lines. Returns the workspace
+ * packages (folders) whose files changed.
+ */
+export function fillInSolutions(scan: SourceScan, copy: string, tasks: readonly TaskId[]): string[] {
+  const changed = new Set<string>();
+  const files = [...new Set(scan.blocks.filter((b) => tasks.includes(b.task)).map((b) => b.file))];
+  for (const file of files) {
+    const sourceLines = readFileSync(join(scan.root, file), "utf8").split("\n");
+    let lines = readFileSync(join(copy, file), "utf8").split("\n");
+    const blocks = scan.blocks.filter((b) => b.file === file && tasks.includes(b.task)).sort((a, b) => a.beginLine - b.beginLine);
+    for (const block of blocks) {
+      const [todo, thrown] = stubLines(block.task, block.indent);
+      const at = lines.findIndex((l, i) => l.trimEnd() === todo && lines[i + 1]?.trimEnd() === thrown);
+      if (at < 0) throw new Error(`${file}: no stub of Task ${block.task} left to fill in`);
+      lines = [...lines.slice(0, at), ...sourceLines.slice(block.beginLine, block.endLine - 1), ...lines.slice(at + 2)];
+    }
+    writeFileSync(join(copy, file), lines.join("\n"));
+    const pkg = workspacePackages(copy).find((dir) => file.startsWith(`${dir}/`));
+    if (pkg !== undefined) changed.add(pkg);
+  }
+  return [...changed];
+}
+
+/**
  * Runs every workspace package's `build` script in dependency order (a
  * package starts once the packages it depends on are built), `parallel` at
- * a time, as `turbo run build` would. Returns the failures, each with the
- * package and its output.
+ * a time, as `turbo run build` would; with `only`, just those packages
+ * (folders), assuming the others are built. Returns the failures, each with
+ * the package and its output.
  */
-export async function buildWorkspace(copy: string, parallel: number): Promise<string[]> {
-  const packages: PackageInfo[] = workspacePackages(copy).map((dir) => {
-    const json = JSON.parse(readFileSync(join(copy, dir, "package.json"), "utf8")) as {
-      name: string;
-      scripts?: Record<string, string>;
-      dependencies?: Record<string, string>;
-      devDependencies?: Record<string, string>;
-    };
-    const deps = Object.entries({ ...json.dependencies, ...json.devDependencies })
-      .filter(([, spec]) => spec.startsWith("workspace:"))
-      .map(([name]) => name);
-    return { dir, name: json.name, build: json.scripts?.build, deps };
-  });
+export async function buildWorkspace(copy: string, parallel: number, only?: readonly string[]): Promise<string[]> {
+  const packages: PackageInfo[] = workspacePackages(copy)
+    .filter((dir) => only === undefined || only.includes(dir))
+    .map((dir) => {
+      const json = JSON.parse(readFileSync(join(copy, dir, "package.json"), "utf8")) as {
+        name: string;
+        scripts?: Record<string, string>;
+        dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
+      };
+      const deps = Object.entries({ ...json.dependencies, ...json.devDependencies })
+        .filter(([, spec]) => spec.startsWith("workspace:"))
+        .map(([name]) => name);
+      return { dir, name: json.name, build: json.scripts?.build, deps };
+    });
   const finished = new Set<string>();
   const failures: string[] = [];
   const pending = [...packages];
