@@ -26,11 +26,14 @@ export function describeGpu(name: string, body: () => void): void {
  * so float32 holds them, their products and short sums exactly; what is
  * left is the rounding of division and of exp, log and sigmoid, within
  * 1e-5 relative. gradCheck perturbs by 1/128 (exact on that grid; smaller
- * steps vanish in float32 rounding) and allows 5 % error.
+ * steps vanish in float32 rounding, larger ones cross the suite's kinks) and
+ * differences each output element on the host before summing (`perOutput`),
+ * so that the rounding of outputs the step does not touch cancels; then the
+ * default 1 % tolerance holds.
  */
 export const float32: SuitePrecision = {
   forward: 1e-5,
   value: (x) => Math.round(x * 16) / 16,
-  gradCheck: { epsilon: 1 / 128, tolerance: 5e-2 },
+  gradCheck: { epsilon: 1 / 128, perOutput: true },
   runs: 0.4,
 };
