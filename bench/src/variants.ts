@@ -1,9 +1,11 @@
 /**
  * Variants of minitorch's own backends: SimpleBackend (the reference),
- * FastBackend with the default thread count, FastBackend on one thread, and
- * CourseBackend (the course's kernels on the same pool).
+ * FastBackend with the default thread count, FastBackend on one thread,
+ * CourseBackend (the course's kernels on the same pool), and GpuBackend
+ * named by its adapter.
  */
 import { poolStats, setThreads } from "@minitorch/fast-ops";
+import { gpuAvailable } from "@minitorch/gpu-ops";
 import { sleep, yieldToEventLoop, type Variant } from "./timing.js";
 
 export const SIMPLE = "Simple";
@@ -65,4 +67,15 @@ export async function useThreads(threads: number, warm?: () => void): Promise<vo
 /** Puts the default thread count back (after a section that used one thread). */
 export async function restoreThreads(): Promise<void> {
   await useThreads(DEFAULT_THREADS);
+}
+
+/**
+ * GpuBackend as a variant, named by its adapter ("GPU: SwiftShader driver
+ * 5.0.0 (google swiftshader), software"), so a software GPU is never read as
+ * a real one; n/a with the reason when there is no adapter.
+ */
+export function gpuVariant(run: () => void): Variant {
+  const status = gpuAvailable();
+  if (!status.ok) return { name: "GPU", run, unavailable: status.reason ?? "no WebGPU adapter" };
+  return { name: `GPU: ${status.adapter}`, run };
 }

@@ -5,13 +5,15 @@
  * tfjs-cpu and tfjs-wasm (float32). GFLOP/s = 2n³ / time.
  */
 import { CourseBackend, FastBackend } from "@minitorch/fast-ops";
+import { GpuBackend } from "@minitorch/gpu-ops";
 import { SimpleBackend, rand, type TensorBackend } from "@minitorch/tensor-core";
 import type { BenchContext } from "../context.js";
 import { timingFor } from "../config.js";
 import { rowsFor, type Row, type SectionReport } from "../report.js";
 import { tfVariants } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
-import { DEFAULT_THREADS, SIMPLE, courseVariant, fastVariants, restoreThreads } from "../variants.js";
+import { DEFAULT_THREADS, SIMPLE, courseVariant, fastVariants, gpuVariant, restoreThreads } from "../variants.js";
+import { RateGuard } from "./conv.js";
 
 export const MATMUL_SIZES = [64, 256, 1024];
 
@@ -27,6 +29,8 @@ export async function matmul(ctx: BenchContext): Promise<SectionReport> {
   const peers = await ctx.peers();
   const rows: Row[] = [];
   const notes: string[] = [];
+  // A slow adapter (a software GPU) would take minutes at 1024: skipped by its rate at the smaller sizes.
+  const guard = new RateGuard(ctx.config.quick ? 1000 : 20_000);
   for (const n of MATMUL_SIZES) {
     ctx.progress(`matmul: ${n}×${n}`);
     const big = n >= 1024;
@@ -38,14 +42,17 @@ export async function matmul(ctx: BenchContext): Promise<SectionReport> {
       simple,
       ...fastVariants(product(FastBackend, n)),
       courseVariant(product(CourseBackend, n)),
+      gpuVariant(product(GpuBackend, n)),
       ...tfVariants(peers, (tf) => {
         const a = tf.randomUniform([n, n]);
         const b = tf.randomUniform([n, n]);
         return { run: () => tf.matMul(a, b).dispose(), keep: [a, b] };
       }),
     ];
+    guard.apply(variants.filter((v) => v.name.startsWith("GPU")), "matmul", 2 * n ** 3);
     const outcomes = await compare(variants, timing);
     const caseRows = rowsFor(`${n}×${n}`, outcomes, SIMPLE, 2 * n ** 3);
+    guard.record(caseRows, "matmul");
     for (const r of caseRows) {
       const over = r.outcome.ok ? r.outcome.stats.singleRunOverMs : undefined;
       if (r.variant === SIMPLE && over !== undefined) {
@@ -61,7 +68,7 @@ export async function matmul(ctx: BenchContext): Promise<SectionReport> {
     notes: [
       `Fast = FastBackend on ${DEFAULT_THREADS} threads; Fast 1-thread = setThreads(1) in the same run (restored after); ` +
         `Course = CourseBackend on ${DEFAULT_THREADS} threads (Task 3.2's kernel: one dot product per output element).`,
-      "minitorch: float64; tfjs-cpu and tfjs-wasm: float32 (twice the SIMD width and half the memory traffic of float64).",
+      "minitorch: float64; tfjs-cpu and tfjs-wasm: float32 (twice the SIMD width and half the memory traffic of float64); GpuBackend: float32 on the GPU named in its row.",
       "GFLOP/s = 2n³ / median time.",
       ...notes,
     ],
