@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Per-task summary of a vitest JSON report, like the reference course's
-// per-task CI: one line per task id (task0_1 … task4_5) with its passed,
+// per-task CI: one line per task id (task0_1 … task4_5, with task4_4b) with its passed,
 // failed and skipped counts, one line for the tests outside any task, and
 // the test files that failed to load. A test belongs to the task of its
 // describe("taskM_T") block.
@@ -14,9 +14,13 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import process from "node:process";
 
-const TASK_COUNTS = [4, 4, 4, 2, 5];
-const TASKS = TASK_COUNTS.flatMap((count, m) => Array.from({ length: count }, (_, t) => `task${m}_${t + 1}`));
-const TAG = /\btask\d+_\d+\b/;
+const TASK_COUNTS = [4, 4, 4, 4, 5];
+// Optional tasks, after the task they extend (tools/scaffold/src/tasks.ts).
+const EXTRA = { task4_4: ["task4_4b"] };
+const TASKS = TASK_COUNTS.flatMap((count, m) =>
+  Array.from({ length: count }, (_, t) => `task${m}_${t + 1}`).flatMap((task) => [task, ...(EXTRA[task] ?? [])]),
+);
+const TAG = /\btask\d+_\d+b?\b/;
 
 const path = process.argv[2] ?? "test-output/vitest.json";
 let report;

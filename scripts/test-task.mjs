@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 const args = process.argv.slice(2);
 const moduleMode = args[0] === "--module";
 const target = moduleMode ? args[1] : args[0];
-const pattern = moduleMode ? /^[0-4]$/ : /^task[0-4]_[1-5]$/;
+const pattern = moduleMode ? /^[0-4]$/ : /^task[0-4]_[1-5]b?$/;
 if (target === undefined || !pattern.test(target)) {
   process.stderr.write(
     moduleMode

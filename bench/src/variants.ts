@@ -2,9 +2,11 @@
  * Variants of minitorch's own backends: SimpleBackend (the reference),
  * FastBackend (WebAssembly SIMD kernels) with the default thread count and
  * on one thread, PlainBackend (the same blocking in plain TypeScript) and
- * CourseBackend (the course's kernels), both on the same pool.
+ * CourseBackend (the course's kernels), both on the same pool, and
+ * GpuBackend named by its adapter.
  */
 import { poolStats, setThreads } from "@minitorch/fast-ops";
+import { gpuAvailable } from "@minitorch/gpu-ops";
 import { sleep, yieldToEventLoop, type Variant } from "./timing.js";
 
 export const SIMPLE = "Simple";
@@ -88,4 +90,15 @@ export async function useThreads(threads: number): Promise<void> {
 /** Puts the default thread count back (after a section that used one thread). */
 export async function restoreThreads(): Promise<void> {
   await useThreads(DEFAULT_THREADS);
+}
+
+/**
+ * GpuBackend as a variant, named by its adapter ("GPU: SwiftShader driver
+ * 5.0.0 (google swiftshader), software"), so a software GPU is never read as
+ * a real one; n/a with the reason when there is no adapter.
+ */
+export function gpuVariant(run: () => void): Variant {
+  const status = gpuAvailable();
+  if (!status.ok) return { name: "GPU", run, unavailable: status.reason ?? "no WebGPU adapter" };
+  return { name: `GPU: ${status.adapter}`, run };
 }

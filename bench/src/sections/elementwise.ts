@@ -7,13 +7,14 @@
  * without autodiff bookkeeping.
  */
 import { FastBackend } from "@minitorch/fast-ops";
+import { GpuBackend } from "@minitorch/gpu-ops";
 import { SimpleBackend, rand, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import type { BenchContext } from "../context.js";
 import { timingFor } from "../config.js";
 import { rowsFor, type Row, type SectionReport } from "../report.js";
 import { tfVariants, type Tf, type TfTensor } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
-import { FAST, SIMPLE, fastVariant, restoreThreads, DEFAULT_THREADS } from "../variants.js";
+import { FAST, SIMPLE, fastVariant, gpuVariant, restoreThreads, DEFAULT_THREADS } from "../variants.js";
 
 export const SIZES = [1e3, 1e5, 1e6];
 
@@ -55,6 +56,7 @@ export async function elementwise(ctx: BenchContext): Promise<SectionReport> {
       const variants: Variant[] = [
         { name: SIMPLE, run: oursVariant(SimpleBackend, op, n) },
         fastVariant(DEFAULT_THREADS, oursVariant(FastBackend, op, n)),
+        gpuVariant(oursVariant(GpuBackend, op, n)),
         ...tfVariants(peers, (tf) => {
           const a = tf.randomUniform(shapeOf(n));
           const b = tf.randomUniform(shapeOf(n));
@@ -74,7 +76,7 @@ export async function elementwise(ctx: BenchContext): Promise<SectionReport> {
     tables: [{ title: "Elementwise ops on contiguous [n/100, 100] tensors", reference: SIMPLE, rows, flops: true }],
     notes: [
       `${FAST} = FastBackend on ${DEFAULT_THREADS} threads; ratio column = Simple median / variant median (higher is faster).`,
-      "minitorch computes in float64, tfjs in float32 (half the memory traffic).",
+      "minitorch computes in float64, tfjs in float32 (half the memory traffic); GpuBackend computes in float32 and converts from and to float64 storage on every op.",
       "GFLOP/s only for add and sum (1 flop per element); exp has no meaningful flop count.",
     ],
   };

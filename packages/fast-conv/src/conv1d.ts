@@ -29,6 +29,7 @@ import {
   type Tensor,
 } from "@minitorch/tensor-core";
 import { convolveOn, runCourseConv, runsCourseKernels } from "./convolve.js";
+import { convKernelsOf } from "./backendConv.js";
 
 /**
  * The 1-D convolution kernel with minitorch's arguments, plus the range of
@@ -120,9 +121,15 @@ export function checkConv1d(input: Tensor, weight: Tensor): void {
 
 /**
  * out ← conv1d(input, weight) for 3-D views of any strides, on `out`'s
- * backend: Task 4.1's kernel, or the library's as the 4-D form with height 1.
+ * backend: its own kernel when it has one (GpuBackend, see backendConv.ts),
+ * else Task 4.1's kernel, or the library's as the 4-D form with height 1.
  */
 function conv1dInto(out: Tensor, input: Tensor, weight: Tensor, reverse: boolean): void {
+  const own = convKernelsOf(out.backend);
+  if (own.conv1d !== undefined) {
+    own.conv1d(out, input, weight, reverse);
+    return;
+  }
   if (runsCourseKernels(out.backend)) {
     runCourseConv(conv1dKernel, out, input, weight, reverse);
     return;

@@ -33,6 +33,7 @@ import {
   type Tensor,
 } from "@minitorch/tensor-core";
 import { convolveOn, runCourseConv, runsCourseKernels } from "./convolve.js";
+import { convKernelsOf } from "./backendConv.js";
 
 type Strides4 = [number, number, number, number];
 
@@ -136,8 +137,17 @@ export function checkConv2d(input: Tensor, weight: Tensor): void {
   }
 }
 
-/** out ← conv2d(input, weight) for 4-D views of any strides, on `out`'s backend: Task 4.2's kernel or the library's. */
+/**
+ * out ← conv2d(input, weight) for 4-D views of any strides, on `out`'s
+ * backend: its own kernel when it has one (GpuBackend, see backendConv.ts),
+ * else Task 4.2's kernel or the library's.
+ */
 function conv2dInto(out: Tensor, input: Tensor, weight: Tensor, reverse: boolean): void {
+  const own = convKernelsOf(out.backend);
+  if (own.conv2d !== undefined) {
+    own.conv2d(out, input, weight, reverse);
+    return;
+  }
   if (runsCourseKernels(out.backend)) {
     runCourseConv(conv2dKernel, out, input, weight, reverse);
     return;

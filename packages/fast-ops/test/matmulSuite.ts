@@ -12,9 +12,15 @@ import { expectSameValues, floatArray, layoutTensor, onWorkers, sizeOf } from ".
 
 /**
  * `a @ b` by the definition: out[β, i, j] = Σ_p a[β_a, i, p] · b[β_b, p, j]
- * with batch dimensions broadcast, on plain row-major arrays.
+ * with batch dimensions broadcast, on plain row-major arrays; `scale` holds
+ * Σ_p |a[β_a, i, p] · b[β_b, p, j]|, what a sum's rounding error is relative to.
  */
-export function naiveMatmul(a: ArrayLike<number>, aShape: readonly number[], b: ArrayLike<number>, bShape: readonly number[]): { shape: number[]; values: Float64Array } {
+export function naiveMatmul(
+  a: ArrayLike<number>,
+  aShape: readonly number[],
+  b: ArrayLike<number>,
+  bShape: readonly number[],
+): { shape: number[]; values: Float64Array; scale: Float64Array } {
   const [m, k] = aShape.slice(-2) as [number, number];
   const n = bShape[bShape.length - 1]!;
   const aBatch = aShape.slice(0, -2);
@@ -24,6 +30,7 @@ export function naiveMatmul(a: ArrayLike<number>, aShape: readonly number[], b: 
   const [pa, pb] = [pad(aBatch), pad(bBatch)];
   const batch = pa.map((s, d) => Math.max(s, pb[d]!));
   const out = new Float64Array(sizeOf(batch) * m * n);
+  const scale = new Float64Array(out.length);
   const index = new Array<number>(dims).fill(0);
   for (let t = 0; t < sizeOf(batch); t++) {
     let ao = 0;
@@ -35,8 +42,14 @@ export function naiveMatmul(a: ArrayLike<number>, aShape: readonly number[], b: 
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
-        for (let p = 0; p < k; p++) s += a[ao * m * k + i * k + p]! * b[bo * k * n + p * n + j]!;
+        let size = 0;
+        for (let p = 0; p < k; p++) {
+          const term = a[ao * m * k + i * k + p]! * b[bo * k * n + p * n + j]!;
+          s += term;
+          size += Math.abs(term);
+        }
         out[t * m * n + i * n + j] = s;
+        scale[t * m * n + i * n + j] = size;
       }
     }
     for (let d = dims - 1; d >= 0; d--) {
@@ -44,7 +57,7 @@ export function naiveMatmul(a: ArrayLike<number>, aShape: readonly number[], b: 
       index[d] = 0;
     }
   }
-  return { shape: [...batch, m, n], values: out };
+  return { shape: [...batch, m, n], values: out, scale };
 }
 
 /** A tensor of `shape` on `backend`, stored with its last two dimensions swapped when `transposed`. */
@@ -64,7 +77,12 @@ export const sizes = fc.record({
 });
 
 
-/** Checks `a @ b` on `backend` against the naive product (sums may be grouped differently past KC). */
+/**
+ * Checks `a @ b` on `backend` against the naive product. Kernels may add the
+ * k terms in another order (in blocks of KC, in SIMD lanes), so each element
+ * may differ by rounding: within 1e-13 of the sum of its terms' magnitudes
+ * (k · ε · Σ|terms| is at most 6e-14 of it for k ≤ 2·KC + 5).
+ */
 export function expectMatmul(
   backend: TensorBackend,
   aValues: ArrayLike<number>,
@@ -77,7 +95,18 @@ export function expectMatmul(
   const out = matrixTensor(aValues, aShape, ta, backend).matmul(matrixTensor(bValues, bShape, tb, backend));
   const expected = naiveMatmul(aValues, aShape, bValues, bShape);
   expect(out.shape).toEqual(expected.shape);
-  expectSameValues(out.toFloat64Array(), expected.values, 1e-12);
+  expectProduct(out.toFloat64Array(), expected);
+}
+
+/** Each element within 1e-13 of the magnitude of its terms (see expectMatmul) of the naive product. */
+export function expectProduct(got: ArrayLike<number>, expected: { values: Float64Array; scale: Float64Array }): void {
+  expect(got.length).toBe(expected.values.length);
+  for (let i = 0; i < got.length; i++) {
+    const error = Math.abs(got[i]! - expected.values[i]!);
+    if (!(error <= 1e-13 * expected.scale[i]! + 1e-300)) {
+      expect.fail(`element ${i}: got ${got[i]}, expected ${expected.values[i]} (its terms sum to ${expected.scale[i]} in magnitude)`);
+    }
+  }
 }
 
 /** Registers the matmul tests for `backend` (call inside a describe block). */
@@ -175,7 +204,7 @@ export function matmulTests(name: string, backend: TensorBackend): void {
         const out = ta.matmul(fromArray(b, bShape, backend));
         const expected = naiveMatmul(a, aShape, b, bShape);
         expect(out.shape).toEqual(expected.shape);
-        expectSameValues(out.toFloat64Array(), expected.values);
+        expectProduct(out.toFloat64Array(), expected);
       }),
       { numRuns: 40 },
     );
@@ -188,7 +217,7 @@ export function matmulTests(name: string, backend: TensorBackend): void {
     const fb = fromArray(b, [300, 200], backend);
     const out = await onWorkers(() => fa.matmul(fb), poolStats);
     expect(out.shape).toEqual([256, 200]);
-    expectSameValues(out.toFloat64Array(), naiveMatmul(a, [256, 300], b, [300, 200]).values);
+    expectProduct(out.toFloat64Array(), naiveMatmul(a, [256, 300], b, [300, 200]));
     const simple = fromArray(a, [256, 300]).matmul(fromArray(b, [300, 200]));
     expectSameValues(out.toFloat64Array(), simple.toFloat64Array());
   });
@@ -199,7 +228,7 @@ export function matmulTests(name: string, backend: TensorBackend): void {
     const fa = matrixTensor(a, [16, 64, 80], true, backend);
     const fb = matrixTensor(b, [80, 48], true, backend);
     const out = await onWorkers(() => fa.matmul(fb), poolStats);
-    expectSameValues(out.toFloat64Array(), naiveMatmul(a, [16, 64, 80], b, [80, 48]).values);
+    expectProduct(out.toFloat64Array(), naiveMatmul(a, [16, 64, 80], b, [80, 48]));
   });
 
   it(`[${name}] gradients of matmul match central differences: 3×4 @ 4×5, [2,3,4] @ [4,2], transposed operands`, () => {

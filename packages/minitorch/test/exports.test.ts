@@ -31,6 +31,8 @@ const contract = [
   "Conv2d",
   "SGD",
   "gradCheck",
+  "GpuBackend",
+  "gpuAvailable",
   "toOnnx",
 ] as const;
 
@@ -94,6 +96,23 @@ describe("minitorch umbrella package", () => {
       expect([tiled.shape, h, w]).toEqual([[1, 1, 2, 2, 4], 2, 2]);
       expect(minitorch.dropout(x, 0.5, true)).toBe(x);
     }
+  });
+
+  it("gpuAvailable() reports { ok, adapter, reason }; with a GPU, GpuBackend computes the same example", () => {
+    const status = minitorch.gpuAvailable();
+    expect(Object.keys(status).sort()).toEqual(["adapter", "ok", "reason"]);
+    if (!status.ok && !process.env.CI) {
+      expect(status.adapter).toBeNull();
+      expect(status.reason).toMatch(/no WebGPU adapter|Dawn/);
+      return;
+    }
+    expect(status, status.reason ?? "").toMatchObject({ ok: true, reason: null });
+    expect(typeof status.adapter).toBe("string");
+    const x = minitorch.tensor([[1, 2], [3, 4]], { backend: minitorch.GpuBackend, requiresGrad: true });
+    const y = x.matmul(x).sum();
+    y.backward();
+    expect(y.item()).toBe(54);
+    expect(x.grad?.toArray()).toEqual([[7, 11], [9, 13]]);
   });
 
   it("toOnnx returns the bytes of an ONNX ModelProto", () => {

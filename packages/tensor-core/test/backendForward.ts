@@ -7,11 +7,13 @@ import fc from "fast-check";
 import { expect, it } from "vitest";
 import { Tensor, fromArray, rand, tensor, zeros, type TensorBackend } from "@minitorch/tensor-core";
 import { oneArgFunctions, reduceFunctions, twoArgFunctions } from "./mathFunctions.js";
+import { float64, scaledRuns, type SuitePrecision } from "./precision.js";
 import {
   broadcastInto,
   broadcastShape,
   broadcastTensors,
-  expectTensor,
+  expectTensor as expectTensorWithin,
+  forwardValues,
   indicesOf,
   naiveMatmul,
   permutationOf,
@@ -21,15 +23,17 @@ import {
   tensorsOfShape,
 } from "./tensorArbitraries.js";
 
-const runs = { numRuns: 50 };
-
 /** The elements of `t` along `dim` at every other coordinate of `index`. */
 function along(t: Tensor, index: readonly number[], dim: number): number[] {
   return Array.from({ length: t.shape[dim]! }, (_, i) => t.get(...index.map((x, d) => (d === dim ? i : x))));
 }
 
-export function describeForward(name: string, backend: TensorBackend): void {
+export function describeForward(name: string, backend: TensorBackend, precision: SuitePrecision = float64): void {
   const t = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { backend });
+  const runs = { numRuns: scaledRuns(50, precision) };
+  const values = forwardValues.map(precision.value);
+  const expectTensor = (x: Tensor, shape: readonly number[], expected: (index: number[]) => number): void =>
+    expectTensorWithin(x, shape, expected, precision.forward);
 
   it(`[${name}] add [[1,2],[3,4]] + [[10,20],[30,40]] = [[11,22],[33,44]]`, () => {
     const out = t([[1, 2], [3, 4]]).add(t([[10, 20], [30, 40]]));
@@ -100,7 +104,7 @@ export function describeForward(name: string, backend: TensorBackend): void {
   for (const { name: fn, base, fn: f } of oneArgFunctions) {
     it(`[${name}] ${fn} matches the scalar operators elementwise`, () => {
       fc.assert(
-        fc.property(tensors(backend), (a) => {
+        fc.property(tensors(backend, values), (a) => {
           expectTensor(f(a), a.shape, (ix) => base(a.get(...ix)));
         }),
         runs,
@@ -111,7 +115,7 @@ export function describeForward(name: string, backend: TensorBackend): void {
   for (const { name: fn, base, fn: f } of twoArgFunctions) {
     it(`[${name}] ${fn} matches the scalar operators elementwise`, () => {
       fc.assert(
-        fc.property(shapedTensors(2, backend), ([a, b]) => {
+        fc.property(shapedTensors(2, backend, values), ([a, b]) => {
           expectTensor(f(a!, b!), a!.shape, (ix) => base(a!.get(...ix), b!.get(...ix)));
         }),
         runs,
@@ -122,7 +126,7 @@ export function describeForward(name: string, backend: TensorBackend): void {
   for (const { name: fn, base, fn: f, dim } of reduceFunctions) {
     it(`[${name}] ${fn} matches the scalar operators`, () => {
       fc.assert(
-        fc.property(tensors(backend), (a) => {
+        fc.property(tensors(backend, values), (a) => {
           if (dim === undefined) {
             expectTensor(f(a), [1], () => base(indicesOf(a.shape).map((ix) => a.get(...ix))));
           } else {
@@ -149,7 +153,7 @@ export function describeForward(name: string, backend: TensorBackend): void {
   });
 
   it(`[${name}] every two-argument function broadcasts: out[i] = f(a[i broadcast], b[i broadcast])`, () => {
-    const cases = fc.tuple(fc.constantFrom(...twoArgFunctions), broadcastTensors(backend));
+    const cases = fc.tuple(fc.constantFrom(...twoArgFunctions), broadcastTensors(backend, values));
     fc.assert(
       fc.property(cases, ([{ base, fn }, [a, b]]) => {
         const shape = broadcastShape(a.shape, b.shape);
@@ -185,7 +189,7 @@ export function describeForward(name: string, backend: TensorBackend): void {
     const dim = fc.integer({ min: 1, max: 5 });
     const batchPair = fc.constantFrom<[number[], number[]]>([[], []], [[3], []], [[], [2]], [[2], [2]], [[2, 1], [3]], [[1], [4]], [[2, 3], [1, 3]]);
     const cases = fc.tuple(dim, dim, dim, batchPair).chain(([m, k, n, [ba, bb]]) =>
-      fc.tuple(tensorsOfShape(1, [...ba, m, k], backend), tensorsOfShape(1, [...bb, k, n], backend)),
+      fc.tuple(tensorsOfShape(1, [...ba, m, k], backend, values), tensorsOfShape(1, [...bb, k, n], backend, values)),
     );
     fc.assert(
       fc.property(cases, ([[a], [b]]) => {
@@ -199,7 +203,7 @@ export function describeForward(name: string, backend: TensorBackend): void {
   it(`[${name}] [D,A,B]@[1,B,C] equals (a.view(D,A,B,1)·b.view(1,1,B,C)).sum(2)`, () => {
     const small = fc.integer({ min: 2, max: 4 });
     const cases = fc.tuple(small, small, small, small).chain(([d, a, b, c]) =>
-      fc.tuple(tensorsOfShape(1, [d, a, b], backend), tensorsOfShape(1, [1, b, c], backend)),
+      fc.tuple(tensorsOfShape(1, [d, a, b], backend, values), tensorsOfShape(1, [1, b, c], backend, values)),
     );
     fc.assert(
       fc.property(cases, ([[x], [y]]) => {
@@ -242,7 +246,7 @@ export function describeForward(name: string, backend: TensorBackend): void {
   });
 
   it(`[${name}] contiguous() keeps every element of a random permuted tensor`, () => {
-    const cases = tensors(backend).chain((a) => fc.tuple(fc.constant(a), permutationOf(a.dims)));
+    const cases = tensors(backend, values).chain((a) => fc.tuple(fc.constant(a), permutationOf(a.dims)));
     fc.assert(
       fc.property(cases, ([a, order]) => {
         const p = a.permute(...order);
@@ -277,7 +281,7 @@ export function describeForward(name: string, backend: TensorBackend): void {
   });
 
   it(`[${name}] sum and mean over any dimension match a loop`, () => {
-    const cases = tensors(backend).chain((a) => fc.tuple(fc.constant(a), fc.nat(a.dims - 1)));
+    const cases = tensors(backend, values).chain((a) => fc.tuple(fc.constant(a), fc.nat(a.dims - 1)));
     fc.assert(
       fc.property(cases, ([a, dim]) => {
         const shape = a.shape.map((s, d) => (d === dim ? 1 : s));

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { expect, it } from "vitest";
 import { gradCheck, tensor, type NestedArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { oneArgFunctions, reduceFunctions, twoArgFunctions } from "./mathFunctions.js";
+import { float64, scaledRuns, type SuitePrecision } from "./precision.js";
 import {
   broadcastInto,
   broadcastShape,
@@ -18,8 +19,6 @@ import {
   tensorsOfShape,
 } from "./tensorArbitraries.js";
 
-const runs = { numRuns: 25 };
-
 const elements = (a: Tensor): number[] => Array.from(a.toFloat64Array());
 
 /** True when `smooth` holds for every pair of elements that meet when `a` and `b` broadcast. */
@@ -30,8 +29,11 @@ function smoothEverywhere(a: Tensor, b: Tensor, smooth: ((x: number, y: number) 
   );
 }
 
-export function describeGradients(name: string, backend: TensorBackend): void {
+export function describeGradients(name: string, backend: TensorBackend, precision: SuitePrecision = float64): void {
   const t = (data: NestedArray, requiresGrad = false): Tensor => tensor(data, { backend, requiresGrad });
+  const runs = { numRuns: scaledRuns(25, precision) };
+  const values = gradValues.map(precision.value);
+  const check = precision.gradCheck;
 
   it(`[${name}] d/dx sum(x·x) at [1,2,3] = [2,4,6]; d/dx sum(x + x) = [2,2,2]: a tensor used twice accumulates`, () => {
     const x = t([1, 2, 3], true);
@@ -110,9 +112,9 @@ export function describeGradients(name: string, backend: TensorBackend): void {
   for (const { name: fn, fn: f, smooth } of oneArgFunctions) {
     it(`[${name}] gradCheck ${fn}`, () => {
       fc.assert(
-        fc.property(tensors(backend, gradValues), (a) => {
+        fc.property(tensors(backend, values), (a) => {
           fc.pre(smooth === undefined || elements(a).every(smooth));
-          gradCheck(f, a);
+          gradCheck(f, a, check);
         }),
         runs,
       );
@@ -122,9 +124,9 @@ export function describeGradients(name: string, backend: TensorBackend): void {
   for (const { name: fn, fn: f, smooth } of twoArgFunctions) {
     it(`[${name}] gradCheck ${fn}`, () => {
       fc.assert(
-        fc.property(shapedTensors(2, backend, gradValues), ([a, b]) => {
+        fc.property(shapedTensors(2, backend, values), ([a, b]) => {
           fc.pre(smoothEverywhere(a!, b!, smooth));
-          gradCheck(f, a!, b!);
+          gradCheck(f, a!, b!, check);
         }),
         runs,
       );
@@ -134,12 +136,12 @@ export function describeGradients(name: string, backend: TensorBackend): void {
   for (const { name: fn, fn: f, smooth } of twoArgFunctions) {
     it(`[${name}] gradCheck ${fn} with broadcasting: [3,1]&[1,4], [2,3]&[3], [1]&[2,2], [2,1,3]&[4,3]`, () => {
       const pairs = fc.constantFrom<[number[], number[]]>([[3, 1], [1, 4]], [[2, 3], [3]], [[1], [2, 2]], [[2, 1, 3], [4, 3]]);
-      const cases = pairs.chain(([sa, sb]) => fc.tuple(tensorsOfShape(1, sa, backend, gradValues), tensorsOfShape(1, sb, backend, gradValues)));
+      const cases = pairs.chain(([sa, sb]) => fc.tuple(tensorsOfShape(1, sa, backend, values), tensorsOfShape(1, sb, backend, values)));
       fc.assert(
         fc.property(cases, ([[a], [b]]) => {
           fc.pre(smoothEverywhere(a!, b!, smooth) && smoothEverywhere(b!, a!, smooth));
-          gradCheck(f, a!, b!);
-          gradCheck(f, b!, a!);
+          gradCheck(f, a!, b!, check);
+          gradCheck(f, b!, a!, check);
         }),
         runs,
       );
@@ -147,14 +149,14 @@ export function describeGradients(name: string, backend: TensorBackend): void {
   }
 
   it(`[${name}] gradCheck of every two-argument function on (a.sum(0), b) and (a, b.sum(0))`, () => {
-    const cases = fc.tuple(fc.constantFrom(...twoArgFunctions), shapedTensors(2, backend, gradValues));
+    const cases = fc.tuple(fc.constantFrom(...twoArgFunctions), shapedTensors(2, backend, values));
     fc.assert(
       fc.property(cases, ([{ fn, smooth }, [a, b]]) => {
         const a0 = a!.sum(0);
         const b0 = b!.sum(0);
         fc.pre(smoothEverywhere(a0, b!, smooth) && smoothEverywhere(a!, b0, smooth));
-        gradCheck(fn, a0, b!);
-        gradCheck(fn, a!, b0);
+        gradCheck(fn, a0, b!, check);
+        gradCheck(fn, a!, b0, check);
       }),
       runs,
     );
@@ -163,8 +165,8 @@ export function describeGradients(name: string, backend: TensorBackend): void {
   for (const { name: fn, fn: f } of reduceFunctions) {
     it(`[${name}] gradCheck ${fn}`, () => {
       fc.assert(
-        fc.property(tensors(backend, gradValues), (a) => {
-          gradCheck(f, a);
+        fc.property(tensors(backend, values), (a) => {
+          gradCheck(f, a, check);
         }),
         runs,
       );
@@ -172,11 +174,11 @@ export function describeGradients(name: string, backend: TensorBackend): void {
   }
 
   it(`[${name}] gradCheck sum(dim) and mean(dim) over any dimension`, () => {
-    const cases = tensors(backend, gradValues).chain((a) => fc.tuple(fc.constant(a), fc.nat(a.dims - 1)));
+    const cases = tensors(backend, values).chain((a) => fc.tuple(fc.constant(a), fc.nat(a.dims - 1)));
     fc.assert(
       fc.property(cases, ([a, dim]) => {
-        gradCheck((x) => x.sum(dim).mul(x.sum(dim)), a);
-        gradCheck((x) => x.mean(dim), a);
+        gradCheck((x) => x.sum(dim).mul(x.sum(dim)), a, check);
+        gradCheck((x) => x.mean(dim), a, check);
       }),
       runs,
     );
@@ -184,10 +186,10 @@ export function describeGradients(name: string, backend: TensorBackend): void {
 
   it(`[${name}] gradCheck matmul [2,3]@[3,4], [2,2,3]@[3,4], [3,2,4]@[1,4,2], [2,1,2,3]@[3,3,2]`, () => {
     const pairs = fc.constantFrom<[number[], number[]]>([[2, 3], [3, 4]], [[2, 2, 3], [3, 4]], [[3, 2, 4], [1, 4, 2]], [[2, 1, 2, 3], [3, 3, 2]]);
-    const cases = pairs.chain(([sa, sb]) => fc.tuple(tensorsOfShape(1, sa, backend, gradValues), tensorsOfShape(1, sb, backend, gradValues)));
+    const cases = pairs.chain(([sa, sb]) => fc.tuple(tensorsOfShape(1, sa, backend, values), tensorsOfShape(1, sb, backend, values)));
     fc.assert(
       fc.property(cases, ([[a], [b]]) => {
-        gradCheck((x, y) => x.matmul(y), a!, b!);
+        gradCheck((x, y) => x.matmul(y), a!, b!, check);
       }),
       runs,
     );
@@ -196,23 +198,23 @@ export function describeGradients(name: string, backend: TensorBackend): void {
   it(`[${name}] gradCheck matmul of random sizes, one operand transposed`, () => {
     const dim = fc.integer({ min: 1, max: 4 });
     const cases = fc.tuple(dim, dim, dim).chain(([m, k, n]) =>
-      fc.tuple(tensorsOfShape(1, [k, m], backend, gradValues), tensorsOfShape(1, [k, n], backend, gradValues)),
+      fc.tuple(tensorsOfShape(1, [k, m], backend, values), tensorsOfShape(1, [k, n], backend, values)),
     );
     fc.assert(
       fc.property(cases, ([[a], [b]]) => {
-        gradCheck((x, y) => x.permute(1, 0).matmul(y), a!, b!);
+        gradCheck((x, y) => x.permute(1, 0).matmul(y), a!, b!, check);
       }),
       runs,
     );
   });
 
   it(`[${name}] gradCheck permute by a random order`, () => {
-    const cases = tensors(backend, gradValues).chain((a) => fc.tuple(fc.constant(a), permutationOf(a.dims)));
+    const cases = tensors(backend, values).chain((a) => fc.tuple(fc.constant(a), permutationOf(a.dims)));
     fc.assert(
       fc.property(cases, ([a, order]) => {
         // Weights that differ per position make a wrongly routed gradient visible.
         const w = tensor(indicesOf(order.map((o) => a.shape[o]!)).map((_, i) => i + 1), { backend }).view(...order.map((o) => a.shape[o]!));
-        gradCheck((x) => x.permute(...order).mul(w), a);
+        gradCheck((x) => x.permute(...order).mul(w), a, check);
       }),
       runs,
     );
@@ -220,10 +222,10 @@ export function describeGradients(name: string, backend: TensorBackend): void {
 
   it(`[${name}] gradCheck view of contiguous(): view(size) and view(-1, 1)`, () => {
     fc.assert(
-      fc.property(tensors(backend, gradValues), (a) => {
+      fc.property(tensors(backend, values), (a) => {
         const w = tensor(Array.from({ length: a.size }, (_, i) => i - 2), { backend });
-        gradCheck((x) => x.contiguous().view(x.size).mul(w), a);
-        gradCheck((x) => x.contiguous().view(-1, 1).mul(w.view(-1, 1)), a);
+        gradCheck((x) => x.contiguous().view(x.size).mul(w), a, check);
+        gradCheck((x) => x.contiguous().view(-1, 1).mul(w.view(-1, 1)), a, check);
       }),
       runs,
     );
@@ -232,8 +234,8 @@ export function describeGradients(name: string, backend: TensorBackend): void {
   it(`[${name}] gradCheck view followed by permute: a non-contiguous gradient reaches view's backward`, () => {
     const w = t([[1, 2], [3, 4], [5, 6]]);
     fc.assert(
-      fc.property(tensors(backend, gradValues, [6]), (a) => {
-        gradCheck((x) => x.view(2, 3).permute(1, 0).mul(w), a);
+      fc.property(tensors(backend, values, [6]), (a) => {
+        gradCheck((x) => x.view(2, 3).permute(1, 0).mul(w), a, check);
       }),
       runs,
     );
@@ -248,6 +250,6 @@ export function describeGradients(name: string, backend: TensorBackend): void {
   it(`[${name}] gradCheck detects a wrong gradient`, () => {
     // sum(x·x) differentiated as if it were sum(x): the central differences disagree.
     const a = t([1, 2, 3]);
-    expect(() => gradCheck((x) => x.mul(x.detach()), a)).toThrow(/gradCheck: gradient of input 0 \(shape \[3\]\) at \[0\] is 1, central difference gives 2/);
+    expect(() => gradCheck((x) => x.mul(x.detach()), a, check)).toThrow(/gradCheck: gradient of input 0 \(shape \[3\]\) at \[0\] is 1, central difference gives 2/);
   });
 }

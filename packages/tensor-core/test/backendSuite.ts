@@ -12,23 +12,28 @@ import { describe } from "vitest";
 import type { TensorBackend } from "@minitorch/tensor-core";
 import { describeForward } from "./backendForward.js";
 import { describeGradients } from "./backendGradients.js";
+import { float64, type SuitePrecision } from "./precision.js";
+
+export { float64, type SuitePrecision };
 
 /**
  * Registers the forward and gradient tests for `backend`; every tensor they
  * make lives on it. They are tagged with the task whose code they exercise:
  * task2_3 / task2_4 for the reference backend; another backend's package
  * passes its own task (FastBackend's kernels are Task 3.1's), so that a
- * student copy of Module 3 still passes every Module 2 test.
+ * student copy of Module 3 still passes every Module 2 test. A float32
+ * backend passes its `precision` profile (see precision.ts).
  */
 export function describeBackendSuite(
   backendName: string,
   backend: TensorBackend,
   tasks: { forward: string; gradients: string } = { forward: "task2_3", gradients: "task2_4" },
+  precision: SuitePrecision = float64,
 ): void {
   describe(tasks.forward, () => {
-    describeForward(backendName, backend);
+    describeForward(backendName, backend, precision);
   });
   describe(tasks.gradients, () => {
-    describeGradients(backendName, backend);
+    describeGradients(backendName, backend, precision);
   });
 }

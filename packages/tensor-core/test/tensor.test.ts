@@ -192,6 +192,16 @@ describe("tensor creation and errors", () => {
     expect(() => gradCheck((a) => a.exp(), tensor([0, 1, 2]))).not.toThrow();
   });
 
+  it("gradCheck perOutput: an output the step does not touch cancels instead of rounding the sum away", () => {
+    // sum(w · x²) at x = [1, 2] with w = [1, 1e12]: the total is 4e12, whose rounding (5e-4)
+    // swamps the 4e-6 that a step of 1e-6 on x[0] changes it by; per output it is exact.
+    const w = tensor([1, 1e12]);
+    const f = (a: Tensor): Tensor => a.mul(a).mul(w);
+    expect(() => gradCheck(f, tensor([1, 2]))).toThrow(/gradCheck: gradient of input 0 \(shape \[2\]\) at \[0\] is 2, central difference gives/);
+    expect(() => gradCheck(f, tensor([1, 2]), { perOutput: true })).not.toThrow();
+    expect(() => gradCheck((a) => WrongExp.apply(a), tensor([0, 1, 2]), { perOutput: true })).toThrow(/at \[1\] is 1, central difference gives 2\.718/);
+  });
+
   it("gradCheck throws when an input receives no gradient", () => {
     expect(() => gradCheck((_a, b) => b.mul(2), tensor([1]), tensor([2]))).toThrow(/gradCheck: input 0 received no gradient/);
   });

@@ -106,17 +106,17 @@ export function broadcastShape(a: readonly number[], b: readonly number[]): numb
   });
 }
 
-/** |actual − expected| ≤ 1e-6 · (1 + |expected|); equal infinities pass. */
-export function expectClose(actual: number, expected: number, where = ""): void {
+/** |actual − expected| ≤ tolerance · (1 + |expected|); equal infinities pass. */
+export function expectClose(actual: number, expected: number, where = "", tolerance = 1e-6): void {
   if (Object.is(actual, expected) || actual === expected) return;
-  const ok = Math.abs(actual - expected) <= 1e-6 * (1 + Math.abs(expected));
+  const ok = Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected));
   expect(ok, `${where} got ${actual}, expected ${expected}`).toBe(true);
 }
 
-/** Checks `t` has `shape` and that each element equals `expected(index)`. */
-export function expectTensor(t: Tensor, shape: readonly number[], expected: (index: number[]) => number): void {
+/** Checks `t` has `shape` and that each element equals `expected(index)` (within `tolerance`, see expectClose). */
+export function expectTensor(t: Tensor, shape: readonly number[], expected: (index: number[]) => number, tolerance = 1e-6): void {
   expect(t.shape).toEqual(shape);
-  for (const ix of indicesOf(shape)) expectClose(t.get(...ix), expected(ix), `at [${ix.join(", ")}]`);
+  for (const ix of indicesOf(shape)) expectClose(t.get(...ix), expected(ix), `at [${ix.join(", ")}]`, tolerance);
 }
 
 /** a @ b by a plain loop over `get`, with broadcast batch dimensions. */

@@ -1,16 +1,24 @@
 /**
  * The course's task list, as the reference minitorch numbers it: Module 0
  * (operators, 4 tasks), Module 1 (scalar autodiff, 4), Module 2 (tensors, 4),
- * Module 3 (parallel fast ops, 2), Module 4 (convolution and networks, 5).
+ * Module 3 (parallel fast ops 3.1–3.2, GPU ops 3.3–3.4), Module 4
+ * (convolution and networks, 5), and Task 4.4b, minitorch's optional
+ * convolution on the GPU, between 4.4 and 4.5.
  */
-export const TASK_COUNTS: readonly number[] = [4, 4, 4, 2, 5];
+export const TASK_COUNTS: readonly number[] = [4, 4, 4, 4, 5];
 
-/** A task id as written in the markers: `"4.1"`. */
-export type TaskId = `${number}.${number}`;
+/** Optional tasks, each listed right after the task it extends. */
+const EXTRA_TASKS: Readonly<Record<string, readonly string[]>> = { "4.4": ["4.4b"] };
 
-/** Every task id in course order: 0.1 … 4.5. */
+/** A task id as written in the markers: `"4.1"`, or `"4.4b"` for an optional one. */
+export type TaskId = `${number}.${number}` | `${number}.${number}b`;
+
+/** Every task id in course order: 0.1 … 4.4, 4.4b, 4.5. */
 export const COURSE_TASKS: readonly TaskId[] = TASK_COUNTS.flatMap((count, module) =>
-  Array.from({ length: count }, (_, t): TaskId => `${module}.${t + 1}`),
+  Array.from({ length: count }, (_, t): TaskId[] => {
+    const id: TaskId = `${module}.${t + 1}`;
+    return [id, ...((EXTRA_TASKS[id] ?? []) as TaskId[])];
+  }).flat(),
 );
 
 export const MODULES: readonly number[] = TASK_COUNTS.map((_, module) => module);
@@ -24,7 +32,7 @@ export function moduleOf(id: TaskId): number {
   return Number(id.split(".")[0]);
 }
 
-/** The tag of a task's tests: `describe("task4_1")`. */
+/** The tag of a task's tests: `describe("task4_1")`, `describe("task4_4b")`. */
 export function testTag(id: TaskId): string {
   return `task${id.replace(".", "_")}`;
 }

@@ -18,6 +18,7 @@ import {
   STUDENT_COPY_FILE,
   studentText,
   studentVersion,
+  testTag,
   writeStudentCopy,
 } from "../src/index.js";
 
@@ -36,8 +37,8 @@ function tempDir(): string {
 }
 
 describe("scaffold markers", () => {
-  it("the course has tasks 0.1–0.4, 1.1–1.4, 2.1–2.4, 3.1–3.2, 4.1–4.5", () => {
-    expect(COURSE_TASKS.join(" ")).toBe("0.1 0.2 0.3 0.4 1.1 1.2 1.3 1.4 2.1 2.2 2.3 2.4 3.1 3.2 4.1 4.2 4.3 4.4 4.5");
+  it("the course has tasks 0.1–0.4, 1.1–1.4, 2.1–2.4, 3.1–3.4, 4.1–4.5 and the optional 4.4b", () => {
+    expect(COURSE_TASKS.join(" ")).toBe("0.1 0.2 0.3 0.4 1.1 1.2 1.3 1.4 2.1 2.2 2.3 2.4 3.1 3.2 3.3 3.4 4.1 4.2 4.3 4.4 4.4b 4.5");
   });
 
   const add = source(
@@ -88,6 +89,17 @@ describe("scaffold markers", () => {
     expect(text).not.toContain("ASSIGN");
   });
 
+  it("the optional Task 4.4b has its own blocks, tag task4_4b and stub message, and belongs to Module 4", () => {
+    const text = source("export function kernel(): string {", begin("4.4b"), "  return `wgsl`;", end("4.4b"), "}");
+    const { blocks, problems } = parseMarkers("gpu.ts", text);
+    expect(problems).toEqual([]);
+    expect(blocks.map((b) => b.task)).toEqual(["4.4b"]);
+    expect(testTag("4.4b")).toBe("task4_4b");
+    expect(studentText(text, blocks, 4)).toContain('throw new Error("Need to implement for Task 4.4b");');
+    expect(studentText(text, blocks, 3)).toContain('throw new Error("Need to implement for Task 4.4b");');
+    expect(studentText(text, blocks, 4)).not.toContain("wgsl");
+  });
+
   it("says where each stub is and which solution lines it replaced", () => {
     const { blocks } = parseMarkers("ops.ts", add);
     expect(studentVersion(add, blocks, 1).stubs).toEqual([{ task: "1.2", line: 5, solution: "    const p = a * b;\n\n    return p;" }]);
@@ -108,7 +120,7 @@ describe("scaffold markers", () => {
     ["a BEGIN without END", source(begin("0.1"), "x;"), 1, "BEGIN ASSIGN0.1 has no END ASSIGN0.1 after it"],
     ["a nested BEGIN", source(begin("0.1"), begin("0.2"), end("0.2"), end("0.1")), 2, "BEGIN ASSIGN0.2 is nested inside the block of ASSIGN0.1 opened at line 1"],
     ["an END of another task", source(begin("0.1"), "x;", end("0.2")), 3, "END ASSIGN0.2 closes the block of ASSIGN0.1 opened at line 1"],
-    ["a task outside the course", source(begin("3.3"), "x;", end("3.3")), 1, 'BEGIN ASSIGN3.3: "3.3" is not a course task'],
+    ["a task outside the course", source(begin("3.5"), "x;", end("3.5")), 1, 'BEGIN ASSIGN3.5: "3.5" is not a course task'],
   ])("refuses %s, naming the line", (_, text, line, message) => {
     const { problems } = parseMarkers("bad.ts", text);
     expect(problems.length).toBeGreaterThan(0);

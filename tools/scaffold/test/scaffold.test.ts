@@ -56,9 +56,9 @@ function skipReason(): string | null {
   return source.blocks.length === 0 ? "the source holds no solution blocks (a student copy)" : null;
 }
 
-/** The task tag in a test's full name (its describe block): `task4_1`, or null. */
+/** The task tag in a test's full name (its describe block): `task4_1`, `task4_4b`, or null. */
 function taskOfTest(test: TestOutcome): string | null {
-  return /\btask\d+_\d+\b/.exec(test.fullName)?.[0] ?? null;
+  return /\btask\d+_\d+b?\b/.exec(test.fullName)?.[0] ?? null;
 }
 
 function moduleOfTest(test: TestOutcome): number | null {
@@ -82,15 +82,16 @@ if (reason !== null && !inStudentCopy) console.log(`course scaffolding: student 
  * earlier task's stub first: task2_4's gradient tests run Task 2.3's forward
  * passes.)
  */
-const OWN_STUB_MESSAGE: readonly TaskId[] = ["3.1", "3.2", "4.1", "4.2"];
+const OWN_STUB_MESSAGE: readonly TaskId[] = ["3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.4b"];
 
 /**
  * The tasks whose solutions are written back into a copy's stubs, by module:
- * the kernels (Task 3.2's tests run on Task 3.1's loops too).
+ * the kernels (Task 3.2's tests run on Task 3.1's loops too; the GPU tasks'
+ * tests that need an adapter skip without one, the others still run).
  */
 const FILLED_IN: ReadonlyMap<number, readonly TaskId[]> = new Map<number, readonly TaskId[]>([
-  [3, ["3.1", "3.2"]],
-  [4, ["4.1", "4.2"]],
+  [3, ["3.1", "3.2", "3.3", "3.4"]],
+  [4, ["4.1", "4.2", "4.4b"]],
 ]);
 
 /** Runs the `typecheck` script of each package of `copy` whose test files hold stubs for `module`; the failures. */

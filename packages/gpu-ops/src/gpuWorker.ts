@@ -1,0 +1,354 @@
+/**
+ * The GPU thread: owns the Dawn instance and device, parks in
+ * `Atomics.waitAsync` (its event loop stays free for Dawn's callbacks, such
+ * as `mapAsync`), and runs each published job — converts the operands from
+ * float64 to float32 into ordinary buffers (queue.writeBuffer must not read a
+ * SharedArrayBuffer), dispatches the kernel, reads the outputs back into the
+ * shared float64 storage and signals DONE. It destroys the device before it
+ * ends, since Dawn can abort if a process exits with a device alive.
+ */
+import { receiveMessageOnPort, workerData } from "node:worker_threads";
+import type {} from "webgpu";
+import { BufferPool, READBACK_USAGE, STORAGE_USAGE } from "./bufferPool.js";
+import { ArgReader, POISON, weigh } from "@minitorch/fast-ops";
+import {
+  COMMAND,
+  DONE,
+  EXITED,
+  FAILED,
+  FAULT,
+  FAULT_EXIT,
+  FAULT_HANG,
+  FAULT_LOSE_DEVICE,
+  HEADER_GROUPS,
+  HEADER_KERNEL,
+  HEADER_OPERANDS,
+  HEADER_ROLES,
+  INJECT,
+  LOST,
+  NARGS,
+  OK,
+  READY,
+  ROLE_IN,
+  ROLE_OUT,
+  SEQ,
+  SHUT,
+  STATE,
+  STOP,
+  STATUS,
+  UNAVAILABLE,
+  writeMessage,
+  type AdapterReport,
+  type GpuThreadInit,
+  type JobMessage,
+  type KernelSource,
+} from "./protocol.js";
+
+const MAP_READ = 0x0001;
+
+const init = workerData as GpuThreadInit;
+const control = new Int32Array(init.control);
+const messageArea = new Uint8Array(init.message);
+const reader = new ArgReader(init.block);
+const sources = new Map<number, KernelSource>();
+const pipelines = new Map<number, GPUComputePipeline>();
+
+// The instance and adapter stay referenced for the thread's life: Dawn's
+// event processing uses the instance after the objects that made it are gone.
+let instance: GPU | null = null;
+let adapter: GPUAdapter | null = null;
+let device: GPUDevice | null = null;
+let buffers: BufferPool | null = null;
+let lostReason: string | null = null;
+let shuttingDown = false;
+
+process.on("exit", () => {
+  if (Atomics.load(control, STATE) !== SHUT) Atomics.store(control, STATE, EXITED);
+  Atomics.notify(control, DONE);
+  Atomics.notify(control, STATE);
+});
+
+// A pending Atomics.waitAsync does not keep a thread alive; this does (the
+// main thread unrefs the Worker, so the process can still exit).
+const keepAlive = setInterval(() => {}, 1 << 30);
+
+function setState(state: number): void {
+  Atomics.store(control, STATE, state);
+  Atomics.notify(control, STATE);
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function start(): Promise<boolean> {
+  let webgpu: typeof import("webgpu");
+  try {
+    webgpu = await import("webgpu");
+  } catch (e) {
+    writeMessage(control, messageArea, `Dawn's Node bindings (npm package webgpu@0.4.0) did not load: ${describe(e)}`);
+    return false;
+  }
+  instance = webgpu.create([]);
+  adapter = await instance.requestAdapter({ powerPreference: "high-performance" });
+  if (adapter === null) {
+    writeMessage(control, messageArea, "no WebGPU adapter: Dawn found no usable Vulkan device");
+    return false;
+  }
+  const limits = adapter.limits;
+  device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+    },
+  });
+  buffers = new BufferPool(device);
+  void device.lost.then((info) => {
+    lostReason = `${info.reason}${info.message ? `: ${info.message}` : ""}`;
+    if (!shuttingDown) setState(LOST);
+  });
+  const info = adapter.info;
+  const report: AdapterReport = {
+    label: `${info.description || info.device || "unknown device"} (${info.vendor || "unknown vendor"} ${info.architecture})${info.isFallbackAdapter ? ", software" : ""}`,
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    software: info.isFallbackAdapter,
+    maxBufferBytes: Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize),
+    maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
+  };
+  writeMessage(control, messageArea, JSON.stringify(report));
+  return true;
+}
+
+/** The compiled pipeline of kernel `id`, with a bind group layout from the operands' roles. */
+async function pipelineFor(id: number, roles: readonly number[]): Promise<GPUComputePipeline> {
+  const cached = pipelines.get(id);
+  if (cached !== undefined) return cached;
+  const kernel = sources.get(id);
+  if (kernel === undefined) throw new Error(`kernel ${id} was never sent to the GPU thread`);
+  const d = device!;
+  d.pushErrorScope("validation");
+  const module = d.createShaderModule({ label: kernel.name, code: kernel.source });
+  const info = await module.getCompilationInfo();
+  await d.popErrorScope();
+  const errors = info.messages.filter((m) => m.type === "error");
+  if (errors.length > 0) {
+    const lines = errors.map((m) => `line ${m.lineNum}:${m.linePos}: ${m.message}`);
+    throw new Error(`shader compile error in ${kernel.name}:\n${lines.join("\n")}`);
+  }
+  const bindGroupLayout = d.createBindGroupLayout({
+    entries: roles.map((role, binding) => ({
+      binding,
+      visibility: 0x4, // GPUShaderStage.COMPUTE
+      buffer: { type: role === ROLE_OUT ? "storage" : "read-only-storage" },
+    })),
+  });
+  let pipeline: GPUComputePipeline;
+  try {
+    pipeline = await d.createComputePipelineAsync({
+      label: kernel.name,
+      layout: d.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] }),
+      compute: { module },
+    });
+  } catch (e) {
+    throw new Error(`shader of ${kernel.name} does not make a pipeline: ${describe(e)}`);
+  }
+  pipelines.set(id, pipeline);
+  return pipeline;
+}
+
+let upload = new Float32Array(1024);
+let nans = new Float32Array(0);
+
+/** `n` NaNs as float32 (for MINITORCH_POISON). */
+function poison(n: number): Float32Array {
+  if (nans.length < n) nans = new Float32Array(n).fill(NaN);
+  return nans.subarray(0, n);
+}
+
+/**
+ * `x` as float32 in ordinary memory (reused: writeBuffer copies the data
+ * before it returns). Uploading from a view on a SharedArrayBuffer crashes
+ * Dawn, so a copy is needed anyway.
+ */
+function toFloat32(x: Float64Array): Float32Array {
+  if (upload.length < x.length) upload = new Float32Array(Math.max(x.length, upload.length * 2));
+  const view = upload.subarray(0, x.length);
+  view.set(x);
+  return view;
+}
+
+/** Uploads, dispatches and reads back one job. */
+async function runJob(message: JobMessage | undefined): Promise<void> {
+  if (lostReason !== null) throw new Error(`the GPU device was lost (${lostReason})`);
+  const args = reader.decode(Atomics.load(control, NARGS), message?.buffers ?? []);
+  const header = args[0] as Int32Array;
+  const operands = header[HEADER_OPERANDS]!;
+  const roles = Array.from(header.subarray(HEADER_ROLES, HEADER_ROLES + operands));
+  const d = device!;
+  const pool = buffers!;
+  const pipeline = await pipelineFor(header[HEADER_KERNEL]!, roles);
+  d.pushErrorScope("out-of-memory");
+  d.pushErrorScope("validation");
+  const taken: GPUBuffer[] = [];
+  const readbacks: Array<{ target: Float64Array; source: GPUBuffer; staging: GPUBuffer | null; bytes: number }> = [];
+  let failure: unknown = null;
+  try {
+    const entries: GPUBindGroupEntry[] = [];
+    const encoder = d.createCommandEncoder();
+    for (let i = 0; i < operands; i++) {
+      const arg = args[i + 1]!;
+      if (typeof arg === "number") throw new Error(`operand ${i} is a number, not an array`);
+      const bytes = Math.max(4, arg.length * 4);
+      const buffer = pool.take(bytes, STORAGE_USAGE);
+      taken.push(buffer);
+      entries.push({ binding: i, resource: { buffer, size: bytes } });
+      if (roles[i] === ROLE_IN) {
+        const data = arg instanceof Int32Array ? arg : toFloat32(arg);
+        if (data.length > 0) d.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+      } else if (roles[i] === ROLE_OUT) {
+        if (!(arg instanceof Float64Array)) throw new Error(`output operand ${i} must be float64 storage`);
+        readbacks.push({ target: arg, source: buffer, staging: null, bytes: arg.length * 4 });
+        // MINITORCH_POISON: an element the kernel leaves unwritten comes back as NaN, not as a pooled buffer's old value.
+        if (POISON && arg.length > 0) d.queue.writeBuffer(buffer, 0, poison(arg.length));
+      } else {
+        if (!(arg instanceof Int32Array)) throw new Error(`plan operand ${i} must be an Int32Array`);
+        if (arg.length > 0) d.queue.writeBuffer(buffer, 0, arg.buffer, arg.byteOffset, arg.byteLength);
+      }
+    }
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, d.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+    const groups = header.subarray(HEADER_GROUPS, HEADER_GROUPS + 3);
+    pass.dispatchWorkgroups(groups[0]!, groups[1]!, groups[2]!);
+    pass.end();
+    for (const r of readbacks) {
+      if (r.bytes === 0) continue;
+      r.staging = pool.take(r.bytes, READBACK_USAGE);
+      taken.push(r.staging);
+      encoder.copyBufferToBuffer(r.source, 0, r.staging, 0, r.bytes);
+    }
+    d.queue.submit([encoder.finish()]);
+  } catch (e) {
+    failure = e;
+  }
+  const validation = await d.popErrorScope();
+  const memory = await d.popErrorScope();
+  if (memory !== null || validation !== null || failure !== null) {
+    for (const b of taken) b.destroy();
+    if (memory !== null) throw new Error(`out of GPU memory: ${memory.message}`);
+    if (validation !== null) throw new Error(`WebGPU validation error: ${validation.message}`);
+    throw failure;
+  }
+  try {
+    await Promise.all(readbacks.map((r) => r.staging?.mapAsync(MAP_READ, 0, r.bytes)));
+    for (const r of readbacks) {
+      if (r.staging === null) continue;
+      r.target.set(new Float32Array(r.staging.getMappedRange(0, r.bytes)));
+      r.staging.unmap();
+    }
+  } catch (e) {
+    if (lostReason !== null) throw new Error(`the GPU device was lost (${lostReason})`);
+    throw e;
+  }
+  for (const b of taken) pool.give(b);
+}
+
+/**
+ * Simulates a fault, for the fault tests. The thread that "dies" destroys
+ * its device first: a real death with a live device may take the process
+ * down in Dawn's teardown, which no handling on the main thread can prevent.
+ */
+async function inject(fault: number): Promise<void> {
+  if (fault === FAULT_EXIT) {
+    await shutdown();
+    process.exit(70);
+  }
+  if (fault === FAULT_HANG) await new Promise<never>(() => {});
+  if (fault === FAULT_LOSE_DEVICE) {
+    device!.destroy();
+    await device!.lost;
+  }
+}
+
+/** Destroys the device (and with it every buffer and pipeline). */
+async function shutdown(): Promise<void> {
+  shuttingDown = true;
+  const d = device;
+  if (d === null) return;
+  device = null;
+  buffers?.clear();
+  pipelines.clear();
+  d.destroy();
+  await d.lost;
+}
+
+/** Waits for STOP on its own, so a stuck job cannot keep the device alive. */
+async function watchStop(): Promise<void> {
+  const wait = Atomics.waitAsync(control, STOP, 0);
+  if (wait.async) await wait.value;
+  await shutdown();
+  setState(SHUT);
+  clearInterval(keepAlive);
+  init.port.close();
+}
+
+/** Pulls what was posted for this command: its buffers and any new kernels. */
+function drain(): JobMessage | undefined {
+  let last: JobMessage | undefined;
+  for (let m = receiveMessageOnPort(init.port); m !== undefined; m = receiveMessageOnPort(init.port)) {
+    last = m.message as JobMessage;
+    for (const k of last.kernels ?? []) sources.set(k.id, k);
+    // This isolate holds its own objects for the buffers: make them count here too (see fast-ops' storage.ts).
+    for (const b of last.buffers) weigh(b);
+  }
+  return last;
+}
+
+async function serve(): Promise<void> {
+  // SEQ starts at 0: the first job may be published before this line runs.
+  let seen = 0;
+  while (!shuttingDown) {
+    const wait = Atomics.waitAsync(control, SEQ, seen);
+    if (wait.async) await wait.value;
+    const seq = Atomics.load(control, SEQ);
+    if (seq === seen || shuttingDown) continue;
+    seen = seq;
+    const message = drain();
+    let status = OK;
+    try {
+      if (Atomics.load(control, COMMAND) === INJECT) await inject(Atomics.load(control, FAULT));
+      else await runJob(message);
+    } catch (e) {
+      status = FAILED;
+      writeMessage(control, messageArea, shuttingDown ? "the GPU thread was stopped during the operation" : describe(e));
+    }
+    // Drop this job's buffers now: the thread must not keep storage alive.
+    if (message !== undefined) message.buffers.length = 0;
+    Atomics.store(control, STATUS, status);
+    if (lostReason !== null && !shuttingDown) setState(LOST);
+    Atomics.store(control, DONE, seq);
+    Atomics.notify(control, DONE);
+  }
+}
+
+void (async () => {
+  let ready = false;
+  try {
+    ready = await start();
+  } catch (e) {
+    writeMessage(control, messageArea, `WebGPU device could not be created: ${describe(e)}`);
+  }
+  if (!ready) {
+    setState(UNAVAILABLE);
+    clearInterval(keepAlive);
+    init.port.close();
+    return;
+  }
+  void watchStop();
+  setState(READY);
+  await serve();
+})();
