@@ -203,6 +203,8 @@ export class GpuThread {
   private stop(c: Connection): void {
     Atomics.store(c.control, STOP, 1);
     Atomics.notify(c.control, STOP);
+    // A thread idle between jobs blocks on SEQ (see gpuWorker.ts's serve).
+    Atomics.notify(c.control, SEQ);
     const deadline = Date.now() + 5000;
     for (;;) {
       const state = Atomics.load(c.control, STATE);

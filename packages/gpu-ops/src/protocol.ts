@@ -2,11 +2,11 @@
  * The handshake between the main thread and the GPU thread, imported by
  * both. The main thread writes a job's arguments (fast-ops' transport.ts),
  * posts the job's shared buffers and any new shader sources on the port,
- * stores the command, bumps SEQ and notifies; the GPU thread, parked in
- * `Atomics.waitAsync` on SEQ, runs the job on the device and stores SEQ into
+ * stores the command, bumps SEQ and notifies; the GPU thread, blocked in
+ * `Atomics.wait` on SEQ between jobs, runs the job on the device and stores SEQ into
  * DONE, which the main thread waits for with `Atomics.wait`. Separately from
  * jobs, STOP tells the thread to destroy its device and end — watched on its
- * own, so it works even while a job is stuck.
+ * own, so it works even while a job is stuck; STOP also notifies SEQ.
  */
 import type { MessagePort } from "node:worker_threads";
 import type { SharedBlock } from "@minitorch/fast-ops";

@@ -36,6 +36,15 @@ describe("GPU thread", () => {
     expect(error).toMatch(/^neg map: GpuBackend has no GPU: no WebGPU adapter/);
   });
 
+  describeGpu("idle", () => {
+    it("an idle GPU thread costs no CPU: a second without jobs after an op uses well under a core (a turning event loop with a live Dawn device took a whole one)", () => {
+      const r = runScript("idle.mjs");
+      expect(r.code, r.stderr).toBe(0);
+      const { idleCpuMs } = JSON.parse(r.stdout) as { idleCpuMs: number };
+      expect(idleCpuMs).toBeLessThan(250);
+    });
+  });
+
   describeGpu("faults", () => {
     const timeout = gpu.timeoutMs;
     const cap = gpu.maxBufferBytes;
