@@ -46,6 +46,21 @@ export interface Padding {
   left: number;
 }
 
+/** The geometry packed in a kernel's shape argument, [B, C, H, W, O, KH, KW, OH, OW, …]. */
+export function geometryOf(shape: Int32Array): ConvGeometry {
+  return {
+    batch: shape[0]!,
+    inChannels: shape[1]!,
+    height: shape[2]!,
+    width: shape[3]!,
+    outChannels: shape[4]!,
+    kh: shape[5]!,
+    kw: shape[6]!,
+    outHeight: shape[7]!,
+    outWidth: shape[8]!,
+  };
+}
+
 /** Padding so every read of the convolution lands inside the padded input. */
 export function padding(g: ConvGeometry, reverse: boolean): Padding {
   if (reverse) {
@@ -129,17 +144,7 @@ export function convolveUnits(
   start: number,
   end: number,
 ): void {
-  const g: ConvGeometry = {
-    batch: shape[0]!,
-    inChannels: shape[1]!,
-    height: shape[2]!,
-    width: shape[3]!,
-    outChannels: shape[4]!,
-    kh: shape[5]!,
-    kw: shape[6]!,
-    outHeight: shape[7]!,
-    outWidth: shape[8]!,
-  };
+  const g = geometryOf(shape);
   const reverse = shape[9]! !== 0;
   const { inChannels: C, height: H, width: W, outChannels: O, kh: KH, kw: KW, outHeight: OH, outWidth: OW } = g;
   const pad = padding(g, reverse);

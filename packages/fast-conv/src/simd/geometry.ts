@@ -11,26 +11,13 @@
  */
 
 import type { SimdThread } from "@minitorch/fast-ops/simd";
+import { geometryOf, padding, type ConvGeometry, type Padding } from "../implicitGemm.js";
 
 /** Rounds up to a multiple of 4. */
 export const pad4 = (x: number): number => (x + 3) & ~3;
 
 /** The padded layout of one batch's input and how positions and taps address it. */
-export interface PaddedLayout {
-  batch: number;
-  inChannels: number;
-  height: number;
-  width: number;
-  outChannels: number;
-  kh: number;
-  kw: number;
-  outHeight: number;
-  outWidth: number;
-  /** Padded rows and columns; the input starts at (top, left). */
-  hp: number;
-  wp: number;
-  top: number;
-  left: number;
+export interface PaddedLayout extends ConvGeometry, Padding {
   plane: number;
   /** Element offset of position 0 (output (0, 0)) in the padded copy. */
   anchor: number;
@@ -48,21 +35,10 @@ export interface PaddedLayout {
  * forward kernel computes 4 positions at a time).
  */
 export function paddedLayout(shape: Int32Array, reverse: boolean, posMultiple: number): PaddedLayout {
-  const [batch, inChannels, height, width, outChannels, kh, kw, outHeight, outWidth] = [
-    shape[0]!,
-    shape[1]!,
-    shape[2]!,
-    shape[3]!,
-    shape[4]!,
-    shape[5]!,
-    shape[6]!,
-    shape[7]!,
-    shape[8]!,
-  ];
-  const hp = reverse ? Math.max(height, outHeight) + kh - 1 : Math.max(height, outHeight + kh - 1);
-  const wp = reverse ? Math.max(width, outWidth) + kw - 1 : Math.max(width, outWidth + kw - 1);
-  const top = reverse ? kh - 1 : 0;
-  const left = reverse ? kw - 1 : 0;
+  const g = geometryOf(shape);
+  const { inChannels, kh, kw, outHeight, outWidth } = g;
+  const pad = padding(g, reverse);
+  const { hp, wp, top, left } = pad;
   const plane = hp * wp;
   const anchor = top * wp + left;
   const exact = (outHeight - 1) * wp + outWidth;
@@ -70,19 +46,8 @@ export function paddedLayout(shape: Int32Array, reverse: boolean, posMultiple: n
   const maxTap = (inChannels - 1) * plane + (reverse ? 0 : (kh - 1) * wp + kw - 1);
   const length = Math.max(inChannels * plane, anchor + positions + maxTap);
   return {
-    batch,
-    inChannels,
-    height,
-    width,
-    outChannels,
-    kh,
-    kw,
-    outHeight,
-    outWidth,
-    hp,
-    wp,
-    top,
-    left,
+    ...g,
+    ...pad,
     plane,
     anchor,
     taps: inChannels * kh * kw,
