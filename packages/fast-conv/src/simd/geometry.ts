@@ -36,18 +36,29 @@ export interface PaddedLayout extends ConvGeometry, Padding {
  */
 export function paddedLayout(shape: Int32Array, reverse: boolean, posMultiple: number): PaddedLayout {
   const g = geometryOf(shape);
-  const { inChannels, kh, kw, outHeight, outWidth } = g;
-  const pad = padding(g, reverse);
-  const { hp, wp, top, left } = pad;
+  const { batch, inChannels, height, width, outChannels, kh, kw, outHeight, outWidth } = g;
+  const { hp, wp, top, left } = padding(g, reverse);
   const plane = hp * wp;
   const anchor = top * wp + left;
   const exact = (outHeight - 1) * wp + outWidth;
   const positions = Math.ceil(exact / posMultiple) * posMultiple;
   const maxTap = (inChannels - 1) * plane + (reverse ? 0 : (kh - 1) * wp + kw - 1);
   const length = Math.max(inChannels * plane, anchor + positions + maxTap);
+  // A literal, not spreads of g and the padding: this runs once per work unit.
   return {
-    ...g,
-    ...pad,
+    batch,
+    inChannels,
+    height,
+    width,
+    outChannels,
+    kh,
+    kw,
+    outHeight,
+    outWidth,
+    hp,
+    wp,
+    top,
+    left,
     plane,
     anchor,
     taps: inChannels * kh * kw,
