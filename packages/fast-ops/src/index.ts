@@ -14,7 +14,7 @@ export { CourseBackend, CourseOps, courseMatrixMultiply, matmulKernel } from "./
 export { PlainBackend, PlainOps, packedGemmKernel, packedMatrixMultiply } from "./plainOps.js";
 export { tensorMatrixMultiply } from "./matmul.js";
 export { KC, MC, packB, packedGemm } from "./gemm.js";
-export { POISON, SHARE_MIN, allocateStorage, isShared, weigh } from "./storage.js";
+export { POISON, SHARE_MIN, allocateStorage, isShared, weigh, weighAll } from "./storage.js";
 export { ArgReader, ArgWriter, createSharedBlock, type EncodedArgs, type SharedBlock } from "./transport.js";
 export { envFlag, envInt } from "./env.js";
 export type { PoolStats } from "./pool.js";

@@ -6,7 +6,7 @@
  * a library operator or from the source of a user function.
  */
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
-import { weigh } from "./storage.js";
+import { weighAll } from "./storage.js";
 import { ArgReader } from "./transport.js";
 import { compileMap, compileReduce, compileZip, functionFromSource, namedOperators } from "./elementwise.js";
 import {
@@ -77,7 +77,7 @@ function apply(message: PoolMessage): void {
   buffers = message.buffers ?? null;
   buffersMessage = consumed + 1;
   // This isolate holds its own objects for the buffers: make them count here too.
-  if (buffers !== null) for (const b of buffers) weigh(b);
+  if (buffers !== null) weighAll(buffers);
 }
 
 /** Pulls the messages posted so far; false if one has not arrived yet. */

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Tensor, type Kernel, type KernelArg } from "@minitorch/tensor-core";
-import { FastBackend, FastOps, SHARE_MIN, allocateStorage, isShared, pool, poolStats, setThreads } from "../src/index.js";
+import { FastBackend, FastOps, SHARE_MIN, allocateStorage, isShared, pool, poolStats, setThreads, weigh, weighAll } from "../src/index.js";
 import { onWorkers } from "./helpers.js";
 
 const fixture = (name: string): URL => new URL(`./fixtures/${name}`, import.meta.url);
@@ -72,6 +72,20 @@ describe("fast-ops storage", () => {
     const report = runFixture<{ collected: boolean; workerChunks: number }>("storageRelease.mjs", [], {}, ["--expose-gc"]);
     expect(report.workerChunks).toBeGreaterThan(0);
     expect(report.collected).toBe(true);
+  });
+
+  it("weigh hangs an ordinary buffer of the same length on a shared one; weighAll one of the summed length on a job's list (none on an empty list)", () => {
+    const a = new SharedArrayBuffer(8 * 1024);
+    const b = new SharedArrayBuffer(8 * 3000);
+    const weight = (o: object): ArrayBufferLike | undefined => (o as { weight?: ArrayBufferLike }).weight;
+    expect(weight(weigh(a))?.byteLength).toBe(8 * 1024);
+    expect(weight(a)).toBeInstanceOf(ArrayBuffer);
+    const job = [a, b];
+    weighAll(job);
+    expect(weight(job)?.byteLength).toBe(8 * 4024);
+    const empty: SharedArrayBuffer[] = [];
+    weighAll(empty);
+    expect(weight(empty)).toBeUndefined();
   });
 
   it("a plain synchronous loop over 8 MB tensors that workers use stays lean: 150 steps (2.4 GB allocated) peak under 700 MB RSS", () => {

@@ -10,7 +10,7 @@
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import type {} from "webgpu";
 import { BufferPool, READBACK_USAGE, STORAGE_USAGE } from "./bufferPool.js";
-import { ArgReader, POISON, weigh } from "@minitorch/fast-ops";
+import { ArgReader, POISON, weighAll } from "@minitorch/fast-ops";
 import {
   COMMAND,
   DONE,
@@ -303,7 +303,7 @@ function drain(): JobMessage | undefined {
     last = m.message as JobMessage;
     for (const k of last.kernels ?? []) sources.set(k.id, k);
     // This isolate holds its own objects for the buffers: make them count here too (see fast-ops' storage.ts).
-    for (const b of last.buffers) weigh(b);
+    weighAll(last.buffers);
   }
   return last;
 }
