@@ -7,31 +7,17 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as common from "../src/index.js";
 import type { Checkpoint, MetricRecord } from "../src/index.js";
+import { quietStdout, tempDirs } from "./tempDirs.js";
 
 const isRoot = process.getuid?.() === 0;
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "app-common-adversarial-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs("app-common-adversarial-");
 
-// Keep what the logs print off the test output.
-beforeEach(() => {
-  vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+quietStdout();
 
 type Body = Omit<Checkpoint, "format" | "version">;
 

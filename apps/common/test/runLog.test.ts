@@ -1,18 +1,10 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EpochProgress, MetricsWriter, RunLog, metricsPathFor, type MetricRecord } from "../src/index.js";
+import { tempDirs } from "./tempDirs.js";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "app-common-log-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs("app-common-log-");
 
 /** Captures what is written to stdout meanwhile (and keeps it off the test output). */
 let stdout: string[] = [];

@@ -6,13 +6,13 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCheckpoint } from "@minitorch/app-common";
 import * as ort from "onnxruntime-node";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { predictions, type SamplesFile } from "../src/samples.js";
+import { tempDirs } from "../../common/test/tempDirs.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../../..");
@@ -27,15 +27,7 @@ const mains = {
 const sst2Dir = process.env.MINITORCH_SST2_DIR ?? "";
 const noSst2 = sst2Dir ? "" : " [skipped: no SST-2 copy, MINITORCH_SST2_DIR is empty]";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "export-onnx-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs("export-onnx-");
 
 interface Result {
   status: number | null;

@@ -7,11 +7,11 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCheckpoint, saveCheckpoint, type MetricRecord } from "@minitorch/app-common";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { tempDirs } from "../../common/test/tempDirs.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const mnistMain = path.resolve(here, "../dist/main.js");
@@ -19,18 +19,7 @@ const sentimentMain = path.resolve(here, "../../train-sentiment/dist/main.js");
 const isRoot = process.getuid?.() === 0;
 const hasProc = fs.existsSync("/proc/self");
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "train-mnist-adversarial-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs) {
-    fs.chmodSync(d, 0o700);
-    fs.rmSync(d, { recursive: true, force: true });
-  }
-});
+const tempDir = tempDirs("train-mnist-adversarial-");
 
 /** The child's environment: a private data cache, no debug stack traces, plus `extra`. */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

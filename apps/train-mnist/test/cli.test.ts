@@ -1,25 +1,17 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { loadCheckpoint, saveCheckpoint, type MetricRecord } from "@minitorch/app-common";
 import { encodeIdxImages, encodeIdxLabels, loadMnist } from "@minitorch/datasets";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeGpu } from "../../../packages/gpu-ops/test/helpers.js";
+import { tempDirs } from "../../common/test/tempDirs.js";
 
 const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/main.js");
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "train-mnist-cli-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs("train-mnist-cli-");
 
 /** `text` as a literal inside a regular expression. */
 const esc = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

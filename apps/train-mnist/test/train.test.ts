@@ -1,35 +1,21 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { loadCheckpoint, MetricsWriter, RunLog, type MetricRecord } from "@minitorch/app-common";
 import { loadMnist, type MnistSplit } from "@minitorch/datasets";
 import { FastBackend } from "@minitorch/fast-ops";
 import { SimpleBackend, fromArray, type TensorBackend } from "@minitorch/tensor-core";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LeNet } from "../src/model.js";
 import { countCorrect, evaluate, makeBatch, trainMnist, type MnistTrainOptions, type MnistTrainResult } from "../src/train.js";
+import { quietStdout, tempDirs } from "../../common/test/tempDirs.js";
 
 /** A batch log line: the loss summed since the last line, the accuracy on one validation batch. */
 const BATCH_LINE = /^Epoch \d+ loss [-\d.e]+ valid acc \d+\/\d+$/;
 /** The end-of-epoch line: accuracy on the whole validation set, the epoch's loss, its time. */
 const EPOCH_LINE = /^Epoch \d+ validation accuracy \d+\/\d+ \(\d+\.\d\d%\), epoch loss \d+\.\d{4}, \d+\.\d s$/;
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "train-mnist-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-// RunLog prints every line to stdout as well: keep the test output readable.
-beforeEach(() => {
-  vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const tempDir = tempDirs("train-mnist-");
+quietStdout();
 
 const data = loadMnist({ trainSize: 160, valSize: 32 });
 const half = loadMnist({ trainSize: 80, valSize: 32 });

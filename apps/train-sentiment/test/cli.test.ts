@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCheckpoint, type MetricRecord } from "@minitorch/app-common";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { tempDirs } from "../../common/test/tempDirs.js";
 
 const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/main.js");
 
@@ -15,15 +15,7 @@ const noSst2 = sst2Dir ? "" : " [skipped: no SST-2 copy, MINITORCH_SST2_DIR is e
 /** `text` as a literal inside a regular expression. */
 const esc = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "train-sentiment-cli-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs("train-sentiment-cli-");
 
 interface Result {
   status: number | null;

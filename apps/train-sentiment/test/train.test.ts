@@ -1,14 +1,14 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { loadCheckpoint, MetricsWriter, RunLog, type MetricRecord } from "@minitorch/app-common";
 import { Random } from "@minitorch/autodiff";
 import { encodeSentiment, loadSst2, sentenceVocabulary, type EncodedSentiment, type Embeddings } from "@minitorch/datasets";
 import { FastBackend } from "@minitorch/fast-ops";
 import { SimpleBackend, fromArray, type TensorBackend } from "@minitorch/tensor-core";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { KimCNN } from "../src/model.js";
 import { countCorrect, sentimentBatch, trainSentiment, type SentimentTrainOptions, type SentimentTrainResult } from "../src/train.js";
+import { quietStdout, tempDirs } from "../../common/test/tempDirs.js";
 
 const EPOCH_LINE = /^Epoch \d+, loss [-\d.e]+, train accuracy: \d+\.\d\d%$/;
 const VALIDATION_LINE = /^Validation accuracy: \d+\.\d\d%$/;
@@ -18,22 +18,8 @@ const BEST_LINE = /^Best Valid accuracy: \d+\.\d\d%$/;
 const sst2Dir = process.env.MINITORCH_SST2_DIR ?? "";
 const noSst2 = sst2Dir ? "" : " [skipped: no SST-2 copy, MINITORCH_SST2_DIR is empty]";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "train-sentiment-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-// RunLog prints every line to stdout as well: keep the test output readable.
-beforeEach(() => {
-  vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const tempDir = tempDirs("train-sentiment-");
+quietStdout();
 
 /**
  * A learnable toy task: 30 words with random 8-d vectors (scaled by 3); ten
