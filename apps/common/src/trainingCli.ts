@@ -5,9 +5,10 @@
  */
 import fs from "node:fs";
 import { Command, Option } from "commander";
-import { CourseBackend, FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
-import { GpuBackend, gpuAvailable } from "@minitorch/gpu-ops";
-import { SimpleBackend, type TensorBackend } from "@minitorch/tensor-core";
+import { setThreads } from "@minitorch/fast-ops";
+// Imported for what they register: every backend the apps offer comes from the registry.
+import "@minitorch/gpu-ops";
+import { backendNamed, backendNames, type RegisteredBackend, type TensorBackend } from "@minitorch/tensor-core";
 import { UsageError, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "./cli.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { checkDistinct, prepareOutput, type NamedFile } from "@minitorch/datasets";
@@ -24,7 +25,8 @@ export interface TrainingOptions {
   dataDir?: string;
   log?: string;
   metrics?: string;
-  backend: "fast" | "course" | "simple" | "gpu";
+  /** A registered backend's name (fast, plain, course, simple, gpu). */
+  backend: string;
   save?: string;
   resume?: string;
   threads?: number;
@@ -60,10 +62,10 @@ export function trainingProgram(name: string, description: string, d: TrainingDe
     .addOption(
       new Option(
         "--backend <name>",
-        "fast (parallel), course (parallel, with the course's matmul and convolution kernels), simple (reference) or gpu (WebGPU, float32)",
+        "fast (parallel, SIMD kernels), plain (parallel, plain-TypeScript kernels), course (parallel, with the course's matmul and convolution kernels), simple (reference) or gpu (WebGPU, float32)",
       )
         .default("fast")
-        .argParser(oneOf("--backend", ["fast", "course", "simple", "gpu"] as const)),
+        .argParser(oneOf("--backend", backendNames())),
     )
     .option("--save <file>", "write a checkpoint to <file> after every epoch (atomically)")
     .option("--resume <file>", "continue from a checkpoint")
@@ -118,17 +120,14 @@ export function startRun(name: string, o: TrainingOptions, paths: Record<string,
   }
 
   if (o.threads !== undefined) setThreads(o.threads);
-  let backend: TensorBackend;
-  let where: string;
-  if (o.backend === "gpu") {
-    const gpu = gpuAvailable();
-    if (!gpu.ok) throw new UsageError(`--backend gpu: ${gpu.reason}`);
-    backend = GpuBackend;
-    where = gpu.adapter!;
-  } else {
-    backend = { fast: FastBackend, course: CourseBackend, simple: SimpleBackend }[o.backend];
-    where = backend === SimpleBackend ? "1 thread" : `${poolStats().threads} threads`;
+  let chosen: RegisteredBackend;
+  try {
+    chosen = backendNamed(o.backend);
+  } catch (e) {
+    throw new UsageError(`--backend ${o.backend}: ${(e as Error).message}`);
   }
+  const backend = chosen.backend as TensorBackend;
+  const where = chosen.describe?.() ?? "";
   const command = [name, ...process.argv.slice(2)].join(" ");
   const log = new RunLog(logFile, `# ${command} (seed ${o.seed})`);
   const metrics = new MetricsWriter(metricsFile);

@@ -12,7 +12,7 @@
  *
  * `tensorConv1d` is the student's kernel. Conv1dFun runs it on SimpleBackend
  * (inline) and CourseBackend (on the worker pool); FastBackend and
- * PlainBackend run the library's kernels instead (convolve.ts). The backward
+ * PlainBackend run the library's kernels instead (registered in kernels.ts). The backward
  * pass, given as in minitorch, reuses the kernel on permuted views.
  *
  * Worker threads load this module to find `tensorConv1d`, so it imports only
@@ -20,16 +20,20 @@
  */
 import type { Context } from "@minitorch/autodiff";
 import {
+  ANY_BACKEND,
   IndexingError,
   TensorFunction,
   builtModuleUrl,
   emptyTensor,
+  kernelFor,
+  registerKernel,
   type Kernel,
   type KernelArg,
   type Tensor,
 } from "@minitorch/tensor-core";
-import { convolveOn, runCourseConv, runsCourseKernels } from "./convolve.js";
-import { convKernelsOf } from "./backendConv.js";
+import { runCourseConv } from "./convolve.js";
+// The library's kernels register themselves beside the course's.
+import "./kernels.js";
 
 /**
  * The 1-D convolution kernel with minitorch's arguments, plus the range of
@@ -120,33 +124,16 @@ export function checkConv1d(input: Tensor, weight: Tensor): void {
 }
 
 /**
- * out ← conv1d(input, weight) for 3-D views of any strides, on `out`'s
- * backend: its own kernel when it has one (GpuBackend, see backendConv.ts),
- * else Task 4.1's kernel, or the library's as the 4-D form with height 1.
+ * Task 4.1's kernel is the reference convolution of every backend that
+ * registers none of its own ("*"); the weight gradient is computed as
+ * minitorch does, a forward convolution of the input and the output
+ * gradient with batch and channels swapped, written through a permuted
+ * view of `gradWeight`.
  */
-function conv1dInto(out: Tensor, input: Tensor, weight: Tensor, reverse: boolean): void {
-  const own = convKernelsOf(out.backend);
-  if (own.conv1d !== undefined) {
-    own.conv1d(out, input, weight, reverse);
-    return;
-  }
-  if (runsCourseKernels(out.backend)) {
-    runCourseConv(conv1dKernel, out, input, weight, reverse);
-    return;
-  }
-  const [os, is, ws] = [out.strides, input.strides, weight.strides];
-  const [batch, outChannels, outWidth] = out.shape as [number, number, number];
-  const [, inChannels, width] = input.shape as [number, number, number];
-  const kw = weight.shape[2]!;
-  convolveOn(
-    out.backend,
-    { storage: out.storage, strides: [os[0]!, os[1]!, 0, os[2]!] },
-    { storage: input.storage, strides: [is[0]!, is[1]!, 0, is[2]!] },
-    { storage: weight.storage, strides: [ws[0]!, ws[1]!, 0, ws[2]!] },
-    { batch, inChannels, height: 1, width, outChannels, kh: 1, kw, outHeight: 1, outWidth },
-    reverse,
-  );
-}
+registerKernel("conv1d", ANY_BACKEND, (out, input, weight, reverse) => runCourseConv(conv1dKernel, out, input, weight, reverse));
+registerKernel("conv1dWeightGrad", ANY_BACKEND, (gradWeight, input, grad) =>
+  kernelFor("conv1d", gradWeight.backend)(gradWeight.permute(1, 0, 2), input.permute(1, 0, 2), grad.permute(1, 0, 2), false),
+);
 
 /** 1-D convolution as a differentiable function. */
 export class Conv1dFun extends TensorFunction {
@@ -155,7 +142,7 @@ export class Conv1dFun extends TensorFunction {
     ctx.saveForBackward(input, weight);
     const [batch, , width] = input.shape as [number, number, number];
     const out = emptyTensor([batch, weight.shape[0]!, width], input.backend);
-    if (batch > 0) conv1dInto(out, input, weight, false);
+    if (batch > 0) kernelFor("conv1d", out.backend)(out, input, weight, false);
     return out;
   }
 
@@ -173,14 +160,13 @@ export class Conv1dFun extends TensorFunction {
     const [needInput, needWeight] = ctx.needsInputGrad;
     let gradWeight = grad;
     if (needWeight !== false) {
-      // Written through a [in, out, k] view of storage laid out as the weight, [out, in, k].
       gradWeight = emptyTensor([outChannels, inChannels, kw], grad.backend);
-      conv1dInto(gradWeight.permute(1, 0, 2), input.permute(1, 0, 2), grad.permute(1, 0, 2), false);
+      kernelFor("conv1dWeightGrad", grad.backend)(gradWeight, input, grad);
     }
     let gradInput = grad;
     if (needInput !== false) {
       gradInput = emptyTensor([batch, inChannels, width], grad.backend);
-      conv1dInto(gradInput, grad, weight.permute(1, 0, 2), true);
+      kernelFor("conv1d", grad.backend)(gradInput, grad, weight.permute(1, 0, 2), true);
     }
     return [gradInput, gradWeight];
   }

@@ -19,21 +19,25 @@
  *
  * `tensorConv2d` is the student's kernel. Conv2dFun runs it on SimpleBackend
  * (inline) and CourseBackend (on the worker pool); FastBackend and
- * PlainBackend run the library's kernels instead (convolve.ts). Worker
+ * PlainBackend run the library's kernels instead (registered in kernels.ts). Worker
  * threads load this module to find `tensorConv2d`.
  */
 import type { Context } from "@minitorch/autodiff";
 import {
+  ANY_BACKEND,
   IndexingError,
   TensorFunction,
   builtModuleUrl,
   emptyTensor,
+  kernelFor,
+  registerKernel,
   type Kernel,
   type KernelArg,
   type Tensor,
 } from "@minitorch/tensor-core";
-import { convolveOn, runCourseConv, runsCourseKernels } from "./convolve.js";
-import { convKernelsOf } from "./backendConv.js";
+import { runCourseConv } from "./convolve.js";
+// The library's kernels register themselves beside the course's.
+import "./kernels.js";
 
 type Strides4 = [number, number, number, number];
 
@@ -138,32 +142,16 @@ export function checkConv2d(input: Tensor, weight: Tensor): void {
 }
 
 /**
- * out ← conv2d(input, weight) for 4-D views of any strides, on `out`'s
- * backend: its own kernel when it has one (GpuBackend, see backendConv.ts),
- * else Task 4.2's kernel or the library's.
+ * Task 4.2's kernel is the reference convolution of every backend that
+ * registers none of its own ("*"); the weight gradient is computed as
+ * minitorch does, a forward convolution of the input and the output
+ * gradient with batch and channels swapped, written through a permuted
+ * view of `gradWeight`.
  */
-function conv2dInto(out: Tensor, input: Tensor, weight: Tensor, reverse: boolean): void {
-  const own = convKernelsOf(out.backend);
-  if (own.conv2d !== undefined) {
-    own.conv2d(out, input, weight, reverse);
-    return;
-  }
-  if (runsCourseKernels(out.backend)) {
-    runCourseConv(conv2dKernel, out, input, weight, reverse);
-    return;
-  }
-  const [batch, outChannels, outHeight, outWidth] = out.shape as Strides4;
-  const [, inChannels, height, width] = input.shape as Strides4;
-  const [, , kh, kw] = weight.shape as Strides4;
-  convolveOn(
-    out.backend,
-    { storage: out.storage, strides: out.strides as Strides4 },
-    { storage: input.storage, strides: input.strides as Strides4 },
-    { storage: weight.storage, strides: weight.strides as Strides4 },
-    { batch, inChannels, height, width, outChannels, kh, kw, outHeight, outWidth },
-    reverse,
-  );
-}
+registerKernel("conv2d", ANY_BACKEND, (out, input, weight, reverse) => runCourseConv(conv2dKernel, out, input, weight, reverse));
+registerKernel("conv2dWeightGrad", ANY_BACKEND, (gradWeight, input, grad) =>
+  kernelFor("conv2d", gradWeight.backend)(gradWeight.permute(1, 0, 2, 3), input.permute(1, 0, 2, 3), grad.permute(1, 0, 2, 3), false),
+);
 
 /** 2-D convolution as a differentiable function. */
 export class Conv2dFun extends TensorFunction {
@@ -172,7 +160,7 @@ export class Conv2dFun extends TensorFunction {
     ctx.saveForBackward(input, weight);
     const [batch, , height, width] = input.shape as [number, number, number, number];
     const out = emptyTensor([batch, weight.shape[0]!, height, width], input.backend);
-    if (batch > 0) conv2dInto(out, input, weight, false);
+    if (batch > 0) kernelFor("conv2d", out.backend)(out, input, weight, false);
     return out;
   }
 
@@ -184,14 +172,13 @@ export class Conv2dFun extends TensorFunction {
     const [needInput, needWeight] = ctx.needsInputGrad;
     let gradWeight = grad;
     if (needWeight !== false) {
-      // Written through a [in, out, kh, kw] view of storage laid out as the weight, [out, in, kh, kw].
       gradWeight = emptyTensor([outChannels, inChannels, kh, kw], grad.backend);
-      conv2dInto(gradWeight.permute(1, 0, 2, 3), input.permute(1, 0, 2, 3), grad.permute(1, 0, 2, 3), false);
+      kernelFor("conv2dWeightGrad", grad.backend)(gradWeight, input, grad);
     }
     let gradInput = grad;
     if (needInput !== false) {
       gradInput = emptyTensor([batch, inChannels, height, width], grad.backend);
-      conv2dInto(gradInput, grad, weight.permute(1, 0, 2, 3), true);
+      kernelFor("conv2d", grad.backend)(gradInput, grad, weight.permute(1, 0, 2, 3), true);
     }
     return [gradInput, gradWeight];
   }

@@ -1,20 +1,15 @@
 /**
- * Runs a convolution on a backend, with the kernels the backend asks for
- * (`TensorOps.kernels`): the course's direct loops (Tasks 4.1, 4.2) on
- * SimpleBackend and CourseBackend; on the others the library's kernels,
+ * Running convolutions on a backend's threads: the course's direct loops
+ * (Tasks 4.1, 4.2) with minitorch's arguments, and the library's kernels,
  * shared by conv1d and conv2d (the 4-D case with height 1) — the
- * WebAssembly SIMD kernels of simd/ on FastBackend, the plain-TypeScript
- * implicit GEMM of implicitGemm.ts on PlainBackend. The backend runs the
- * work units: inline, or across the worker pool.
+ * plain-TypeScript implicit GEMM of implicitGemm.ts and the WebAssembly
+ * SIMD kernels of simd/. Which of them an op gets is the kernel registry's
+ * answer (kernels.ts registers them). The backend runs the work units:
+ * inline, or across the worker pool.
  */
 import { builtModuleUrl, type Kernel, type KernelArg, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { convUnits, convolveUnits, type ConvGeometry } from "./implicitGemm.js";
 import { convWeightGradSimd, convolveSimd, weightGradSplit } from "./simd/run.js";
-
-/** True when `backend` runs the course's convolution kernels rather than the fast path. */
-export function runsCourseKernels(backend: TensorBackend): boolean {
-  return backend.ops.kernels === "course";
-}
 
 /**
  * Runs a course kernel (`tensorConv1d` or `tensorConv2d`) with minitorch's
@@ -102,32 +97,30 @@ export function convolve4(
 }
 
 /**
- * out = input ⋆ weight in the 4-D form on `backend` with its library
- * kernels: the implicit GEMM (convolve4) for "plain", else SIMD.
- *
- * A forward convolution whose kernel covers more positions than its output
- * — how minitorch computes the weight gradient, input and gradient
- * transposed so that the batch is summed over as channels — runs on the
- * SIMD weight-gradient kernel: out[n, m, i, j] = Σ_{k,y,x} in[n, k, i + y,
- * j + x] · w[m, k, y, x] is that kernel's dW[m, n, i, j] with k as its
- * batch, whose depth (every position of every k) suits the GEMM, where the
- * forward kernel would spend most of its work on positions it discards.
+ * out = input ⋆ weight in the 4-D form on `backend` with the SIMD kernels:
+ * the forward / reverse-anchored kernel.
  */
-export function convolveOn(
-  backend: TensorBackend,
-  out: Operand4,
-  input: Operand4,
-  weight: Operand4,
-  g: ConvGeometry,
-  reverse: boolean,
-): void {
-  if (backend.ops.kernels === "plain") {
-    convolve4(out, input, weight, g, reverse, (k, a, w, c) => backend.runKernel(k, a, w, c));
-    return;
-  }
+export function convolveFast(backend: TensorBackend, out: Operand4, input: Operand4, weight: Operand4, g: ConvGeometry, reverse: boolean): void {
+  convolveSimd(backend, out, input, weight, g, reverse, backend.ops.threads?.() ?? 1);
+}
+
+/**
+ * The weight gradient on `backend` with the SIMD kernels, given as
+ * minitorch computes it: a forward convolution of the input and the output
+ * gradient with batch and channels swapped (`out`, `input`, `weight` are
+ * those swapped operands, `g` their geometry). Its kernel covers more
+ * positions than its output, so it runs on the weight-gradient kernel:
+ * out[n, m, i, j] = Σ_{k,y,x} in[n, k, i + y, j + x] · w[m, k, y, x] is
+ * that kernel's dW[m, n, i, j] with k as its batch, whose depth (every
+ * position of every k) suits the GEMM, where the forward kernel would spend
+ * most of its work on positions it discards. A kernel no larger than its
+ * output (a weight as large as the input) has no such depth and stays on
+ * the forward kernel.
+ */
+export function convWeightGradFast(backend: TensorBackend, out: Operand4, input: Operand4, weight: Operand4, g: ConvGeometry): void {
   const threads = backend.ops.threads?.() ?? 1;
-  if (reverse || g.kh * g.kw <= g.outHeight * g.outWidth) {
-    convolveSimd(backend, out, input, weight, g, reverse, threads);
+  if (g.kh * g.kw <= g.outHeight * g.outWidth) {
+    convolveSimd(backend, out, input, weight, g, false, threads);
     return;
   }
   const wg: ConvGeometry = {

@@ -10,6 +10,8 @@
 import { envInt } from "@minitorch/autodiff";
 import {
   TensorBackend,
+  registerBackend,
+  registerKernel,
   mapOutput,
   reduceOutput,
   zipOutput,
@@ -28,6 +30,7 @@ import { Pool, type PoolStats } from "./pool.js";
 import type { KernelDef } from "./protocol.js";
 import { simdMatrixMultiply } from "./simd/matmul.js";
 import { allocateStorage } from "./storage.js";
+import { windowMean } from "./avgpool.js";
 
 /** The pool every FastBackend operation runs on. */
 export const pool = new Pool();
@@ -98,8 +101,6 @@ function elementwiseKernel(kind: Kind, fn: (...xs: number[]) => number): Kernel 
 /** The parallel backend's ops. */
 export const FastOps: TensorOps = {
   name: "fast",
-  // matmul and conv1d/conv2d run the WebAssembly SIMD kernels here; PlainOps and CourseOps keep them in TypeScript.
-  kernels: "fast",
 
   threads: () => pool.size,
   zeros: (size) => allocateStorage(size, true),
@@ -152,13 +153,14 @@ export const FastOps: TensorOps = {
     };
   },
 
-  matrixMultiply: simdMatrixMultiply,
-
   runKernel,
 };
 
-/** The parallel backend. */
+/** The parallel backend: matmul here and conv1d/conv2d (fast-conv) run WebAssembly SIMD kernels. */
 export const FastBackend = new TensorBackend(FastOps);
+registerKernel("avgpool2d", FastOps.name, windowMean);
+registerKernel("matmul", FastOps.name, simdMatrixMultiply);
+registerBackend(FastBackend, { describe: () => `${pool.size} threads` });
 
 /** Stops the worker threads (they restart on the next parallel operation). */
 export function shutdown(): Promise<void> {

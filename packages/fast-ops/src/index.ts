@@ -13,6 +13,7 @@ export { compileMap, compileReduce, compileZip, broadcastStrides, sameLayout } f
 export { CourseBackend, CourseOps, courseMatrixMultiply, matmulKernel } from "./courseOps.js";
 export { PlainBackend, PlainOps, packedGemmKernel, packedMatrixMultiply } from "./plainOps.js";
 export { tensorMatrixMultiply } from "./matmul.js";
+export { windowMean } from "./avgpool.js";
 export { KC, MC, packB, packedGemm } from "./gemm.js";
 export { POISON, SHARE_MIN, allocateStorage, isShared, weigh, weighAll } from "./storage.js";
 export { ArgReader, ArgWriter, createSharedBlock, type EncodedArgs, type SharedBlock } from "./transport.js";

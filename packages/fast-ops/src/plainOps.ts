@@ -10,10 +10,11 @@
  *   PlainBackend   Task 3.1's loops       packed GEMM (gemm.ts)       implicit GEMM (fast-conv implicitGemm.ts)
  *   FastBackend    Task 3.1's loops       SIMD GEMM (simd/matmul.ts)  SIMD convolution (fast-conv simd/)
  */
-import { TensorBackend, builtModuleUrl, planMatmul, type Kernel, type KernelArg, type Tensor, type TensorOps } from "@minitorch/tensor-core";
-import { FastOps, runKernel } from "./fastOps.js";
+import { TensorBackend, builtModuleUrl, planMatmul, registerBackend, registerKernel, type Kernel, type KernelArg, type Tensor, type TensorOps } from "@minitorch/tensor-core";
+import { FastOps, pool, runKernel } from "./fastOps.js";
 import { MC, packB, packedGemm } from "./gemm.js";
 import { allocateStorage } from "./storage.js";
+import { windowMean } from "./avgpool.js";
 
 /** The packed GEMM as workers find it. */
 export const packedGemmKernel: Kernel = {
@@ -36,13 +37,11 @@ export function packedMatrixMultiply(a: Tensor, b: Tensor): Tensor {
   return p.out;
 }
 
-/** FastOps with plain-TypeScript kernels: the packed GEMM here, the implicit GEMM in fast-conv. */
-export const PlainOps: TensorOps = {
-  ...FastOps,
-  name: "plain",
-  kernels: "plain",
-  matrixMultiply: packedMatrixMultiply,
-};
+/** FastOps under another name, whose kernels are plain TypeScript: the packed GEMM here, the implicit GEMM in fast-conv. */
+export const PlainOps: TensorOps = { ...FastOps, name: "plain" };
 
 /** The parallel backend with plain-TypeScript kernels. */
 export const PlainBackend = new TensorBackend(PlainOps);
+registerKernel("avgpool2d", PlainOps.name, windowMean);
+registerKernel("matmul", PlainOps.name, packedMatrixMultiply);
+registerBackend(PlainBackend, { describe: () => `${pool.size} threads` });

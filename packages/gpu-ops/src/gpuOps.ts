@@ -1,6 +1,6 @@
 /**
- * GpuOps: the TensorOps of GpuBackend. map, zip, reduce, matrix multiply
- * and (through fast-conv's hook) conv1d/conv2d run as WGSL kernels on the
+ * GpuOps: the TensorOps of GpuBackend. map, zip, reduce, and the matrix
+ * multiply and conv1d/conv2d it registers, run as WGSL kernels on the
  * GPU thread; every call is synchronous, like every other backend. Storage
  * stays float64 on the host; kernels compute in float32 (WGSL has no f64),
  * so results agree with SimpleBackend to float32 precision (about 7
@@ -18,6 +18,8 @@ import {
   isContiguousLayout,
   mapOutput,
   planMatmul,
+  registerBackend,
+  registerKernel,
   reduceOutput,
   tensorMap,
   zipOutput,
@@ -29,14 +31,13 @@ import {
   type UnaryFn,
   type ZipFn,
 } from "@minitorch/tensor-core";
-import type { ConvKernels } from "@minitorch/fast-conv";
 import { conv1dShader, conv2dShader } from "./convKernels.js";
 import { GpuThread, type GpuKernel, type JobOperand } from "./gpuThread.js";
 import { TILE, matmulShader } from "./matmulKernels.js";
 import { ROLE_IN, ROLE_OUT, ROLE_PLAN } from "./protocol.js";
 import { FLAT_THREADS, REDUCE_THREADS, flatMapShader, flatZipShader, mapShader, reduceShader, rowReduceShader, zipShader } from "./tensorKernels.js";
 import { MAX_DIMS, MAX_GROUPS_PER_DIMENSION, THREADS_PER_BLOCK, f32Bits, grid, makePlan } from "./wgslPrelude.js";
-import { wgslOperator } from "./wgslOperators.js";
+import { wgslOperator, type WgslOperator } from "./wgslOperators.js";
 
 /**
  * The process's GPU thread, shared by every GpuBackend operation — and by
@@ -50,6 +51,15 @@ export const gpu: GpuThread = (shared[GPU_THREAD] ??= new GpuThread());
 const plan = (data: Int32Array): JobOperand => ({ data, role: ROLE_PLAN });
 const input = (t: Tensor): JobOperand => ({ data: t.storage, role: ROLE_IN });
 const output = (t: Tensor): JobOperand => ({ data: t.storage, role: ROLE_OUT });
+
+/** `fn`'s WGSL operator, or the error saying it has none. */
+function wgslOperatorOrError(fn: (...xs: number[]) => number, kind: "map" | "zip" | "reduce"): WgslOperator | Error {
+  try {
+    return wgslOperator(fn, kind);
+  } catch (e) {
+    return e as Error;
+  }
+}
 
 /** Workgroups for one invocation per element of `n`. */
 const perElement = (n: number): [number, number, number] => grid(Math.ceil(n / THREADS_PER_BLOCK));
@@ -148,15 +158,19 @@ function gpuConvolve(op: "conv1d" | "conv2d", out: Tensor, x: Tensor, w: Tensor,
   });
 }
 
-/** The GPU backend's ops, with the convolution entry points fast-conv's Conv1dFun / Conv2dFun look for. */
-export const GpuOps: TensorOps & ConvKernels = {
+/** The GPU backend's ops. */
+export const GpuOps: TensorOps = {
   name: "gpu",
 
   zeros: (size) => allocateStorage(size, true),
   empty: (size) => allocateStorage(size, false),
 
   map(fn: UnaryFn): MapFn {
-    const op = wgslOperator(fn, "map");
+    const op = wgslOperatorOrError(fn, "map");
+    // A function without WGSL fails when it is called, not when a backend is built from it.
+    if (op instanceof Error) return () => {
+      throw op;
+    };
     const general = kernel(`tensor_map(${op.name})`, () => mapShader(op));
     const flat = kernel(`flat_map(${op.name})`, () => flatMapShader(op));
     const name = `${op.name} map`;
@@ -177,7 +191,11 @@ export const GpuOps: TensorOps & ConvKernels = {
   },
 
   zip(fn: BinaryFn): ZipFn {
-    const op = wgslOperator(fn, "zip");
+    const op = wgslOperatorOrError(fn, "zip");
+    // A function without WGSL fails when it is called, not when a backend is built from it.
+    if (op instanceof Error) return () => {
+      throw op;
+    };
     const general = kernel(`tensor_zip(${op.name})`, () => zipShader(op));
     const flat = kernel(`flat_zip(${op.name})`, () => flatZipShader(op));
     const name = `${op.name} zip`;
@@ -204,7 +222,11 @@ export const GpuOps: TensorOps & ConvKernels = {
   },
 
   reduce(fn: BinaryFn, start: number): ReduceFn {
-    const op = wgslOperator(fn, "reduce");
+    const op = wgslOperatorOrError(fn, "reduce");
+    // A function without WGSL fails when it is called, not when a backend is built from it.
+    if (op instanceof Error) return () => {
+      throw op;
+    };
     const workgroups = kernel(`tensor_reduce(${op.name})`, () => reduceShader(op));
     const rows = kernel(`row_reduce(${op.name})`, () => rowReduceShader(op));
     const name = `${op.name} reduce`;
@@ -221,13 +243,18 @@ export const GpuOps: TensorOps & ConvKernels = {
     };
   },
 
-  matrixMultiply: gpuMatrixMultiply,
-
   runKernel: runOnPool,
-
-  conv1d: (out, x, w, reverse) => gpuConvolve("conv1d", out, x, w, reverse),
-  conv2d: (out, x, w, reverse) => gpuConvolve("conv2d", out, x, w, reverse),
 };
 
 /** The GPU backend. Its first operation starts the GPU thread; see gpuAvailable(). */
 export const GpuBackend = new TensorBackend(GpuOps);
+registerKernel("matmul", GpuOps.name, gpuMatrixMultiply);
+registerKernel("conv1d", GpuOps.name, (out, x, w, reverse) => gpuConvolve("conv1d", out, x, w, reverse));
+registerKernel("conv2d", GpuOps.name, (out, x, w, reverse) => gpuConvolve("conv2d", out, x, w, reverse));
+registerBackend(GpuBackend, {
+  unavailable: () => {
+    const status = gpu.status();
+    return status.ok ? null : status.reason;
+  },
+  describe: () => gpu.status().adapter ?? "no adapter",
+});

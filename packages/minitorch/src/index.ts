@@ -50,8 +50,15 @@ export {
   type Kernel,
   type KernelArg,
   type NestedArray,
-  type KernelSet,
   type TensorOps,
+  CompositeFunction,
+  registerKernel,
+  kernelFor,
+  registerBackend,
+  backendNames,
+  backendNamed,
+  type KernelName,
+  type KernelSignatures,
 } from "@minitorch/tensor-core";
 export * as tensorFunctions from "./tensorFunctions.js";
 export {

@@ -1,7 +1,7 @@
 /**
  * Tasks 4.3 and 4.4: tiling and 2-D pooling.
  */
-import { IndexingError, type Tensor } from "@minitorch/tensor-core";
+import { ANY_BACKEND, CompositeFunction, IndexingError, kernelFor, registerKernel, type Tensor } from "@minitorch/tensor-core";
 import { max } from "./reductions.js";
 
 function check4d(input: Tensor, kernel: readonly [number, number], op: string): [number, number, number, number] {
@@ -43,37 +43,50 @@ export function tile(input: Tensor, kernel: readonly [number, number]): [Tensor,
   // END ASSIGN4.3
 }
 
-/** Average pooling over kh×kw windows: [B, C, H, W] → [B, C, H/kh, W/kw]. */
+/**
+ * Average pooling over kh×kw windows: [B, C, H, W] → [B, C, H/kh, W/kw].
+ * Recorded as one AvgPool2d node on every backend; the backend's
+ * registered "avgpool2d" kernel computes it (the course's by default).
+ */
 export function avgpool2d(input: Tensor, kernel: readonly [number, number]): Tensor {
-  const [batch, channel] = check4d(input, kernel, "avgpool2d");
-  if (input.backend.ops.kernels !== "course") return windowMean(input, kernel);
+  check4d(input, kernel, "avgpool2d");
+  return AvgPool2d.apply(input, [kernel[0], kernel[1]]);
+}
+
+/** Task 4.3's avgpool2d: the mean of each window of `tile`. The "avgpool2d" kernel of every backend without its own. */
+export function tileMean(input: Tensor, kernel: readonly [number, number]): Tensor {
+  const [batch, channel] = input.shape as [number, number];
   // BEGIN ASSIGN4.3
   const [tiled, newHeight, newWidth] = tile(input, kernel);
   return tiled.mean(4).view(batch, channel, newHeight, newWidth);
   // END ASSIGN4.3
 }
 
-/**
- * avgpool2d as a library does it (on the backends with the library's
- * kernels), without tile's copies: a contiguous input viewed as
- * [B·C·H/kh, kh, W] sums over kh (rows of W contiguous values), and the
- * result viewed as [B·C·H/kh·W/kw, kw] sums over kw. Their backward
- * broadcasts the gradient back in two passes where tile's view chain
- * copies it twice; few dimensions keep the loops' index arithmetic rare.
- */
-function windowMean(input: Tensor, [kh, kw]: readonly [number, number]): Tensor {
-  const [batch, channel, height, width] = input.shape as [number, number, number, number];
-  const [newHeight, newWidth] = [height / kh, width / kw];
-  const rows = input.contiguous().view(batch * channel * newHeight, kh, width).sum(1);
-  const sums = rows.view(batch * channel * newHeight * newWidth, kw).sum(1);
-  return sums.view(batch, channel, newHeight, newWidth).div(kh * kw);
+registerKernel("avgpool2d", ANY_BACKEND, tileMean);
+
+/** Average pooling as one graph node, whatever composition the backend's kernel records inside it. */
+export class AvgPool2d extends CompositeFunction {
+  static override compose(input: Tensor, kernel: readonly [number, number]): Tensor {
+    return kernelFor("avgpool2d", input.backend)(input, kernel);
+  }
 }
 
-/** Max pooling over kh×kw windows: [B, C, H, W] → [B, C, H/kh, W/kw]. */
+/**
+ * Max pooling over kh×kw windows: [B, C, H, W] → [B, C, H/kh, W/kw],
+ * recorded as one MaxPool2d node.
+ */
 export function maxpool2d(input: Tensor, kernel: readonly [number, number]): Tensor {
-  const [batch, channel] = check4d(input, kernel, "maxpool2d");
-  // BEGIN ASSIGN4.4
-  const [tiled, newHeight, newWidth] = tile(input, kernel);
-  return max(tiled, 4).view(batch, channel, newHeight, newWidth);
-  // END ASSIGN4.4
+  check4d(input, kernel, "maxpool2d");
+  return MaxPool2d.apply(input, [kernel[0], kernel[1]]);
+}
+
+/** Max pooling as one graph node: Task 4.4's composition inside it. */
+export class MaxPool2d extends CompositeFunction {
+  static override compose(input: Tensor, kernel: readonly [number, number]): Tensor {
+    const [batch, channel] = input.shape as [number, number];
+    // BEGIN ASSIGN4.4
+    const [tiled, newHeight, newWidth] = tile(input, kernel);
+    return max(tiled, 4).view(batch, channel, newHeight, newWidth);
+    // END ASSIGN4.4
+  }
 }

@@ -3,7 +3,7 @@
  * tensor, and softmax / log-softmax.
  */
 import type { Context } from "@minitorch/autodiff";
-import { IndexingError, TensorFunction, checkDim, type Tensor } from "@minitorch/tensor-core";
+import { CompositeFunction, IndexingError, TensorFunction, checkDim, type Tensor } from "@minitorch/tensor-core";
 
 /**
  * Checks `dim` for a reduction that has no value over nothing (max, argmax):
@@ -67,6 +67,18 @@ export function max(input: Tensor, dim: number): Tensor {
  */
 export function softmax(input: Tensor, dim: number): Tensor {
   checkDim(input, dim, "softmax");
+  return Softmax.apply(input, dim);
+}
+
+/** Softmax as one graph node (so an exporter sees a softmax), computed by its composition. */
+export class Softmax extends CompositeFunction {
+  static override compose(input: Tensor, dim: number): Tensor {
+    return softmaxOf(input, dim);
+  }
+}
+
+/** Task 4.4's softmax along `dim`. */
+function softmaxOf(input: Tensor, dim: number): Tensor {
   // BEGIN ASSIGN4.4
   const shifted = input.sub(input.backend.maxReduce(input.detach(), dim));
   const e = shifted.exp();
@@ -81,6 +93,18 @@ export function softmax(input: Tensor, dim: number): Tensor {
  */
 export function logsoftmax(input: Tensor, dim: number): Tensor {
   checkDim(input, dim, "logsoftmax");
+  return LogSoftmax.apply(input, dim);
+}
+
+/** Log-softmax as one graph node, computed by its composition. */
+export class LogSoftmax extends CompositeFunction {
+  static override compose(input: Tensor, dim: number): Tensor {
+    return logsoftmaxOf(input, dim);
+  }
+}
+
+/** Task 4.4's log-softmax along `dim`. */
+function logsoftmaxOf(input: Tensor, dim: number): Tensor {
   // BEGIN ASSIGN4.4
   const shifted = input.sub(input.backend.maxReduce(input.detach(), dim));
   return shifted.sub(shifted.exp().sum(dim).log());

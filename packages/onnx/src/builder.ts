@@ -50,7 +50,14 @@ export class GraphBuilder {
   private readonly used = new Set<string>();
   private readonly ints = new Map<string, string>();
 
-  constructor(readonly dtype: OnnxDtype) {
+  /**
+   * @param fusePooling write pooling as AveragePool / MaxPool nodes (see
+   *   ToOnnxOptions.fusePooling).
+   */
+  constructor(
+    readonly dtype: OnnxDtype,
+    readonly fusePooling = true,
+  ) {
     this.elemType = dtype === "float64" ? DataType.DOUBLE : DataType.FLOAT;
   }
 

@@ -5,10 +5,11 @@
  */
 import type { Context } from "@minitorch/autodiff";
 import { Conv1dFun, Conv2dFun } from "@minitorch/fast-conv";
-import { Max } from "@minitorch/nn";
+import { AvgPool2d, LogSoftmax, Max, MaxPool2d, Softmax } from "@minitorch/nn";
 import {
   Add,
   All,
+  CompositeFunction,
   Copy,
   EQ,
   Exp,
@@ -125,6 +126,41 @@ export function reshapeTarget(input: OpValue, out: OpCall["out"]): number[] {
   return target;
 }
 
+/** The non-tensor argument at `position` of a composite node (its kernel, its dim). */
+function argument<T>(call: OpCall, position: number): T {
+  return CompositeFunction.argsOf(call.ctx)[position] as T;
+}
+
+/**
+ * avgpool2d / maxpool2d: AveragePool / MaxPool with kernel = strides, the
+ * operators every engine optimises; as a reduction over the windows of a
+ * 6-D view when `fused` is false, and for a float64 average, which
+ * onnxruntime implements no AveragePool for.
+ */
+function pooling(op: "AveragePool" | "MaxPool"): OpMapping {
+  const reduce = op === "AveragePool" ? "ReduceMean" : "ReduceMax";
+  return {
+    onnx: `${op} (float64 average, or fusePooling: false: Reshape + ${reduce})`,
+    emit: (call) => {
+      const { g, inputs } = call;
+      const [kh, kw] = argument<readonly [number, number]>(call, 1);
+      if (g.fusePooling && (op === "MaxPool" || g.dtype === "float32")) {
+        return g.node(op, [inputs[0]!.name], { kernel_shape: [kh, kw], strides: [kh, kw] });
+      }
+      const [, , height, width] = inputs[0]!.shape as [number, number, number, number];
+      // Reshape's 0 keeps the input's batch and channel sizes, so the batch stays symbolic.
+      const windows = g.node("Reshape", [inputs[0]!.name, g.int64s([0, 0, height / kh, kh, width / kw, kw], "shape")]);
+      return g.node(reduce, [windows], { axes: [3, 5], keepdims: 0 });
+    },
+  };
+}
+
+/** softmax / logsoftmax along the node's dim. */
+const softmaxLike = (op: "Softmax" | "LogSoftmax"): OpMapping => ({
+  onnx: op,
+  emit: (call) => call.g.node(op, [call.inputs[0]!.name], { axis: argument<number>(call, 1) }),
+});
+
 /** Every tensor Function the exporter knows, with the ONNX operators it becomes. */
 export const OP_MAPPINGS = new Map<TensorFunctionClass, OpMapping>([
   [Add, binary("Add")],
@@ -150,6 +186,10 @@ export const OP_MAPPINGS = new Map<TensorFunctionClass, OpMapping>([
   [Sum, reduction("ReduceSum")],
   [All, reduction("ReduceProd")],
   [Max, reduction("ReduceMax")],
+  [AvgPool2d, pooling("AveragePool")],
+  [MaxPool2d, pooling("MaxPool")],
+  [Softmax, softmaxLike("Softmax")],
+  [LogSoftmax, softmaxLike("LogSoftmax")],
   [MatMul, binary("MatMul")],
   [
     Permute,

@@ -10,12 +10,10 @@
  */
 import { createRequire } from "node:module";
 import { Module } from "@minitorch/nn";
-import { Add, Tensor } from "@minitorch/tensor-core";
+import { Tensor } from "@minitorch/tensor-core";
 import { GraphBuilder, type OnnxDtype } from "./builder.js";
-import { fusePooling } from "./fuse.js";
 import { OPSET, OP_MAPPINGS, type OpValue } from "./ops.js";
 import { IR_VERSION, encodeModel, type DimensionData, type ValueInfoProtoData } from "./schema.js";
-import { softmaxShiftAxis } from "./shift.js";
 import { compareTraces, trace, variantInput, type Step, type Trace } from "./trace.js";
 
 export interface ToOnnxOptions {
@@ -38,8 +36,8 @@ export interface ToOnnxOptions {
   /** Key-value pairs stored in the model (ModelProto.metadata_props). */
   metadata?: Readonly<Record<string, string>>;
   /**
-   * Write avgpool2d / maxpool2d (tile, then a reduction) as one AveragePool / MaxPool node
-   * instead of the Reshape–Transpose–Reshape–reduce chain they record. Default true;
+   * Write avgpool2d / maxpool2d as one AveragePool / MaxPool node rather
+   * than a reduction over a 6-D view of the windows. Default true;
    * AveragePool only in float32, which is all onnxruntime implements it for.
    */
   fusePooling?: boolean;
@@ -82,7 +80,7 @@ export function toOnnx(model: Module, exampleInput: Tensor, options: ToOnnxOptio
   compareTraces(first, second);
   const inputName = options.inputName ?? "input";
   const outputName = options.outputName ?? "output";
-  const g = new GraphBuilder(dtype);
+  const g = new GraphBuilder(dtype, options.fusePooling ?? true);
   g.reserve(inputName);
   g.reserve(outputName);
 
@@ -90,17 +88,9 @@ export function toOnnx(model: Module, exampleInput: Tensor, options: ToOnnxOptio
   const constants = new Map<number, string>();
   const value = (i: number): OpValue => ({ name: names[i]!, shape: first.steps[i]!.tensor.shape, variantShape: second.steps[i]!.tensor.shape });
 
-  /** The name for constant step `j` used as input `slot` of op step `i`. */
-  const constant = (j: number, i: number, slot: number): string => {
+  /** The name for constant step `j` used by step `i`. */
+  const constant = (j: number, i: number): string => {
     const step = first.steps[i]!;
-    if (step.kind === "op" && step.fn === Add) {
-      const other = step.inputs[1 - slot]!;
-      const axis = other === j ? -1 : softmaxShiftAxis(first.steps[j]!.tensor, first.steps[other]!.tensor, second.steps[j]!.tensor, second.steps[other]!.tensor);
-      if (axis >= 0 && names[other] !== undefined) {
-        // softmax / logsoftmax subtract max(x, dim) computed outside the graph: recompute it in the graph.
-        return g.node("Neg", [g.node("ReduceMax", [names[other]], { axes: [axis], keepdims: 1 })]);
-      }
-    }
     const known = constants.get(j);
     if (known !== undefined) return known;
     checkConstant(first.steps[j]!, second.steps[j]!, j, step);
@@ -119,8 +109,8 @@ export function toOnnx(model: Module, exampleInput: Tensor, options: ToOnnxOptio
         const known = [...new Set([...OP_MAPPINGS.keys()].map((f) => f.name))].join(", ");
         throw new Error(`toOnnx: no ONNX mapping for tensor function ${step.fn.name} (it made a tensor of shape [${step.tensor.shape.join(", ")}]); mapped: ${known}`);
       }
-      step.inputs.forEach((j, slot) => {
-        if (first.steps[j]!.kind === "constant") names[j] = constant(j, i, slot);
+      step.inputs.forEach((j) => {
+        if (first.steps[j]!.kind === "constant") names[j] = constant(j, i);
       });
       const inputs = step.inputs.map(value);
       names[i] = mapping.emit({ g, fn: step.fn, ctx: step.ctx, inputs, out: { shape: step.tensor.shape, variantShape: second.steps[i]!.tensor.shape } });
@@ -128,9 +118,8 @@ export function toOnnx(model: Module, exampleInput: Tensor, options: ToOnnxOptio
     if (names[i] !== undefined) g.shapes.set(names[i], step.tensor.shape);
   });
 
-  if (options.fusePooling ?? true) fusePooling(g);
   const out = first.steps[first.output]!;
-  if (out.kind === "constant") names[first.output] = constant(first.output, first.output, 0);
+  if (out.kind === "constant") names[first.output] = constant(first.output, first.output);
   const produced = names[first.output]!;
   // The output is named by renaming the node that makes it, or by an Identity when no node does.
   if (g.nodes.some((n) => n.output.includes(produced))) g.rename(produced, outputName);

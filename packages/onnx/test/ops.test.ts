@@ -5,7 +5,7 @@
  * dimension is symbolic), in float32 and float64.
  */
 import fc from "fast-check";
-import { avgpool2d, max, maxpool2d, tile } from "@minitorch/nn";
+import { avgpool2d, logsoftmax, max, maxpool2d, softmax, tile } from "@minitorch/nn";
 import { SimpleBackend, fromArray, tensor, type Tensor } from "@minitorch/tensor-core";
 import { describe, expect, it } from "vitest";
 import { layoutTensor, permutationOf } from "../../tensor-core/test/layout.js";
@@ -67,8 +67,9 @@ describe("ONNX op mapping", () => {
     ]);
     expect(fused.initializer).toEqual([]);
     expect(opsOf(toOnnx(max, x))).toEqual(["MaxPool", "Relu"]);
-    const chain = ["Reshape", "Transpose", "Reshape", "ReduceSum", "Mul", "Reshape", "Relu"];
+    const chain = ["Reshape", "ReduceMean", "Relu"];
     expect(opsOf(toOnnx(avg, x, { fusePooling: false }))).toEqual(chain);
+    expect(opsOf(toOnnx(max, x, { fusePooling: false }))).toEqual(["Reshape", "ReduceMax", "Relu"]);
     // onnxruntime has no float64 AveragePool; MaxPool it has.
     expect(opsOf(toOnnx(avg, x, { dtype: "float64" }))).toEqual(chain);
     expect(opsOf(toOnnx(max, x, { dtype: "float64" }))).toEqual(["MaxPool", "Relu"]);
@@ -76,6 +77,16 @@ describe("ONNX op mapping", () => {
       for (const fusePooling of [true, false]) await expectOrtMatches(toOnnx(model, x, { fusePooling }), x, model.forward(x), "float32", 1e-6);
       await expectOrtMatches(toOnnx(model, x, { dtype: "float64" }), x, model.forward(x), "float64", 1e-12);
     }
+  });
+
+  it("softmax along dim 0 and logsoftmax along the last dim keep their axis", async () => {
+    const x = fromArray([3, -1, 2, 0.5, 1000, -1000], [2, 3]);
+    const soft = new Fn((t) => softmax(t, 0));
+    const logSoft = new Fn((t) => logsoftmax(t, 1));
+    const axisOf = (bytes: Uint8Array): unknown[] => decodeModel(bytes).graph.node.map((n) => [n.opType, n.attribute.map((a) => [a.name, Number(a.i)])]);
+    expect(axisOf(toOnnx(soft, x))).toEqual([["Softmax", [["axis", 0]]]]);
+    expect(axisOf(toOnnx(logSoft, x))).toEqual([["LogSoftmax", [["axis", 1]]]]);
+    for (const model of [soft, logSoft]) await expectOrtMatches(toOnnx(model, x, { dtype: "float64" }), x, model.forward(x), "float64", 1e-12);
   });
 
   it("a tiled tensor used for something else is not fused", () => {

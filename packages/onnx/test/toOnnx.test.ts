@@ -214,7 +214,10 @@ describe("toOnnx", () => {
 
   it("maps every tensor Function the networks and the tensor API use", () => {
     expect([...OP_MAPPINGS.keys()].map((f) => f.name).sort()).toEqual(
-      ["Add", "All", "Conv1dFun", "Conv2dFun", "Copy", "EQ", "Exp", "Inv", "IsClose", "LT", "Log", "MatMul", "Max", "Mul", "Neg", "Permute", "ReLU", "Sigmoid", "Sum", "View"].sort(),
+      [
+        ...["Add", "All", "AvgPool2d", "Conv1dFun", "Conv2dFun", "Copy", "EQ", "Exp", "Inv", "IsClose", "LT", "Log", "LogSoftmax", "MatMul", "Max"],
+        ...["MaxPool2d", "Mul", "Neg", "Permute", "ReLU", "Sigmoid", "Softmax", "Sum", "View"],
+      ].sort(),
     );
   });
 

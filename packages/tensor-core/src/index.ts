@@ -18,12 +18,28 @@ export {
   type KernelArg,
   type MapFn,
   type ReduceFn,
-  type KernelSet,
   type TensorOps,
   type UnaryFn,
   type ZipFn,
 } from "./tensorOps.js";
 export { builtModuleUrl } from "./builtModule.js";
+export {
+  ANY_BACKEND,
+  backendNamed,
+  backendNames,
+  kernelFor,
+  registerBackend,
+  registerKernel,
+  registeredBackends,
+  unregisterKernel,
+  type BackendInfo,
+  type ConvKernel,
+  type ConvWeightGradKernel,
+  type KernelName,
+  type KernelSignatures,
+  type NamedBackend,
+  type RegisteredBackend,
+} from "./registry.js";
 export { MAX_DIMS, SimpleBackend, SimpleOps, tensorMap, tensorReduce, tensorZip } from "./simpleOps.js";
 export { checkDim, emptyTensor, mapOutput, planMatmul, reduceOutput, zipOutput, type MatmulPlan } from "./opShapes.js";
 export { History, Tensor, sameBackend, type NestedArray, type TensorLike } from "./tensor.js";
@@ -50,6 +66,7 @@ export {
   type FunctionArg,
   type TensorFunctionClass,
 } from "./tensorFunctions.js";
+export { CompositeFunction } from "./composite.js";
 export { fromArray, ones, rand, tensor, zeros, type TensorOptions } from "./create.js";
 export { gradCheck, type GradCheckOptions } from "./gradCheck.js";
 export { toDot, type ToDotOptions } from "./toDot.js";

@@ -6,6 +6,7 @@
 import { broadcastIndex, indexToPosition, toIndex } from "./tensorData.js";
 import { mapOutput, planMatmul, reduceOutput, zipOutput } from "./opShapes.js";
 import type { Tensor } from "./tensor.js";
+import { registerBackend, registerKernel } from "./registry.js";
 import {
   TensorBackend,
   type BinaryFn,
@@ -149,8 +150,6 @@ function shapeProduct(shape: Int32Array): number {
 /** The reference backend's ops. */
 export const SimpleOps: TensorOps = {
   name: "simple",
-  // The reference convolutions are the course's direct loops, run inline.
-  kernels: "course",
 
   zeros(size: number): Float64Array {
     return new Float64Array(size);
@@ -197,12 +196,12 @@ export const SimpleOps: TensorOps = {
     };
   },
 
-  matrixMultiply: simpleMatrixMultiply,
-
   runKernel(kernel: Kernel, args: readonly KernelArg[], work: number): void {
     kernel.fn(...args, 0, work);
   },
 };
 
-/** The reference backend. */
+/** The reference backend. Its convolutions are the course's direct loops, registered for every backend ("*"), run inline. */
 export const SimpleBackend = new TensorBackend(SimpleOps);
+registerKernel("matmul", SimpleOps.name, simpleMatrixMultiply);
+registerBackend(SimpleBackend, { describe: () => "1 thread" });

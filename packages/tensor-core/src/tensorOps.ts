@@ -4,6 +4,7 @@
  * (`negMap`, `addZip`, `addReduce`, …) from one ops object.
  */
 import { operators } from "@minitorch/autodiff";
+import { kernelFor } from "./registry.js";
 import type { Tensor } from "./tensor.js";
 
 /** A scalar function of one number, such as `operators.neg`. */
@@ -40,22 +41,10 @@ export interface Kernel {
   readonly fn: (...args: KernelArg[]) => void;
 }
 
-/**
- * Which kernels a backend runs for the compute-bound operations of the
- * packages above this one (conv1d and conv2d in @minitorch/fast-conv):
- * "course" — the course's direct loops (Tasks 4.1 and 4.2); "plain" — the
- * library's blocked kernels in plain TypeScript; "fast" — the same on
- * WebAssembly SIMD. tensor-core cannot import those kernels, so the backend
- * names its set and fast-conv picks the kernel.
- */
-export type KernelSet = "course" | "plain" | "fast";
-
 /** What a backend must provide. */
 export interface TensorOps {
   /** Backend name, for messages. */
   readonly name: string;
-  /** The kernels conv1d and conv2d run on this backend; "fast" when absent. */
-  readonly kernels?: KernelSet;
   /** Threads `runKernel` splits work across, the calling one included; 1 when absent. */
   readonly threads?: () => number;
   /** Fresh storage of `size` elements, all 0. */
@@ -65,8 +54,6 @@ export interface TensorOps {
   map(fn: UnaryFn): MapFn;
   zip(fn: BinaryFn): ZipFn;
   reduce(fn: BinaryFn, start: number): ReduceFn;
-  /** Batched matrix product `a @ b` of tensors with at least two dimensions. */
-  matrixMultiply(a: Tensor, b: Tensor): Tensor;
   /**
    * Runs `kernel` over work units [0, work). `cost` estimates the work per
    * unit in floating-point operations, so a parallel backend can decide
@@ -130,8 +117,9 @@ export class TensorBackend {
     return this.ops.name;
   }
 
+  /** `a @ b` with the "matmul" kernel registered for this backend. */
   matrixMultiply(a: Tensor, b: Tensor): Tensor {
-    return this.ops.matrixMultiply(a, b);
+    return kernelFor("matmul", this)(a, b);
   }
 
   runKernel(kernel: Kernel, args: readonly KernelArg[], work: number, cost: number): void {
