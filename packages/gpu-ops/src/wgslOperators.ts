@@ -11,6 +11,7 @@
  * tested on the bits (`is_nan`) wherever it decides the result.
  */
 import { operators } from "@minitorch/autodiff";
+import type { ShaderFn } from "@minitorch/tensor-core";
 
 /** One operator: its name and the body of `fn apply(...) -> f32` in WGSL. */
 export interface WgslOperator {
@@ -55,8 +56,9 @@ export const wgslOperatorNames: readonly string[] = [...table.values()].map((o) 
  * "reduce" two).
  * @throws Error naming the function when it is not one of the library's operators.
  */
-export function wgslOperator(fn: (...xs: number[]) => number, kind: "map" | "zip" | "reduce"): WgslOperator {
-  const op = table.get(fn);
+export function wgslOperator(fn: ShaderFn<(...xs: number[]) => number>, kind: "map" | "zip" | "reduce"): WgslOperator {
+  // The library's operators, then a function that brings its own WGSL (an op made with unaryOp).
+  const op = table.get(fn) ?? (fn.wgsl === undefined ? undefined : { name: fn.name || "fn", arity: fn.length === 1 ? 1 : 2, body: fn.wgsl });
   const arity = kind === "map" ? 1 : 2;
   if (op === undefined) {
     throw new Error(

@@ -126,6 +126,14 @@ export function reshapeTarget(input: OpValue, out: OpCall["out"]): number[] {
   return target;
 }
 
+/**
+ * How `fn` becomes ONNX: the table's entry, or for an elementwise Function
+ * that declares its ONNX operator (an op made with unaryOp), that operator.
+ */
+export function mappingOf(fn: TensorFunctionClass): OpMapping | undefined {
+  return OP_MAPPINGS.get(fn) ?? (fn.onnx === undefined ? undefined : unary(fn.onnx));
+}
+
 /** The non-tensor argument at `position` of a composite node (its kernel, its dim). */
 function argument<T>(call: OpCall, position: number): T {
   return CompositeFunction.argsOf(call.ctx)[position] as T;

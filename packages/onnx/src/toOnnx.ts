@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import { Module } from "@minitorch/nn";
 import { Tensor } from "@minitorch/tensor-core";
 import { GraphBuilder, type OnnxDtype } from "./builder.js";
-import { OPSET, OP_MAPPINGS, type OpValue } from "./ops.js";
+import { OPSET, OP_MAPPINGS, mappingOf, type OpValue } from "./ops.js";
 import { IR_VERSION, encodeModel, type DimensionData, type ValueInfoProtoData } from "./schema.js";
 import { compareTraces, trace, variantInput, type Step, type Trace } from "./trace.js";
 
@@ -104,7 +104,7 @@ export function toOnnx(model: Module, exampleInput: Tensor, options: ToOnnxOptio
     if (step.kind === "input") names[i] = inputName;
     else if (step.kind === "parameter") names[i] = g.floats(step.name!, step.tensor.shape, step.tensor.toFloat64Array());
     else if (step.kind === "op") {
-      const mapping = OP_MAPPINGS.get(step.fn);
+      const mapping = mappingOf(step.fn);
       if (mapping === undefined) {
         const known = [...new Set([...OP_MAPPINGS.keys()].map((f) => f.name))].join(", ");
         throw new Error(`toOnnx: no ONNX mapping for tensor function ${step.fn.name} (it made a tensor of shape [${step.tensor.shape.join(", ")}]); mapped: ${known}`);

@@ -67,6 +67,7 @@ export {
   type TensorFunctionClass,
 } from "./tensorFunctions.js";
 export { CompositeFunction } from "./composite.js";
+export { unaryOp, type ShaderFn, type UnaryOp, type UnaryOpDefinition } from "./unaryOp.js";
 export { fromArray, ones, rand, tensor, zeros, type TensorOptions } from "./create.js";
 export { gradCheck, type GradCheckOptions } from "./gradCheck.js";
 export { toDot, type ToDotOptions } from "./toDot.js";

@@ -16,6 +16,8 @@ export type FunctionArg = Tensor | number | readonly number[] | undefined;
 /** The static side of a TensorFunction subclass. */
 export interface TensorFunctionClass {
   readonly name: string;
+  /** The ONNX operator an elementwise Function is, when it declares one (see unaryOp). */
+  readonly onnx?: string | undefined;
   forward(ctx: Context, ...inputs: FunctionArg[]): Tensor;
   backward(ctx: Context, grad: Tensor): Tensor | readonly Tensor[];
   backwardAll(ctx: Context, grad: Tensor): readonly Tensor[];
