@@ -39,8 +39,6 @@ import { runCourseConv } from "./convolve.js";
 // The library's kernels register themselves beside the course's.
 import "./kernels.js";
 
-type Strides4 = [number, number, number, number];
-
 /**
  * The 2-D convolution kernel with minitorch's arguments, plus the range of
  * work units: it computes the output elements whose row-major ordinals (in

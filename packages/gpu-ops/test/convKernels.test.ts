@@ -6,9 +6,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SimpleBackend, emptyTensor, fromArray, gradCheck, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { SimpleBackend, emptyTensor, fromArray, gradCheck, kernelFor, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { conv1d, conv2d } from "@minitorch/fast-conv";
-import { GpuBackend, GpuOps, conv1dShader, conv2dShader, gpu } from "../src/index.js";
+import { GpuBackend, conv1dShader, conv2dShader, gpu } from "../src/index.js";
 import { naiveConv2d, operand, tensorOf, type Operand } from "../../fast-conv/test/helpers.js";
 import { describeGpu, float32 } from "./helpers.js";
 import { expectAgree } from "./agree.js";
@@ -71,7 +71,7 @@ describe("task4_4b", () => {
       const w = fromArray([1, 2], [1, 1, 2], GpuBackend);
       expect(conv1d(x, w).toArray()).toEqual([[[2, 5, 8, 3]]]);
       const out = emptyTensor([1, 1, 4], GpuBackend);
-      GpuOps.conv1d(out, x, w, true);
+      kernelFor("conv1d", GpuBackend)(out, x, w, true);
       expect(out.toArray()).toEqual([[[0, 1, 4, 7]]]);
     });
 
@@ -86,7 +86,7 @@ describe("task4_4b", () => {
         fc.property(conv1dOperands, ([input, weight, reverse]) => {
           const [b, , width] = input.shape as [number, number, number];
           const out = emptyTensor([b, weight.shape[0]!, width], GpuBackend);
-          GpuOps.conv1d(out, tensorOf(input, GpuBackend), tensorOf(weight, GpuBackend), reverse);
+          kernelFor("conv1d", GpuBackend)(out, tensorOf(input, GpuBackend), tensorOf(weight, GpuBackend), reverse);
           const i2 = as2d(input);
           const w2 = as2d(weight);
           expectAgree(out, fromArray(naiveConv2d(i2.values, i2.shape, w2.values, w2.shape, reverse), out.shape), 0);
@@ -100,7 +100,7 @@ describe("task4_4b", () => {
         fc.property(conv2dOperands, ([input, weight, reverse]) => {
           const [b, , h, w] = input.shape as [number, number, number, number];
           const out = emptyTensor([b, weight.shape[0]!, h, w], GpuBackend);
-          GpuOps.conv2d(out, tensorOf(input, GpuBackend), tensorOf(weight, GpuBackend), reverse);
+          kernelFor("conv2d", GpuBackend)(out, tensorOf(input, GpuBackend), tensorOf(weight, GpuBackend), reverse);
           expectAgree(out, fromArray(naiveConv2d(input.values, input.shape, weight.values, weight.shape, reverse), out.shape), 0);
         }),
         runs,
