@@ -8,7 +8,7 @@ import { Command, Option } from "commander";
 import { setThreads } from "@minitorch/fast-ops";
 // Imported for what they register: every backend the apps offer comes from the registry.
 import "@minitorch/gpu-ops";
-import { backendNamed, backendNames, type RegisteredBackend, type TensorBackend } from "@minitorch/tensor-core";
+import { backendNamed, backendNames, type TensorBackend } from "@minitorch/tensor-core";
 import { UsageError, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "./cli.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { checkDistinct, prepareOutput, type NamedFile } from "@minitorch/datasets";
@@ -120,12 +120,10 @@ export function startRun(name: string, o: TrainingOptions, paths: Record<string,
   }
 
   if (o.threads !== undefined) setThreads(o.threads);
-  let chosen: RegisteredBackend;
-  try {
-    chosen = backendNamed(o.backend);
-  } catch (e) {
-    throw new UsageError(`--backend ${o.backend}: ${(e as Error).message}`);
-  }
+  // --backend's parser took only registered names.
+  const chosen = backendNamed(o.backend);
+  const unavailable = chosen.unavailable?.() ?? null;
+  if (unavailable !== null) throw new UsageError(`--backend ${o.backend}: ${unavailable}`);
   const backend = chosen.backend as TensorBackend;
   const where = chosen.describe?.() ?? "";
   const command = [name, ...process.argv.slice(2)].join(" ");

@@ -53,7 +53,7 @@ describe("task4_5", () => {
     it.each([
       [["--epochs", "-1"], /--epochs must be a positive integer, got "-1"/],
       [["--epochs", "abc"], /--epochs must be a positive integer, got "abc"/],
-      [["--backend", "tpu"], /--backend must be one of fast, course, simple, gpu, got "tpu"/],
+      [["--backend", "tpu"], /--backend must be one of simple, fast, course, plain, gpu, got "tpu"/],
       [["--data-dir", "/nonexistent"], /^train-mnist: --data-dir \/nonexistent does not exist$/],
       [["--resume", "/nonexistent"], /^train-mnist: --resume \/nonexistent does not exist$/],
       [["--no-such-option"], /unknown option '--no-such-option'/],
