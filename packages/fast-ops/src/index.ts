@@ -18,3 +18,5 @@ export { POISON, SHARE_MIN, allocateStorage, isShared, weigh, weighAll } from ".
 export { ArgReader, ArgWriter, createSharedBlock, type EncodedArgs, type SharedBlock } from "./transport.js";
 export { envFlag, envInt } from "./env.js";
 export type { PoolStats } from "./pool.js";
+export { ThreadGroup, processSingleton, siblingModule, type ThreadGroupOptions, type ThreadStart } from "./runtime/threads.js";
+export { MAX_THREADS, READY, RETIRING, SHUT, STARTING, UNAVAILABLE, USER_BASE, USER_SLOTS } from "./runtime/control.js";

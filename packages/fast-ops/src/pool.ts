@@ -16,7 +16,7 @@ import type { Kernel, KernelArg } from "@minitorch/tensor-core";
 import { envInt, threadsFromEnv } from "./env.js";
 import { CHUNK, CLOSED, KERNEL, NARGS, NCHUNKS, NEXT, OPEN, STATE, WORK, WORKER_CHUNKS, type KernelDef, type PoolMessage, type WorkerInit } from "./protocol.js";
 import { MAX_THREADS } from "./runtime/control.js";
-import { ThreadGroup } from "./runtime/threads.js";
+import { ThreadGroup, siblingModule } from "./runtime/threads.js";
 import { ArgWriter, createSharedBlock, type SharedBlock } from "./transport.js";
 
 /** Counters for tests and benchmarks. */
@@ -49,7 +49,7 @@ export class Pool {
   constructor(threads = threadsFromEnv()) {
     this.threads = threads;
     this.group = new ThreadGroup({
-      entry: new URL(`./worker${import.meta.url.slice(import.meta.url.lastIndexOf("."))}`, import.meta.url).href,
+      entry: siblingModule(import.meta.url, "./worker"),
       init: (): WorkerInit => ({ shared: this.shared, defs: this.defs.slice(0, this.defsSent) }),
       exited: "a FastOps worker exited during the operation; the pool was restarted",
       timedOut: (s) => `a FastOps worker did not finish within ${s} s (MINITORCH_THREAD_TIMEOUT_MS); the pool was restarted`,

@@ -262,3 +262,14 @@ export function processSingleton<T>(name: string, create: () => T): T {
   if (!singletons.has(name)) singletons.set(name, create());
   return singletons.get(name) as T;
 }
+
+/**
+ * The URL of module `name` (no extension) next to `moduleUrl` (pass
+ * `import.meta.url`), with the same extension: the source `.ts` when the
+ * caller runs from source, the built `.js` otherwise. How a thread's entry
+ * is named, so that a thread runs the code its caller runs.
+ */
+export function siblingModule(moduleUrl: string, name: string): string {
+  const path = new URL(moduleUrl).pathname;
+  return new URL(`${name}${path.slice(path.lastIndexOf("."))}`, moduleUrl).href;
+}
