@@ -22,7 +22,6 @@ import type { Context } from "@minitorch/autodiff";
 import {
   IndexingError,
   TensorFunction,
-  builtModuleUrl,
   emptyTensor,
   type Kernel,
   type KernelArg,
@@ -94,7 +93,7 @@ export function tensorConv1d(
 /** Task 4.1's kernel as the workers find it. */
 export const conv1dKernel: Kernel = {
   name: "tensorConv1d",
-  module: new URL("./conv1d.js", builtModuleUrl(import.meta.url)).href,
+  module: import.meta.url,
   fn: tensorConv1d as (...args: KernelArg[]) => void,
 };
 

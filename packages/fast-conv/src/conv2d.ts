@@ -26,7 +26,6 @@ import type { Context } from "@minitorch/autodiff";
 import {
   IndexingError,
   TensorFunction,
-  builtModuleUrl,
   emptyTensor,
   type Kernel,
   type KernelArg,
@@ -108,7 +107,7 @@ export function tensorConv2d(
 /** Task 4.2's kernel as the workers find it. */
 export const conv2dKernel: Kernel = {
   name: "tensorConv2d",
-  module: new URL("./conv2d.js", builtModuleUrl(import.meta.url)).href,
+  module: import.meta.url,
   fn: tensorConv2d as (...args: KernelArg[]) => void,
 };
 

@@ -8,7 +8,6 @@ export {
   setThreads,
   shutdown,
 } from "./fastOps.js";
-export { builtModuleUrl } from "./builtModule.js";
 export { compileMap, compileReduce, compileZip, broadcastStrides, sameLayout } from "./elementwise.js";
 export { CourseBackend, CourseOps, courseMatrixMultiply, matmulKernel } from "./courseOps.js";
 export { PlainBackend, PlainOps, packedGemmKernel, packedMatrixMultiply } from "./plainOps.js";

@@ -10,6 +10,7 @@ import { ArgReader } from "./transport.js";
 import { compileMap, compileReduce, compileZip, functionFromSource, namedOperators } from "./elementwise.js";
 import { CHUNK, KERNEL, NARGS, NCHUNKS, NEXT, OPEN, STATE, WORK, WORKER_CHUNKS, type KernelDef, type PoolMessage, type WorkerInit } from "./protocol.js";
 import { JOB_MESSAGE } from "./runtime/control.js";
+import { importModule } from "./runtime/platform.js";
 import { serve, thread } from "./runtime/serve.js";
 
 type KernelFn = (...args: unknown[]) => void;
@@ -28,7 +29,7 @@ function define(id: number, def: KernelDef): void {
   try {
     if (def.kind === "module") {
       pendingImports.push(
-        import(def.module).then(
+        importModule(def.module).then(
           (mod: Record<string, unknown>) => {
             const fn = mod[def.name];
             if (typeof fn !== "function") failures.set(id, `module ${def.module} has no function export "${def.name}"`);

@@ -222,9 +222,12 @@ export class GpuThread {
       return;
     }
     const said = this.group.message();
+    const exited = !this.group.isAlive(0);
     this.group.stop();
     this.report = null;
-    if (state === STARTING) {
+    if (state === STARTING && exited) {
+      this.failure = "the GPU thread exited while starting (its module did not load)";
+    } else if (state === STARTING) {
       this.failure = `the GPU thread found no adapter within ${this.startTimeoutMs / 1000} s (MINITORCH_GPU_START_TIMEOUT_MS)`;
     } else {
       this.failure = noAdapterAdvice(said !== "" ? said : "the GPU thread exited while starting");

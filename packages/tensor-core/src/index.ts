@@ -23,7 +23,6 @@ export {
   type UnaryFn,
   type ZipFn,
 } from "./tensorOps.js";
-export { builtModuleUrl } from "./builtModule.js";
 export { MAX_DIMS, SimpleBackend, SimpleOps, tensorMap, tensorReduce, tensorZip } from "./simpleOps.js";
 export { checkDim, emptyTensor, mapOutput, planMatmul, reduceOutput, zipOutput, type MatmulPlan } from "./opShapes.js";
 export { History, Tensor, sameBackend, type NestedArray, type TensorLike } from "./tensor.js";

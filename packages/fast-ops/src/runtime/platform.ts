@@ -22,6 +22,9 @@
  *   (`receiveMessageOnPort`).
  * - `idleWait(control, slot, value)` sleeps until `control[slot]` changes.
  * - `onThreadExit(fn)` runs `fn` when the thread ends however it ends.
+ * - `importModule(url)` imports a kernel module; a `.ts` URL (source under
+ *   test) needs a TypeScript loader, registered on first need (tsx here; a
+ *   browser gets built JavaScript from its bundler).
  *
  * In a browser the blocking caller is itself a worker, and neither
  * `receiveMessageOnPort` nor `Buffer` exists. There, `receive` returns what
@@ -47,6 +50,8 @@ export interface ThreadHandle {
 interface NodeThreadData {
   port: MessagePort;
   init: unknown;
+  /** True when the bootstrap registered the TypeScript loader already. */
+  typescript: boolean;
 }
 
 /**
@@ -57,7 +62,7 @@ interface NodeThreadData {
 export function spawnThread(entry: string, init: unknown): ThreadHandle {
   const { port1, port2 } = new MessageChannel();
   port1.unref();
-  const data: NodeThreadData = { port: port2, init };
+  const data: NodeThreadData = { port: port2, init, typescript: entry.endsWith(".ts") };
   const worker = new Worker(bootstrapUrl(entry), { workerData: data, transferList: [port2] });
   worker.unref();
   // A dead thread is seen through `alive` and its exit flag; the event would come too late.
@@ -79,7 +84,8 @@ export function spawnThread(entry: string, init: unknown): ThreadHandle {
 function bootstrapUrl(entry: string): URL {
   if (!entry.endsWith(".ts")) return new URL(entry);
   const loader = import.meta.resolve("tsx/esm/api");
-  const code = `import { register } from ${JSON.stringify(loader)};\nregister();\nawait import(${JSON.stringify(entry)});\n`;
+  // An entry that fails to load would end the thread silently (its caller is blocked): say why on stderr.
+  const code = `import { register } from ${JSON.stringify(loader)};\nregister();\ntry { await import(${JSON.stringify(entry)}); } catch (e) { console.error(e); throw e; }\n`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
@@ -105,6 +111,21 @@ export function receive(): unknown {
 
 export function idleWait(control: Int32Array, slot: number, value: number): void {
   Atomics.wait(control, slot, value);
+}
+
+let typescript: Promise<unknown> | null = null;
+
+/**
+ * Imports module `url` in a thread. A TypeScript source (the kernel module
+ * a test imported from src/) first registers tsx's ESM loader in this
+ * thread, so the worker runs the code under test, not the last build.
+ */
+export async function importModule(url: string): Promise<Record<string, unknown>> {
+  if (url.endsWith(".ts") && !(workerData as NodeThreadData).typescript) {
+    typescript ??= import(import.meta.resolve("tsx/esm/api")).then((tsx: { register: () => unknown }) => tsx.register());
+    await typescript;
+  }
+  return import(url) as Promise<Record<string, unknown>>;
 }
 
 export function onThreadExit(fn: () => void): void {
