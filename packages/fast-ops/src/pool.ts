@@ -224,6 +224,11 @@ export class Pool {
     this.defsSent = 0;
   }
 
+  /** Ends worker `index` abruptly between jobs, as a crash would (for the fault tests). */
+  killWorker(index: number): Promise<void> {
+    return this.group.kill(index);
+  }
+
   /** Terminates the workers and waits until they have exited. */
   async shutdown(): Promise<void> {
     const c = this.group.control;

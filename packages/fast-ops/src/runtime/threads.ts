@@ -242,6 +242,11 @@ export class ThreadGroup {
     this.seq = 0;
   }
 
+  /** Ends thread `index` abruptly, as a crash would (for the fault tests); the next job starts another. */
+  async kill(index: number): Promise<void> {
+    await this.threads[index]?.terminate();
+  }
+
   /** Stops every thread and waits until they have ended. */
   async shutdown(): Promise<void> {
     const threads = this.threads.slice();
