@@ -23,7 +23,6 @@ import {
   ANY_BACKEND,
   IndexingError,
   TensorFunction,
-  builtModuleUrl,
   emptyTensor,
   kernelFor,
   registerKernel,
@@ -98,7 +97,7 @@ export function tensorConv1d(
 /** Task 4.1's kernel as the workers find it. */
 export const conv1dKernel: Kernel = {
   name: "tensorConv1d",
-  module: new URL("./conv1d.js", builtModuleUrl(import.meta.url)).href,
+  module: import.meta.url,
   fn: tensorConv1d as (...args: KernelArg[]) => void,
 };
 

@@ -27,7 +27,6 @@ import {
   ANY_BACKEND,
   IndexingError,
   TensorFunction,
-  builtModuleUrl,
   emptyTensor,
   kernelFor,
   registerKernel,
@@ -110,7 +109,7 @@ export function tensorConv2d(
 /** Task 4.2's kernel as the workers find it. */
 export const conv2dKernel: Kernel = {
   name: "tensorConv2d",
-  module: new URL("./conv2d.js", builtModuleUrl(import.meta.url)).href,
+  module: import.meta.url,
   fn: tensorConv2d as (...args: KernelArg[]) => void,
 };
 

@@ -7,8 +7,10 @@
  * answer (kernels.ts registers them). The backend runs the work units:
  * inline, or across the worker pool.
  */
-import { builtModuleUrl, type Kernel, type KernelArg, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
-import { convUnits, convolveUnits, type ConvGeometry } from "./implicitGemm.js";
+import { type Kernel, type KernelArg, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { convUnits, convolveKernel, type ConvGeometry } from "./implicitGemm.js";
+
+export { convolveKernel };
 import { convWeightGradSimd, convolveSimd, weightGradSplit } from "./simd/run.js";
 
 /**
@@ -37,13 +39,6 @@ export function runCourseConv(kernel: Kernel, out: Tensor, input: Tensor, weight
     2 * taps,
   );
 }
-
-/** The fast path's unit kernel as workers find it. */
-export const convolveKernel: Kernel = {
-  name: "convolveUnits",
-  module: new URL("./implicitGemm.js", builtModuleUrl(import.meta.url)).href,
-  fn: convolveUnits as (...args: KernelArg[]) => void,
-};
 
 /** A 4-D operand: storage and strides. */
 export interface Operand4 {

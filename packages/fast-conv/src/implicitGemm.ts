@@ -21,6 +21,7 @@
  * through their strides. Taps go in blocks of KC so the weights of a block
  * stay in L1 while every position is visited.
  */
+import type { Kernel, KernelArg } from "@minitorch/tensor-core";
 
 /** Taps per block. */
 export const KC = 256;
@@ -281,3 +282,10 @@ function microKernel(
     }
   }
 }
+
+/** The fast path's unit kernel as workers find it: they import this module by its own URL (the source a test imported, or the build). */
+export const convolveKernel: Kernel = {
+  name: "convolveUnits",
+  module: import.meta.url,
+  fn: convolveUnits as (...args: KernelArg[]) => void,
+};

@@ -222,9 +222,9 @@ describe("task4_1", () => {
     ).toThrow(/^tensorConv1d: shapes do not fit: out \[1, 2, 4\] \(size 8\), input \[1, 1, 4\], weight \[2, 2, 3\]$/);
   });
 
-  it("conv1d on SimpleBackend and CourseBackend runs tensorConv1d, which the workers load from conv1d.js", () => {
+  it("conv1d on SimpleBackend and CourseBackend runs tensorConv1d, which the workers load from conv1d itself (here the source under test)", () => {
     expect(conv1dKernel.fn).toBe(tensorConv1d);
-    expect(conv1dKernel.module).toMatch(/\/fast-conv\/dist\/conv1d\.js$/);
+    expect(conv1dKernel.module).toMatch(/\/fast-conv\/src\/conv1d\.ts$/);
     // The course's kernel is the "*" entry: SimpleBackend and CourseBackend register none of their own.
     expect(registeredBackends("conv1d")).toContain("*");
     expect(registeredBackends("conv1d")).not.toContain(SimpleBackend.name);

@@ -15,26 +15,18 @@
  */
 import {
   TensorBackend,
-  builtModuleUrl,
   emptyTensor,
   planMatmul,
   registerBackend,
   registerKernel,
   shapeSize,
-  type Kernel,
-  type KernelArg,
   type Tensor,
   type TensorOps,
 } from "@minitorch/tensor-core";
 import { FastOps, pool, runKernel } from "./fastOps.js";
-import { tensorMatrixMultiply } from "./matmul.js";
+import { matmulKernel } from "./matmul.js";
 
-/** Task 3.2's kernel as the workers find it. */
-export const matmulKernel: Kernel = {
-  name: "tensorMatrixMultiply",
-  module: new URL("./matmul.js", builtModuleUrl(import.meta.url)).href,
-  fn: tensorMatrixMultiply as (...args: KernelArg[]) => void,
-};
+export { matmulKernel };
 
 /** A tensor's storage, with a three-dimensional shape and strides for the kernel. */
 type Operand3 = [Float64Array, Int32Array, Int32Array];

@@ -4,13 +4,13 @@
  * start-up with an error that names the variable, what it must be and what
  * it was.
  */
-import os from "node:os";
 import { envInt } from "@minitorch/autodiff";
-import { MAX_WORKERS } from "./protocol.js";
+import { MAX_THREADS } from "./runtime/control.js";
+import { availableParallelism } from "./runtime/platform.js";
 
 export { envFlag, envInt } from "@minitorch/autodiff";
 
 /** Threads of the pool, the main thread included: MINITORCH_THREADS, else the machine's parallelism. */
 export function threadsFromEnv(): number {
-  return envInt("MINITORCH_THREADS", { min: 1, max: MAX_WORKERS + 1, fallback: Math.min(os.availableParallelism(), MAX_WORKERS + 1) });
+  return envInt("MINITORCH_THREADS", { min: 1, max: MAX_THREADS + 1, fallback: Math.min(availableParallelism(), MAX_THREADS + 1) });
 }

@@ -37,10 +37,10 @@ export const pool = new Pool();
 
 /**
  * Work below this estimate (in floating-point-operation equivalents; an
- * elementwise op counts one per element) runs inline. `pnpm bench --only
- * inline` measured the crossover of a zip at 2,000–5,000 elements on this
- * project's 2-core machine when quiet, and much higher under load; 8192
- * keeps a margin (docs/benchmarks.md). MINITORCH_PARALLEL_MIN overrides it.
+ * elementwise op counts one per element) runs inline: below it, waking a
+ * worker costs more than it saves. `pnpm bench --only inline` measures the
+ * crossover (docs/benchmarks.md); the default keeps a margin above it, as
+ * the crossover rises under load. MINITORCH_PARALLEL_MIN overrides it.
  */
 export const PARALLEL_MIN_COST = envInt("MINITORCH_PARALLEL_MIN", { min: 0, fallback: 8192 });
 

@@ -14,6 +14,7 @@
  *   values loaded.
  * Work units write disjoint rows of `out`, so they can run on any thread.
  */
+import type { Kernel, KernelArg } from "@minitorch/tensor-core";
 
 /** Rows of A per work unit. */
 export const MC = 32;
@@ -173,3 +174,10 @@ function microKernel(
     }
   }
 }
+
+/** The packed GEMM as workers find it: they import this module by its own URL (the source a test imported, or the build). */
+export const packedGemmKernel: Kernel = {
+  name: "packedGemm",
+  module: import.meta.url,
+  fn: packedGemm as (...args: KernelArg[]) => void,
+};

@@ -8,7 +8,6 @@ export {
   setThreads,
   shutdown,
 } from "./fastOps.js";
-export { builtModuleUrl } from "./builtModule.js";
 export { compileMap, compileReduce, compileZip, broadcastStrides, sameLayout } from "./elementwise.js";
 export { CourseBackend, CourseOps, courseMatrixMultiply, matmulKernel } from "./courseOps.js";
 export { PlainBackend, PlainOps, packedGemmKernel, packedMatrixMultiply } from "./plainOps.js";
@@ -19,3 +18,5 @@ export { POISON, SHARE_MIN, allocateStorage, isShared, weigh, weighAll } from ".
 export { ArgReader, ArgWriter, createSharedBlock, type EncodedArgs, type SharedBlock } from "./transport.js";
 export { envFlag, envInt } from "./env.js";
 export type { PoolStats } from "./pool.js";
+export { ThreadGroup, processSingleton, siblingModule, type ThreadGroupOptions, type ThreadStart } from "./runtime/threads.js";
+export { MAX_THREADS, READY, RETIRING, SHUT, STARTING, UNAVAILABLE, USER_BASE, USER_SLOTS } from "./runtime/control.js";

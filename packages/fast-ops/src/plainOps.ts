@@ -10,18 +10,13 @@
  *   PlainBackend   Task 3.1's loops       packed GEMM (gemm.ts)       implicit GEMM (fast-conv implicitGemm.ts)
  *   FastBackend    Task 3.1's loops       SIMD GEMM (simd/matmul.ts)  SIMD convolution (fast-conv simd/)
  */
-import { TensorBackend, builtModuleUrl, planMatmul, registerBackend, registerKernel, type Kernel, type KernelArg, type Tensor, type TensorOps } from "@minitorch/tensor-core";
+import { TensorBackend, planMatmul, registerBackend, registerKernel, type Tensor, type TensorOps } from "@minitorch/tensor-core";
 import { FastOps, pool, runKernel } from "./fastOps.js";
-import { MC, packB, packedGemm } from "./gemm.js";
-import { allocateStorage } from "./storage.js";
+import { MC, packB, packedGemmKernel } from "./gemm.js";
 import { windowMean } from "./avgpool.js";
 
-/** The packed GEMM as workers find it. */
-export const packedGemmKernel: Kernel = {
-  name: "packedGemm",
-  module: new URL("./gemm.js", builtModuleUrl(import.meta.url)).href,
-  fn: packedGemm as (...args: KernelArg[]) => void,
-};
+export { packedGemmKernel };
+import { allocateStorage } from "./storage.js";
 
 /** a @ b with B packed once (on the calling thread), then the packed GEMM of gemm.ts on the pool. */
 export function packedMatrixMultiply(a: Tensor, b: Tensor): Tensor {

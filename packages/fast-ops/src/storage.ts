@@ -25,6 +25,7 @@
  * a plausible 0. CI runs the tensor, conv and nn suites once in that mode.
  */
 import { envFlag } from "./env.js";
+import { weight } from "./runtime/platform.js";
 
 /** Storage below this many elements is a plain array (copied to workers when a job needs it). */
 export const SHARE_MIN = 1024;
@@ -48,7 +49,7 @@ export function allocateStorage(n: number, zero: boolean): Float64Array {
  * never-written buffer of the same length lives and dies with it.
  */
 export function weigh(buffer: SharedArrayBuffer): SharedArrayBuffer {
-  (buffer as WeighedBuffer).weight = Buffer.allocUnsafeSlow(buffer.byteLength).buffer;
+  (buffer as WeighedBuffer).weight = weight(buffer.byteLength);
   return buffer;
 }
 
@@ -58,13 +59,13 @@ type WeighedBuffer = SharedArrayBuffer & { weight?: ArrayBufferLike };
  * `weigh` for the buffers a thread receives with one job, which live and
  * die together: one ordinary buffer as heavy as all of them, hung on the
  * array that holds them. A worker receives a job's buffers anew for every
- * job; one allocation per job instead of one per buffer made a LeNet step
- * about 5 % faster (docs/architecture.md).
+ * job; one allocation per job instead of one per buffer is measurably
+ * faster (docs/benchmarks.md).
  */
 export function weighAll(buffers: SharedArrayBuffer[]): void {
   let total = 0;
   for (const b of buffers) total += b.byteLength;
-  if (total > 0) (buffers as WeighedList).weight = Buffer.allocUnsafeSlow(total).buffer;
+  if (total > 0) (buffers as WeighedList).weight = weight(total);
 }
 
 type WeighedList = SharedArrayBuffer[] & { weight?: ArrayBufferLike };

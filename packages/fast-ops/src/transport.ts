@@ -5,9 +5,9 @@
  * The calling thread writes numbers and integer vectors (shapes, strides)
  * into a shared argument block, and names each shared storage by its place
  * in the job's buffer list plus an element offset and length. It posts that
- * list of `SharedArrayBuffer`s on the other thread's `MessagePort` before it
- * wakes it; the other thread reads the list synchronously with
- * `receiveMessageOnPort` and builds its views. A small storage that is not
+ * list of `SharedArrayBuffer`s to the other thread (the runtime's `post`)
+ * before it wakes it; the other thread reads the list when it wakes
+ * (runtime/platform.ts `receive`) and builds its views. A small storage that is not
  * shared is copied into the block's scratch area and copied back after the
  * job (kernels may write it).
  *
@@ -16,24 +16,18 @@
  */
 import type { KernelArg } from "@minitorch/tensor-core";
 
-/** The shared memory of one channel: control words, the argument block, scratch, and an error message area. */
+/** The argument memory of one channel: the argument block and scratch (control words and errors are the runtime's, runtime/control.ts). */
 export interface SharedBlock {
-  control: SharedArrayBuffer;
   ints: SharedArrayBuffer;
   doubles: SharedArrayBuffer;
   scratch: SharedArrayBuffer;
-  error: SharedArrayBuffer;
 }
 
-/** Int32 words of the control area (the pool's layout is in protocol.ts). */
-export const CONTROL_INTS = 128;
 /** Capacity of the argument block: ints for tags and vectors, doubles for numbers. */
 export const ARG_INTS = 16384;
 export const ARG_DOUBLES = 4096;
 /** Doubles of the scratch area for small unshared arrays. */
 export const SCRATCH_DOUBLES = 256 * 1024;
-/** Bytes of the error-message area (UTF-8). */
-export const ERROR_BYTES = 4096;
 /** Unshared arrays larger than this never travel through scratch (the job runs inline instead). */
 export const SCRATCH_MAX_ARRAY = 64 * 1024;
 
@@ -44,11 +38,9 @@ const TAG_SCRATCH = 4;
 
 export function createSharedBlock(): SharedBlock {
   return {
-    control: new SharedArrayBuffer(CONTROL_INTS * 4),
     ints: new SharedArrayBuffer(ARG_INTS * 4),
     doubles: new SharedArrayBuffer(ARG_DOUBLES * 8),
     scratch: new SharedArrayBuffer(SCRATCH_DOUBLES * 8),
-    error: new SharedArrayBuffer(ERROR_BYTES),
   };
 }
 

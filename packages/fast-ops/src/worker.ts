@@ -1,47 +1,26 @@
 /**
- * A FastOps worker: waits on the control block, takes chunks of each job,
+ * A FastOps worker: served by the thread runtime (runtime/serve.ts), it takes chunks of each job,
  * and runs the kernel on views of the job's shared buffers, which arrive on
  * its port with the job and are dropped when it ends. Kernels are found by
  * id: module kernels are imported, map/zip/reduce kernels are compiled from
  * a library operator or from the source of a user function.
  */
-import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { weighAll } from "./storage.js";
 import { ArgReader } from "./transport.js";
 import { compileMap, compileReduce, compileZip, functionFromSource, namedOperators } from "./elementwise.js";
-import {
-  ACTIVE_BASE,
-  CHUNK,
-  EXITED,
-  GEN,
-  JOB_MESSAGE,
-  KERNEL,
-  NARGS,
-  NCHUNKS,
-  NEXT,
-  OPEN,
-  POSTED,
-  STATE,
-  STOP,
-  WORK,
-  WORKER_CHUNKS,
-  writeError,
-  type KernelDef,
-  type PoolMessage,
-} from "./protocol.js";
-import type { WorkerInit } from "./pool.js";
+import { CHUNK, KERNEL, NARGS, NCHUNKS, NEXT, OPEN, STATE, WORK, WORKER_CHUNKS, type KernelDef, type PoolMessage, type WorkerInit } from "./protocol.js";
+import { JOB_MESSAGE } from "./runtime/control.js";
+import { importModule } from "./runtime/platform.js";
+import { serve, thread } from "./runtime/serve.js";
 
 type KernelFn = (...args: unknown[]) => void;
 
-const init = workerData as WorkerInit;
-const control = new Int32Array(init.shared.control);
-const errorBytes = new Uint8Array(init.shared.error);
+const init = thread.user as WorkerInit;
+const control = thread.control;
 const reader = new ArgReader(init.shared);
 const kernels: Array<KernelFn | undefined> = [];
 const failures = new Map<number, string>();
 const pendingImports: Array<Promise<void>> = [];
-const flag = ACTIVE_BASE + init.index;
-let consumed = init.posted;
 /** The buffers of the latest message and its number; kept only until the job that uses them ends. */
 let buffers: SharedArrayBuffer[] | null = null;
 let buffersMessage = 0;
@@ -50,7 +29,7 @@ function define(id: number, def: KernelDef): void {
   try {
     if (def.kind === "module") {
       pendingImports.push(
-        import(def.module).then(
+        importModule(def.module).then(
           (mod: Record<string, unknown>) => {
             const fn = mod[def.name];
             if (typeof fn !== "function") failures.set(id, `module ${def.module} has no function export "${def.name}"`);
@@ -72,39 +51,29 @@ function define(id: number, def: KernelDef): void {
   }
 }
 
-function apply(message: PoolMessage): void {
-  for (const [id, def] of message.defs ?? []) define(id, def);
-  buffers = message.buffers ?? null;
-  buffersMessage = consumed + 1;
+function message(m: unknown, n: number): void {
+  const posted = m as PoolMessage;
+  for (const [id, def] of posted.defs ?? []) define(id, def);
+  buffers = posted.buffers ?? null;
+  buffersMessage = n;
   // This isolate holds its own objects for the buffers: make them count here too.
   if (buffers !== null) weighAll(buffers);
 }
 
-/** Pulls the messages posted so far; false if one has not arrived yet. */
-function catchUp(): boolean {
-  const posted = Atomics.load(control, POSTED);
-  while (consumed < posted) {
-    const m = receiveMessageOnPort(init.port);
-    if (m === undefined) return false;
-    apply(m.message as PoolMessage);
-    consumed++;
-  }
-  return true;
-}
-
 /** Takes chunks of the open job until none are left. */
 function work(): void {
+  if (Atomics.load(control, STATE) !== OPEN) return;
   const id = Atomics.load(control, KERNEL);
   const kernel = kernels[id];
   if (kernel === undefined) {
     const failure = failures.get(id);
-    if (failure !== undefined) writeError(control, errorBytes, failure);
+    if (failure !== undefined) throw new Error(failure);
     // Not loaded yet (an import in flight): leave this job to the other threads.
     return;
   }
-  const message = Atomics.load(control, JOB_MESSAGE);
+  const jobMessage = Atomics.load(control, JOB_MESSAGE);
   // The job's buffers must be those of the message posted for it.
-  if (message !== 0 && (buffers === null || buffersMessage !== message)) return;
+  if (jobMessage !== 0 && (buffers === null || buffersMessage !== jobMessage)) return;
   const total = Atomics.load(control, WORK);
   const chunk = Atomics.load(control, CHUNK);
   const chunks = Atomics.load(control, NCHUNKS);
@@ -122,42 +91,29 @@ function work(): void {
       done++;
     }
   } catch (e) {
+    // Stop the other threads from claiming more chunks of a failed job.
     Atomics.store(control, NEXT, chunks);
-    writeError(control, errorBytes, e instanceof Error ? e.message : String(e));
+    throw e;
+  } finally {
+    if (done > 0) Atomics.add(control, WORKER_CHUNKS, done);
   }
-  if (done > 0) Atomics.add(control, WORKER_CHUNKS, done);
 }
 
-/** How long to keep polling for the next job before sleeping, in polls. */
-const SPIN = 20000;
+for (const [id, def] of init.defs) define(id, def);
 
-async function main(): Promise<void> {
-  // A kernel that calls process.exit (or an error that escapes) ends this thread inside a job.
-  process.on("exit", () => {
-    if (Atomics.compareExchange(control, flag, 1, EXITED) === 1) Atomics.notify(control, flag);
-  });
-  for (const [id, def] of init.defs) define(id, def);
-  let seen = Atomics.load(control, GEN);
-  for (;;) {
-    if (pendingImports.length > 0) {
-      // Let module imports finish (this needs the event loop) before waiting again.
-      await Promise.all(pendingImports.splice(0));
+void serve({
+  // Polls before sleeping: a job usually follows the last within them, and waking a sleeping thread costs more.
+  spin: 20000,
+  everyJob: false,
+  message,
+  job: () => {
+    try {
+      work();
+    } finally {
+      // Drop the job's buffers now: a worker must not keep storage alive.
+      buffers = null;
     }
-    let spins = 0;
-    while (Atomics.load(control, GEN) === seen && spins < SPIN) spins++;
-    if (Atomics.load(control, GEN) === seen) Atomics.wait(control, GEN, seen);
-    if (Atomics.load(control, STOP) !== 0) return;
-    // Raise the flag before looking at the job: the main thread closes a job,
-    // then waits for every raised flag, so a job seen OPEN here stays intact.
-    Atomics.store(control, flag, 1);
-    const gen = Atomics.load(control, GEN);
-    // Read the port on every wake, so no posted buffer waits in it for a later job.
-    if (catchUp() && Atomics.load(control, STATE) === OPEN) work();
-    buffers = null;
-    seen = gen;
-    Atomics.store(control, flag, 0);
-    Atomics.notify(control, flag);
-  }
-}
-
-void main();
+  },
+  // Module imports finish on the event loop, which turns only here.
+  beforeSleep: () => (pendingImports.length > 0 ? Promise.all(pendingImports.splice(0)).then(() => undefined) : undefined),
+});

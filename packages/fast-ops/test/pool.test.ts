@@ -80,7 +80,7 @@ describe("fast-ops faults", () => {
   it("a worker that exits during an op makes it throw (no hang), the pool restarts and the next op works", async () => {
     const kernel = await fixtureKernel("exitKernel.mjs", "exitKernel");
     await expectPoolWorks();
-    expect(pool.workerThreads().some((w) => w !== null && w.threadId !== -1)).toBe(true);
+    expect(poolStats().workersAlive).toBeGreaterThan(0);
     const restarts = poolStats().restarts;
     const error = await firstFailure(kernel, FastOps.zeros(4096));
     expect(error.message).toBe("exitKernel: a FastOps worker exited during the operation; the pool was restarted");

@@ -10,7 +10,7 @@
  * FastBackend's pool, so code written for the CPU backends still works.
  */
 import { operators } from "@minitorch/autodiff";
-import { allocateStorage, runKernel as runOnPool } from "@minitorch/fast-ops";
+import { allocateStorage, processSingleton, runKernel as runOnPool } from "@minitorch/fast-ops";
 import {
   IndexingError,
   TensorBackend,
@@ -40,13 +40,12 @@ import { MAX_DIMS, MAX_GROUPS_PER_DIMENSION, THREADS_PER_BLOCK, f32Bits, grid, m
 import { wgslOperator, type WgslOperator } from "./wgslOperators.js";
 
 /**
- * The process's GPU thread, shared by every GpuBackend operation — and by
- * every copy of this package loaded in the process (built and source, as
- * tests mix them), so that one process never holds two devices.
+ * The process's GPU thread, shared by every GpuBackend operation. The
+ * thread runtime holds it for the life of the process, for every copy of
+ * this package loaded in it (built and source, as tests mix them), so that
+ * one process never holds two devices.
  */
-const shared = globalThis as { [key: symbol]: GpuThread | undefined };
-const GPU_THREAD = Symbol.for("@minitorch/gpu-ops GPU thread");
-export const gpu: GpuThread = (shared[GPU_THREAD] ??= new GpuThread());
+export const gpu: GpuThread = processSingleton("@minitorch/gpu-ops GPU thread", () => new GpuThread());
 
 const plan = (data: Int32Array): JobOperand => ({ data, role: ROLE_PLAN });
 const input = (t: Tensor): JobOperand => ({ data: t.storage, role: ROLE_IN });

@@ -1,45 +1,17 @@
 /**
  * The main thread's side of the GPU thread: starts it on first use, runs
- * jobs synchronously (publish, then block in `Atomics.wait`), and turns every
- * way a job can fail — no adapter, a shader that does not compile, a lost
- * device, memory, a thread that died or stopped answering — into an Error
- * naming the operation, never a hang. A thread that died, hung or lost its
- * device is replaced on the next operation. Before the process exits, the
- * thread is told to destroy its device (Dawn may abort otherwise).
+ * jobs synchronously on fast-ops' thread runtime (publish, then block in
+ * `Atomics.wait`), and turns every way a job can fail — no adapter, a
+ * shader that does not compile, a lost device, memory, a thread that died
+ * or stopped answering — into an Error naming the operation, never a hang.
+ * A thread that died, hung or lost its device is replaced on the next
+ * operation. Before the process exits, the runtime tells the thread to
+ * destroy its device (Dawn may abort otherwise).
  */
-import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { envInt } from "@minitorch/autodiff";
-import { ArgWriter, builtModuleUrl, createSharedBlock, type SharedBlock } from "@minitorch/fast-ops";
+import { ArgWriter, READY, RETIRING, STARTING, ThreadGroup, createSharedBlock, siblingModule } from "@minitorch/fast-ops";
 import { noAdapterAdvice } from "./diagnose.js";
-import {
-  COMMAND,
-  CONTROL_INTS,
-  DONE,
-  EXITED,
-  FAILED,
-  FAULT,
-  FAULT_EXIT,
-  FAULT_HANG,
-  FAULT_LOSE_DEVICE,
-  INJECT,
-  LOST,
-  MESSAGE_BYTES,
-  NARGS,
-  READY,
-  RUN,
-  UNAVAILABLE,
-  SEQ,
-  SHUT,
-  STARTING,
-  STATE,
-  STATUS,
-  STOP,
-  readMessage,
-  type AdapterReport,
-  type GpuThreadInit,
-  type JobMessage,
-  type KernelSource,
-} from "./protocol.js";
+import { COMMAND, FAULT, FAULT_EXIT, FAULT_HANG, FAULT_LOSE_DEVICE, INJECT, NARGS, RUN, type AdapterReport, type GpuThreadInit, type JobMessage, type KernelSource } from "./protocol.js";
 
 /** What `gpuAvailable()` reports. */
 export interface GpuStatus {
@@ -78,35 +50,44 @@ export interface GpuStats {
 type Fault = "exit" | "hang" | "lose-device";
 const FAULTS: Record<Fault, number> = { exit: FAULT_EXIT, hang: FAULT_HANG, "lose-device": FAULT_LOSE_DEVICE };
 
+/** The thread in service: its argument writer and the kernels it has been sent. */
 interface Connection {
-  worker: Worker;
-  control: Int32Array;
-  message: Uint8Array;
-  port: MessagePort;
   writer: ArgWriter;
-  block: SharedBlock;
   sent: Set<number>;
-  seq: number;
 }
 
 export class GpuThread {
-  /** How long a job may take before the thread is declared hung (MINITORCH_GPU_TIMEOUT_MS). */
-  timeoutMs = envInt("MINITORCH_GPU_TIMEOUT_MS", { min: 1, fallback: 120_000 });
   /** How long the thread may take to find its adapter (MINITORCH_GPU_START_TIMEOUT_MS). */
   startTimeoutMs = envInt("MINITORCH_GPU_START_TIMEOUT_MS", { min: 1, fallback: 60_000 });
   /** A cap on one operand's GPU buffer below the device's own limit (MINITORCH_GPU_MAX_BUFFER_MB). */
   maxBufferBytes = envInt("MINITORCH_GPU_MAX_BUFFER_MB", { min: 1, fallback: Infinity }) * 1024 * 1024;
 
+  private block = createSharedBlock();
+  private readonly group = new ThreadGroup({
+    entry: siblingModule(import.meta.url, "./gpuWorker"),
+    init: (): GpuThreadInit => ({ block: this.block }),
+    exited: "the GPU thread exited during the operation; it will be restarted",
+    timedOut: (s) => `the GPU did not finish within ${s} s (MINITORCH_GPU_TIMEOUT_MS); the GPU thread was stopped and will be restarted`,
+    graceful: true,
+    timeoutMs: envInt("MINITORCH_GPU_TIMEOUT_MS", { min: 1, fallback: 120_000 }),
+  });
   private connection: Connection | null = null;
   private report: AdapterReport | null = null;
   private failure: string | null = null;
   private readonly kernelIds = new Map<GpuKernel, number>();
   private readonly sources: string[] = [];
-  private readonly counters = { jobs: 0, restarts: 0 };
+  private jobs = 0;
   private readonly byKernel = new Map<string, number>();
   private readonly msByKernel = new Map<string, number>();
-  private exitHookInstalled = false;
-  private readonly workerUrl = new URL("./gpuWorker.js", builtModuleUrl(import.meta.url));
+
+  /** How long a job may take before the thread is declared hung (MINITORCH_GPU_TIMEOUT_MS). */
+  get timeoutMs(): number {
+    return this.group.timeoutMs;
+  }
+
+  set timeoutMs(ms: number) {
+    this.group.timeoutMs = ms;
+  }
 
   /** Starts the thread if needed and says whether there is a GPU. */
   status(): GpuStatus {
@@ -123,7 +104,8 @@ export class GpuThread {
 
   stats(): GpuStats {
     return {
-      ...this.counters,
+      jobs: this.jobs,
+      restarts: this.group.restarts,
       kernels: this.sources.length,
       byKernel: Object.fromEntries(this.byKernel),
       msByKernel: Object.fromEntries(this.msByKernel),
@@ -168,24 +150,23 @@ export class GpuThread {
       message.kernels = [{ id, name: kernel.name, source: this.sources[id]! } satisfies KernelSource];
       c.sent.add(id);
     }
-    Atomics.store(c.control, NARGS, args.length);
+    Atomics.store(this.group.control, NARGS, args.length);
     const started = performance.now();
-    this.command(c, RUN, message);
-    this.await(c, op);
+    this.command(op, RUN, message);
     this.msByKernel.set(kernel.name, (this.msByKernel.get(kernel.name) ?? 0) + performance.now() - started);
     c.writer.finish();
     for (const [plain, shared] of copies) plain.set(shared);
-    this.counters.jobs++;
+    this.jobs++;
     this.byKernel.set(kernel.name, (this.byKernel.get(kernel.name) ?? 0) + 1);
-    this.checkStatus(c, op);
+    this.checkStatus(op);
   }
 
   /** Simulates a fault in the thread (for the fault tests): it exits, hangs or loses its device. */
   injectFault(fault: Fault): void {
-    const c = this.ready(`injectFault(${fault})`);
-    Atomics.store(c.control, FAULT, FAULTS[fault]);
-    this.command(c, INJECT, { buffers: [] });
-    this.await(c, `injectFault(${fault})`);
+    const op = `injectFault(${fault})`;
+    this.ready(op);
+    Atomics.store(this.group.control, FAULT, FAULTS[fault]);
+    this.command(op, INJECT, { buffers: [] });
   }
 
   /**
@@ -193,24 +174,9 @@ export class GpuThread {
    * new one). Runs by itself before the process exits.
    */
   shutdown(): void {
-    const c = this.connection;
-    if (c === null) return;
-    this.stop(c);
-    this.drop();
-  }
-
-  /** Tells the thread to destroy its device and waits (up to 5 s) until it has. */
-  private stop(c: Connection): void {
-    Atomics.store(c.control, STOP, 1);
-    Atomics.notify(c.control, STOP);
-    // A thread idle between jobs blocks on SEQ (see gpuWorker.ts's serve).
-    Atomics.notify(c.control, SEQ);
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const state = Atomics.load(c.control, STATE);
-      if (state === SHUT || state === EXITED || state === UNAVAILABLE || Date.now() > deadline) return;
-      Atomics.wait(c.control, STATE, state, 50);
-    }
+    if (this.connection === null) return;
+    this.group.stop();
+    this.forget();
   }
 
   private kernelId(kernel: GpuKernel): number {
@@ -233,7 +199,12 @@ export class GpuThread {
   }
 
   private ensureStarted(): void {
-    if (this.connection !== null) return;
+    if (this.connection !== null) {
+      if (this.group.isAlive(0)) return;
+      // It died between jobs: replace it.
+      this.group.restart();
+      this.forget();
+    }
     if (this.report === null && this.failure !== null) return;
     this.start();
   }
@@ -241,99 +212,56 @@ export class GpuThread {
   private start(): void {
     // Mesa's device-select layer prints errors when there is no display to ask.
     if (process.env.XDG_RUNTIME_DIR === undefined && process.env.NODEVICE_SELECT === undefined) process.env.NODEVICE_SELECT = "1";
-    const block = createSharedBlock();
-    const controlBuffer = new SharedArrayBuffer(CONTROL_INTS * 4);
-    const messageBuffer = new SharedArrayBuffer(MESSAGE_BYTES);
-    const { port1, port2 } = new MessageChannel();
-    const init: GpuThreadInit = { control: controlBuffer, message: messageBuffer, block, port: port2 };
-    const worker = new Worker(this.workerUrl, { workerData: init, transferList: [port2] });
-    worker.unref();
-    port1.unref();
-    // A failing thread is seen through the control block; the event would come too late.
-    worker.on("error", () => {});
-    const control = new Int32Array(controlBuffer);
-    const c: Connection = { worker, control, message: new Uint8Array(messageBuffer), port: port1, writer: new ArgWriter(block), block, sent: new Set(), seq: 0 };
-    const deadline = Date.now() + this.startTimeoutMs;
-    while (Atomics.load(control, STATE) === STARTING && Date.now() < deadline) Atomics.wait(control, STATE, STARTING, 50);
-    const state = Atomics.load(control, STATE);
+    this.block = createSharedBlock();
+    this.group.ensure(1);
+    const state = this.group.waitWhile(0, STARTING, this.startTimeoutMs);
     if (state === READY) {
-      this.report = JSON.parse(readMessage(control, c.message)) as AdapterReport;
+      this.report = JSON.parse(this.group.message()) as AdapterReport;
       this.failure = null;
-      this.connection = c;
-      this.installExitHook();
+      this.connection = { writer: new ArgWriter(this.block), sent: new Set() };
       return;
     }
-    void worker.terminate();
-    port1.close();
+    const said = this.group.message();
+    const exited = !this.group.isAlive(0);
+    this.group.stop();
     this.report = null;
-    if (state === STARTING) {
+    if (state === STARTING && exited) {
+      this.failure = "the GPU thread exited while starting (its module did not load)";
+    } else if (state === STARTING) {
       this.failure = `the GPU thread found no adapter within ${this.startTimeoutMs / 1000} s (MINITORCH_GPU_START_TIMEOUT_MS)`;
     } else {
-      const said = readMessage(control, c.message);
       this.failure = noAdapterAdvice(said !== "" ? said : "the GPU thread exited while starting");
     }
   }
 
-  private installExitHook(): void {
-    if (this.exitHookInstalled) return;
-    this.exitHookInstalled = true;
-    process.on("exit", () => this.shutdown());
-  }
-
-  private command(c: Connection, command: number, message: JobMessage): void {
-    c.port.postMessage(message);
-    Atomics.store(c.control, COMMAND, command);
-    c.seq++;
-    Atomics.store(c.control, SEQ, c.seq);
-    Atomics.notify(c.control, SEQ);
-  }
-
-  /** Blocks until the thread finishes the current command; a dead or hung thread is an Error. */
-  private await(c: Connection, op: string): void {
-    const start = Date.now();
-    for (;;) {
-      const done = Atomics.load(c.control, DONE);
-      if (done === c.seq) return;
-      Atomics.wait(c.control, DONE, done, 50);
-      if (Atomics.load(c.control, DONE) === c.seq) return;
-      if (Atomics.load(c.control, STATE) === EXITED) {
-        this.restart();
-        throw new Error(`${op}: the GPU thread exited during the operation; it will be restarted`);
-      }
-      if (Date.now() - start > this.timeoutMs) {
-        this.stop(c);
-        this.restart();
-        throw new Error(
-          `${op}: the GPU did not finish within ${this.timeoutMs / 1000} s (MINITORCH_GPU_TIMEOUT_MS); the GPU thread was stopped and will be restarted`,
-        );
-      }
+  /** Posts the job's message, publishes `command` and blocks until the thread has run it. */
+  private command(op: string, command: number, message: JobMessage): void {
+    this.group.post(message, true);
+    Atomics.store(this.group.control, COMMAND, command);
+    this.group.publish();
+    try {
+      this.group.waitDone(op);
+    } catch (e) {
+      // The runtime replaced the thread; the next operation starts another.
+      this.forget();
+      throw e;
     }
   }
 
-  private checkStatus(c: Connection, op: string): void {
-    if (Atomics.load(c.control, STATUS) !== FAILED) return;
-    const message = readMessage(c.control, c.message);
-    if (Atomics.load(c.control, STATE) === LOST) {
-      this.stop(c);
-      this.restart();
-      throw new Error(`${op}: ${message}; the GPU thread will be restarted`);
+  private checkStatus(op: string): void {
+    const message = this.group.error();
+    if (message === null) return;
+    if (this.group.stateOf(0) === RETIRING) {
+      this.forget();
+      this.group.fail(op, `${message}; the GPU thread will be restarted`);
     }
     throw new Error(`${op}: ${message}`);
   }
 
-  private restart(): void {
-    this.counters.restarts++;
-    this.drop();
-  }
-
-  /** Forgets the thread (terminating it if it still runs); the next operation starts another. */
-  private drop(): void {
-    const c = this.connection;
-    if (c === null) return;
+  /** Forgets the thread in service (the runtime has stopped it, or is about to). */
+  private forget(): void {
     this.connection = null;
     this.report = null;
     this.failure = null;
-    void c.worker.terminate();
-    c.port.close();
   }
 }

@@ -7,15 +7,12 @@
  * shared float64 storage and signals DONE. It destroys the device before it
  * ends, since Dawn can abort if a process exits with a device alive.
  */
-import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import type {} from "webgpu";
 import { BufferPool, READBACK_USAGE, STORAGE_USAGE } from "./bufferPool.js";
 import { ArgReader, POISON, weighAll } from "@minitorch/fast-ops";
+import { retire, serve, thread } from "@minitorch/fast-ops/thread";
 import {
   COMMAND,
-  DONE,
-  EXITED,
-  FAILED,
   FAULT,
   FAULT_EXIT,
   FAULT_HANG,
@@ -25,19 +22,9 @@ import {
   HEADER_OPERANDS,
   HEADER_ROLES,
   INJECT,
-  LOST,
   NARGS,
-  OK,
-  READY,
   ROLE_IN,
   ROLE_OUT,
-  SEQ,
-  SHUT,
-  STATE,
-  STOP,
-  STATUS,
-  UNAVAILABLE,
-  writeMessage,
   type AdapterReport,
   type GpuThreadInit,
   type JobMessage,
@@ -46,9 +33,8 @@ import {
 
 const MAP_READ = 0x0001;
 
-const init = workerData as GpuThreadInit;
-const control = new Int32Array(init.control);
-const messageArea = new Uint8Array(init.message);
+const init = thread.user as GpuThreadInit;
+const control = thread.control;
 const reader = new ArgReader(init.block);
 const sources = new Map<number, KernelSource>();
 const pipelines = new Map<number, GPUComputePipeline>();
@@ -62,51 +48,38 @@ let buffers: BufferPool | null = null;
 let lostReason: string | null = null;
 let shuttingDown = false;
 
-process.on("exit", () => {
-  if (Atomics.load(control, STATE) !== SHUT) Atomics.store(control, STATE, EXITED);
-  Atomics.notify(control, DONE);
-  Atomics.notify(control, STATE);
-});
-
-// A pending Atomics.waitAsync does not keep a thread alive; this does (the
-// main thread unrefs the Worker, so the process can still exit).
-const keepAlive = setInterval(() => {}, 1 << 30);
-
-function setState(state: number): void {
-  Atomics.store(control, STATE, state);
-  Atomics.notify(control, STATE);
-}
-
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function start(): Promise<boolean> {
+/** Creates the device; returns the adapter report, or throws why there is no GPU. */
+async function start(): Promise<string> {
   let webgpu: typeof import("webgpu");
   try {
     webgpu = await import("webgpu");
   } catch (e) {
-    writeMessage(control, messageArea, `Dawn's Node bindings (npm package webgpu@0.4.0) did not load: ${describe(e)}`);
-    return false;
+    throw new Error(`Dawn's Node bindings (npm package webgpu@0.4.0) did not load: ${describe(e)}`);
   }
   instance = webgpu.create([]);
   adapter = await instance.requestAdapter({ powerPreference: "high-performance" });
-  if (adapter === null) {
-    writeMessage(control, messageArea, "no WebGPU adapter: Dawn found no usable Vulkan device");
-    return false;
-  }
+  if (adapter === null) throw new Error("no WebGPU adapter: Dawn found no usable Vulkan device");
   const limits = adapter.limits;
-  device = await adapter.requestDevice({
-    requiredLimits: {
-      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
-      maxBufferSize: limits.maxBufferSize,
-      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
-    },
-  });
+  try {
+    device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+        maxBufferSize: limits.maxBufferSize,
+        maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+      },
+    });
+  } catch (e) {
+    throw new Error(`WebGPU device could not be created: ${describe(e)}`);
+  }
   buffers = new BufferPool(device);
   void device.lost.then((info) => {
     lostReason = `${info.reason}${info.message ? `: ${info.message}` : ""}`;
-    if (!shuttingDown) setState(LOST);
+    // Ask to be replaced: the caller restarts the thread after this job.
+    if (!shuttingDown) retire();
   });
   const info = adapter.info;
   const report: AdapterReport = {
@@ -119,8 +92,7 @@ async function start(): Promise<boolean> {
     maxBufferBytes: Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize),
     maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
   };
-  writeMessage(control, messageArea, JSON.stringify(report));
-  return true;
+  return JSON.stringify(report);
 }
 
 /** The compiled pipeline of kernel `id`, with a bind group layout from the operands' roles. */
@@ -182,9 +154,9 @@ function toFloat32(x: Float64Array): Float32Array {
 }
 
 /** Uploads, dispatches and reads back one job. */
-async function runJob(message: JobMessage | undefined): Promise<void> {
+async function runJob(jobBuffers: readonly SharedArrayBuffer[]): Promise<void> {
   if (lostReason !== null) throw new Error(`the GPU device was lost (${lostReason})`);
-  const args = reader.decode(Atomics.load(control, NARGS), message?.buffers ?? []);
+  const args = reader.decode(Atomics.load(control, NARGS), jobBuffers);
   const header = args[0] as Int32Array;
   const operands = header[HEADER_OPERANDS]!;
   const roles = Array.from(header.subarray(HEADER_ROLES, HEADER_ROLES + operands));
@@ -286,81 +258,39 @@ async function shutdown(): Promise<void> {
   await d.lost;
 }
 
-/** Waits for STOP on its own, so a stuck job cannot keep the device alive. */
-async function watchStop(): Promise<void> {
-  const wait = Atomics.waitAsync(control, STOP, 0);
-  if (wait.async) await wait.value;
-  await shutdown();
-  setState(SHUT);
-  clearInterval(keepAlive);
-  init.port.close();
-}
+/** The buffers of the job's message, kept only until the job ends. */
+let jobBuffers: SharedArrayBuffer[] = [];
 
-/** Pulls what was posted for this command: its buffers and any new kernels. */
-function drain(): JobMessage | undefined {
-  let last: JobMessage | undefined;
-  for (let m = receiveMessageOnPort(init.port); m !== undefined; m = receiveMessageOnPort(init.port)) {
-    last = m.message as JobMessage;
-    for (const k of last.kernels ?? []) sources.set(k.id, k);
-    // This isolate holds its own objects for the buffers: make them count here too (see fast-ops' storage.ts).
-    weighAll(last.buffers);
-  }
-  return last;
+/** Takes what was posted for a command: its buffers and any new kernels. */
+function message(m: unknown): void {
+  const posted = m as JobMessage;
+  for (const k of posted.kernels ?? []) sources.set(k.id, k);
+  // This isolate holds its own objects for the buffers: make them count here too (see fast-ops' storage.ts).
+  weighAll(posted.buffers);
+  jobBuffers = posted.buffers;
 }
 
 /**
- * Runs published jobs until STOP. Between jobs the thread blocks in
- * `Atomics.wait`, not `Atomics.waitAsync`: while a device is alive, Dawn's
- * bindings process their events on every turn of this thread's event loop,
- * so an idle loop that keeps turning costs a whole core (measured: 1.6 s of
- * CPU per 1.5 s idle), taken from FastBackend's workers. A blocked thread
- * turns nothing; the loop turns only while a job awaits the GPU. `stop()`
- * notifies SEQ as well as STOP, so a blocked thread wakes to shut down.
+ * Runs published jobs until STOP. Between jobs the runtime blocks this
+ * thread in `Atomics.wait`, not `Atomics.waitAsync`: while a device is
+ * alive, Dawn's bindings process their events on every turn of this
+ * thread's event loop, so an idle loop that keeps turning costs a whole
+ * core (docs/benchmarks.md), taken from FastBackend's workers. A blocked
+ * thread turns nothing; the loop turns only while a job awaits the GPU.
  */
-async function serve(stopped: Promise<void>): Promise<void> {
-  // SEQ starts at 0: the first job may be published before this line runs.
-  let seen = 0;
-  while (!shuttingDown) {
-    if (Atomics.load(control, STOP) === 0) Atomics.wait(control, SEQ, seen);
-    if (Atomics.load(control, STOP) !== 0) {
-      await stopped;
-      return;
-    }
-    const seq = Atomics.load(control, SEQ);
-    if (seq === seen) continue;
-    seen = seq;
-    const message = drain();
-    let status = OK;
+void serve({
+  spin: 0,
+  everyJob: true,
+  start,
+  message,
+  job: async () => {
     try {
       if (Atomics.load(control, COMMAND) === INJECT) await inject(Atomics.load(control, FAULT));
-      else await runJob(message);
-    } catch (e) {
-      status = FAILED;
-      writeMessage(control, messageArea, shuttingDown ? "the GPU thread was stopped during the operation" : describe(e));
+      else await runJob(jobBuffers);
+    } finally {
+      // Drop this job's buffers now: the thread must not keep storage alive.
+      jobBuffers = [];
     }
-    // Drop this job's buffers now: the thread must not keep storage alive.
-    if (message !== undefined) message.buffers.length = 0;
-    Atomics.store(control, STATUS, status);
-    if (lostReason !== null && !shuttingDown) setState(LOST);
-    Atomics.store(control, DONE, seq);
-    Atomics.notify(control, DONE);
-  }
-}
-
-void (async () => {
-  let ready = false;
-  try {
-    ready = await start();
-  } catch (e) {
-    writeMessage(control, messageArea, `WebGPU device could not be created: ${describe(e)}`);
-  }
-  if (!ready) {
-    setState(UNAVAILABLE);
-    clearInterval(keepAlive);
-    init.port.close();
-    return;
-  }
-  const stopped = watchStop();
-  setState(READY);
-  await serve(stopped);
-})();
+  },
+  stop: shutdown,
+});

@@ -1,60 +1,26 @@
 /**
- * The handshake between the main thread and the GPU thread, imported by
- * both. The main thread writes a job's arguments (fast-ops' transport.ts),
- * posts the job's shared buffers and any new shader sources on the port,
- * stores the command, bumps SEQ and notifies; the GPU thread, blocked in
- * `Atomics.wait` on SEQ between jobs, runs the job on the device and stores SEQ into
- * DONE, which the main thread waits for with `Atomics.wait`. Separately from
- * jobs, STOP tells the thread to destroy its device and end — watched on its
- * own, so it works even while a job is stuck; STOP also notifies SEQ.
+ * The GPU thread's job words, kept in the user slots of fast-ops' thread
+ * runtime control block, and what its caller posts; imported by both
+ * sides. The runtime publishes a job and waits for it (threads.ts on the
+ * calling side, serve.ts on the GPU thread); this file says what a job is:
+ * a command (run a kernel, or a fault for the tests), the number of its
+ * arguments (fast-ops' transport.ts), and the shader sources it needs.
  */
-import type { MessagePort } from "node:worker_threads";
-import type { SharedBlock } from "@minitorch/fast-ops";
+import { USER_BASE, type SharedBlock } from "@minitorch/fast-ops";
 
-/** Int32 slots of the control block. */
-export const SEQ = 0;
-export const DONE = 1;
-export const COMMAND = 2;
-export const STATUS = 3;
-export const STATE = 4;
-export const NARGS = 5;
-export const MESSAGE_LENGTH = 6;
-export const FAULT = 7;
-/** Set to 1 to make the GPU thread destroy its device and end, whatever it is doing. */
-export const STOP = 8;
-export const CONTROL_INTS = 16;
+export const COMMAND = USER_BASE;
+export const NARGS = USER_BASE + 1;
+export const FAULT = USER_BASE + 2;
 
 /** Commands. */
 export const RUN = 1;
 /** Test hook: the fault named in FAULT happens during the job. */
 export const INJECT = 2;
 
-/** STATUS of a finished command. */
-export const OK = 0;
-export const FAILED = 1;
-
-/** STATE of the GPU thread. */
-export const STARTING = 0;
-export const READY = 1;
-/** Init failed (no adapter, Dawn did not load); the message says why. */
-export const UNAVAILABLE = 2;
-/**
- * The thread left. Set from its exit handler, because the main thread,
- * blocked in a job, cannot run the event loop that would tell it.
- */
-export const EXITED = 3;
-/** Device destroyed after STOP; the thread is ending. */
-export const SHUT = 4;
-/** The device was lost; the thread must be replaced. */
-export const LOST = 5;
-
 /** Faults the INJECT command can simulate, for fault tests. */
 export const FAULT_EXIT = 1;
 export const FAULT_HANG = 2;
 export const FAULT_LOSE_DEVICE = 3;
-
-/** Bytes of the message area (errors, and the adapter description at start). */
-export const MESSAGE_BYTES = 64 * 1024;
 
 /** How a job's storage operands bind: read (uploaded), written (read back), or the integer plan. */
 export const ROLE_IN = 0;
@@ -84,12 +50,9 @@ export interface JobMessage {
   kernels?: KernelSource[];
 }
 
-/** What the GPU thread starts with. */
+/** What the GPU thread starts with besides the runtime's data. */
 export interface GpuThreadInit {
-  control: SharedArrayBuffer;
-  message: SharedArrayBuffer;
   block: SharedBlock;
-  port: MessagePort;
 }
 
 /** The adapter a ready GPU thread reports. */
@@ -103,17 +66,4 @@ export interface AdapterReport {
   software: boolean;
   maxBufferBytes: number;
   maxWorkgroupsPerDimension: number;
-}
-
-/** Writes `text` (UTF-8, truncated to the area) as the current message. */
-export function writeMessage(control: Int32Array, area: Uint8Array, text: string): void {
-  const bytes = new TextEncoder().encode(text);
-  const n = Math.min(bytes.length, area.length);
-  area.set(bytes.subarray(0, n));
-  Atomics.store(control, MESSAGE_LENGTH, n);
-}
-
-export function readMessage(control: Int32Array, area: Uint8Array): string {
-  const n = Atomics.load(control, MESSAGE_LENGTH);
-  return new TextDecoder().decode(area.slice(0, n));
 }

@@ -22,7 +22,6 @@ export {
   type UnaryFn,
   type ZipFn,
 } from "./tensorOps.js";
-export { builtModuleUrl } from "./builtModule.js";
 export {
   ANY_BACKEND,
   backendNamed,

@@ -35,7 +35,9 @@ export interface Kernel {
   readonly name: string;
   /**
    * Module that exports `fn` under `name`, for backends that run kernels in
-   * worker threads; a `file:` URL or absolute path of built JavaScript.
+   * worker threads: the defining module's own `import.meta.url` (a `.ts`
+   * source under test, which workers run through a TypeScript loader, or
+   * the built `.js`).
    */
   readonly module: string;
   readonly fn: (...args: KernelArg[]) => void;

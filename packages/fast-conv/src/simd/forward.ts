@@ -12,6 +12,7 @@
  */
 import { ScratchLayout, simdThread, type SimdThread } from "@minitorch/fast-ops/simd";
 import { isCompact, paddedLayout, part, stageInput, writeTaps, type PaddedLayout } from "./geometry.js";
+import type { Kernel, KernelArg } from "@minitorch/tensor-core";
 
 /** The batch whose padded copy this thread holds, for the job its scratch belongs to. */
 let paddedBatch = -1;
@@ -127,3 +128,10 @@ function packWeights(f: Float64Array, dst: number, weight: Float64Array, ws: Int
     }
   }
 }
+
+/** The forward / reverse-anchored kernel as workers find it: they import this module by its own URL (the source a test imported, or the build). */
+export const convolveSimdKernel: Kernel = {
+  name: "convolveSimdUnits",
+  module: import.meta.url,
+  fn: convolveSimdUnits as (...args: KernelArg[]) => void,
+};

@@ -5,25 +5,13 @@
  * height = kernel height = 1).
  */
 import { nextStamp } from "@minitorch/fast-ops/simd";
-import { builtModuleUrl, type Kernel, type KernelArg, type TensorBackend } from "@minitorch/tensor-core";
+import type { TensorBackend } from "@minitorch/tensor-core";
 import type { Operand4 } from "../convolve.js";
 import type { ConvGeometry } from "../implicitGemm.js";
-import { convolveSimdUnits } from "./forward.js";
-import { convWeightGradSimdUnits } from "./weightGrad.js";
+import { convolveSimdKernel } from "./forward.js";
+import { convWeightGradSimdKernel } from "./weightGrad.js";
 
-/** The forward / reverse-anchored kernel as workers find it. */
-export const convolveSimdKernel: Kernel = {
-  name: "convolveSimdUnits",
-  module: new URL("./forward.js", builtModuleUrl(import.meta.url)).href,
-  fn: convolveSimdUnits as (...args: KernelArg[]) => void,
-};
-
-/** The weight-gradient kernel as workers find it. */
-export const convWeightGradSimdKernel: Kernel = {
-  name: "convWeightGradSimdUnits",
-  module: new URL("./weightGrad.js", builtModuleUrl(import.meta.url)).href,
-  fn: convWeightGradSimdUnits as (...args: KernelArg[]) => void,
-};
+export { convWeightGradSimdKernel, convolveSimdKernel };
 
 function geometryShape(g: ConvGeometry, a: number, b: number): Int32Array {
   return Int32Array.of(g.batch, g.inChannels, g.height, g.width, g.outChannels, g.kh, g.kw, g.outHeight, g.outWidth, a, b);

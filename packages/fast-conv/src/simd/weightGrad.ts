@@ -14,6 +14,7 @@
  */
 import { ScratchLayout, simdThread, type SimdThread } from "@minitorch/fast-ops/simd";
 import { isCompact, paddedLayout, part, stageInput, writeTaps, type PaddedLayout } from "./geometry.js";
+import type { Kernel, KernelArg } from "@minitorch/tensor-core";
 
 /** The batch chunk whose padded inputs this thread holds, for the job its scratch belongs to. */
 let stagedChunk = -1;
@@ -118,3 +119,10 @@ function stageGrad(t: SimdThread, at: number, tileStride: number, compact: numbe
     }
   }
 }
+
+/** The weight-gradient kernel as workers find it: they import this module by its own URL (the source a test imported, or the build). */
+export const convWeightGradSimdKernel: Kernel = {
+  name: "convWeightGradSimdUnits",
+  module: import.meta.url,
+  fn: convWeightGradSimdUnits as (...args: KernelArg[]) => void,
+};

@@ -11,7 +11,6 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { builtModuleUrl } from "../builtModule.js";
 
 /** The kernels' exports; addresses are byte offsets into the thread's memory. */
 export interface SimdExports {
@@ -43,8 +42,13 @@ export interface SimdExports {
   ): void;
 }
 
-/** Where the built module is (dist/simd/kernels.wasm, also when running from src/ under vitest). */
-export const SIMD_WASM_URL = new URL("./kernels.wasm", builtModuleUrl(import.meta.url));
+/**
+ * The WebAssembly module, built by `asc` into the package's dist/simd/: this
+ * file sits two levels below the package root both as src/simd/kernels.ts
+ * and as dist/simd/kernels.js, so the same path finds it from source too
+ * (running from source needs the wasm built once, not the TypeScript).
+ */
+export const SIMD_WASM_URL = new URL("../../dist/simd/kernels.wasm", import.meta.url);
 
 /** The part of the WebAssembly JavaScript API used here (the project's libs have no DOM types). */
 interface WasmMemory {

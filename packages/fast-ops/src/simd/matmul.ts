@@ -10,7 +10,6 @@
  * Units write disjoint rows of `out`, so they can run on any thread.
  */
 import { planMatmul, type Kernel, type KernelArg, type Tensor } from "@minitorch/tensor-core";
-import { builtModuleUrl } from "../builtModule.js";
 import { ScratchLayout, nextStamp, simdThread, type SimdThread } from "./kernels.js";
 
 /** Rows of A per work unit. */
@@ -131,10 +130,10 @@ function packA(f: Float64Array, dst: number, a: Float64Array, src: number, aRow:
   }
 }
 
-/** The SIMD matmul kernel as workers find it. */
+/** The SIMD matmul kernel as workers find it: they import this module by its own URL (the source a test imported, or the build). */
 export const matmulSimdKernel: Kernel = {
   name: "matmulSimdUnits",
-  module: new URL("./matmul.js", builtModuleUrl(import.meta.url)).href,
+  module: import.meta.url,
   fn: matmulSimdUnits as (...args: KernelArg[]) => void,
 };
 

@@ -6,7 +6,6 @@
  * GFLOP/s can be read against.
  */
 import type { Kernel, KernelArg } from "@minitorch/tensor-core";
-import { builtModuleUrl } from "../builtModule.js";
 import { SCRATCH_BASE, simdThread } from "./kernels.js";
 
 /** Flops of one pass of peakLoop: 256 steps × 16 f64x2 operations × 2 lanes. */
@@ -33,6 +32,6 @@ export function peakUnits(passes: number, start: number, end: number): void {
 /** The peak loop as workers find it (run on the pool: all threads at once). */
 export const peakKernel: Kernel = {
   name: "peakUnits",
-  module: new URL("./peak.js", builtModuleUrl(import.meta.url)).href,
+  module: import.meta.url,
   fn: peakUnits as (...args: KernelArg[]) => void,
 };
