@@ -17,4 +17,5 @@ export { KC, MC, packB, packedGemm } from "./gemm.js";
 export { POISON, SHARE_MIN, allocateStorage, isShared, weigh, weighAll } from "./storage.js";
 export { ArgReader, ArgWriter, createSharedBlock, type EncodedArgs, type SharedBlock } from "./transport.js";
 export { envFlag, envInt } from "./env.js";
+export { ThreadContext, resetThreadContext, threadContext } from "./threadContext.js";
 export type { PoolStats } from "./pool.js";
