@@ -3,8 +3,8 @@
  * the switch between what a student writes and what the library ships.
  *
  *                  map / zip / reduce     matmul                      conv1d / conv2d
- *   CourseBackend  Task 3.1's loops       Task 3.2 (matmul.ts)        Tasks 4.1 / 4.2 (fast-conv conv1d.ts, conv2d.ts)
- *   FastBackend    Task 3.1's loops       SIMD GEMM (simd/matmul.ts)  SIMD convolution (fast-conv simd/)
+ *   CourseBackend  Task 3.1 (kernelLoops)  Task 3.2 (matmul.ts)        Tasks 4.1 / 4.2 (fast-conv conv1d.ts, conv2d.ts)
+ *   FastBackend    operatorKernels.ts      SIMD GEMM (simd/matmul.ts)  SIMD convolution (fast-conv simd/)
  *
  * (PlainBackend, plainOps.ts, sits between them.) All run on the same
  * worker pool with the same storage and give the same results (the tests
@@ -24,8 +24,18 @@ import {
   type Tensor,
   type TensorOps,
 } from "@minitorch/tensor-core";
-import { FastOps, runKernel } from "./fastOps.js";
+import type { ElementwiseLoops } from "./elementwise.js";
+import { FastOps, elementwiseOps, runKernel } from "./fastOps.js";
+import { tensorReduce, tensorMap, tensorZip } from "./kernelLoops.js";
 import { tensorMatrixMultiply } from "./matmul.js";
+
+/** Task 3.1's kernels (kernelLoops.ts), as workers import them. */
+export const courseLoops: ElementwiseLoops = {
+  module: new URL("./kernelLoops.js", builtModuleUrl(import.meta.url)).href,
+  map: { name: "tensorMap", make: tensorMap },
+  zip: { name: "tensorZip", make: tensorZip },
+  reduce: { name: "tensorReduce", make: tensorReduce },
+};
 
 /** Task 3.2's kernel as the workers find it. */
 export const matmulKernel: Kernel = {
@@ -94,9 +104,10 @@ export function courseMatrixMultiply(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-/** FastOps with the course's kernels: Task 3.2's matmul here, Tasks 4.1/4.2's convolutions in fast-conv. */
+/** FastOps with the course's kernels: Task 3.1's map/zip/reduce and Task 3.2's matmul here, Tasks 4.1/4.2's convolutions in fast-conv. */
 export const CourseOps: TensorOps = {
   ...FastOps,
+  ...elementwiseOps(courseLoops),
   name: "course",
   kernels: "course",
   matrixMultiply: courseMatrixMultiply,

@@ -1,7 +1,10 @@
 export {
   FastBackend,
   FastOps,
+  INLINE,
   PARALLEL_MIN_COST,
+  elementwiseOps,
+  fastLoops,
   pool,
   poolStats,
   runKernel,
@@ -9,8 +12,19 @@ export {
   shutdown,
 } from "./fastOps.js";
 export { builtModuleUrl } from "./builtModule.js";
-export { compileMap, compileReduce, compileZip, broadcastStrides, sameLayout } from "./elementwise.js";
-export { CourseBackend, CourseOps, courseMatrixMultiply, matmulKernel } from "./courseOps.js";
+export {
+  broadcastStrides,
+  fastMap,
+  fastReduce,
+  fastZip,
+  sameLayout,
+  type ElementwiseLoops,
+  type MapKernel,
+  type ReduceKernel,
+  type ZipKernel,
+} from "./elementwise.js";
+export { tensorMap, tensorReduce, tensorZip } from "./kernelLoops.js";
+export { CourseBackend, CourseOps, courseLoops, courseMatrixMultiply, matmulKernel } from "./courseOps.js";
 export { PlainBackend, PlainOps, packedGemmKernel, packedMatrixMultiply } from "./plainOps.js";
 export { tensorMatrixMultiply } from "./matmul.js";
 export { KC, MC, packB, packedGemm } from "./gemm.js";

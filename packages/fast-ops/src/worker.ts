@@ -2,13 +2,13 @@
  * A FastOps worker: waits on the control block, takes chunks of each job,
  * and runs the kernel on views of the job's shared buffers, which arrive on
  * its port with the job and are dropped when it ends. Kernels are found by
- * id: module kernels are imported, map/zip/reduce kernels are compiled from
- * a library operator or from the source of a user function.
+ * id and imported from their modules; an elementwise kernel is made there by
+ * its set's factory, for a library operator named or a user function's source.
  */
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { weighAll } from "./storage.js";
 import { ArgReader } from "./transport.js";
-import { compileMap, compileReduce, compileZip, functionFromSource, namedOperators } from "./elementwise.js";
+import { scalarFunction } from "./elementwise.js";
 import {
   ACTIVE_BASE,
   CHUNK,
@@ -47,29 +47,26 @@ let buffers: SharedArrayBuffer[] | null = null;
 let buffersMessage = 0;
 
 function define(id: number, def: KernelDef): void {
-  try {
-    if (def.kind === "module") {
-      pendingImports.push(
-        import(def.module).then(
-          (mod: Record<string, unknown>) => {
-            const fn = mod[def.name];
-            if (typeof fn !== "function") failures.set(id, `module ${def.module} has no function export "${def.name}"`);
-            else kernels[id] = fn as KernelFn;
-          },
-          (e: unknown) => {
-            failures.set(id, `cannot load ${def.module}: ${(e as Error).message}`);
-          },
-        ),
-      );
-      return;
-    }
-    const fn = "op" in def ? namedOperators.get(def.op) : functionFromSource(def.source, def.name);
-    if (fn === undefined) throw new Error(`unknown operator "${"op" in def ? def.op : ""}"`);
-    const compiled = def.kind === "map" ? compileMap(fn, def.name) : def.kind === "zip" ? compileZip(fn, def.name) : compileReduce(fn, def.name);
-    kernels[id] = compiled as KernelFn;
-  } catch (e) {
-    failures.set(id, (e as Error).message);
-  }
+  pendingImports.push(
+    import(def.module).then(
+      (mod: Record<string, unknown>) => {
+        const fn = mod[def.name];
+        if (typeof fn !== "function") failures.set(id, `module ${def.module} has no function export "${def.name}"`);
+        else if (def.fn === undefined) kernels[id] = fn as KernelFn;
+        else {
+          // An elementwise factory: the kernel is what it makes for the scalar function named.
+          try {
+            kernels[id] = (fn as (f: unknown) => KernelFn)(scalarFunction(def.fn, def.name));
+          } catch (e) {
+            failures.set(id, (e as Error).message);
+          }
+        }
+      },
+      (e: unknown) => {
+        failures.set(id, `cannot load ${def.module}: ${(e as Error).message}`);
+      },
+    ),
+  );
 }
 
 function apply(message: PoolMessage): void {
@@ -123,9 +120,16 @@ function work(): void {
     }
   } catch (e) {
     Atomics.store(control, NEXT, chunks);
-    writeError(control, errorBytes, e instanceof Error ? e.message : String(e));
+    // The kernel's own frames (a student's file and line) travel with the message.
+    writeError(control, errorBytes, e instanceof Error ? `${e.message}${stackFrames(e)}` : String(e));
   }
   if (done > 0) Atomics.add(control, WORKER_CHUNKS, done);
+}
+
+/** The "at …" lines of an error's stack, each on its own line, or "". */
+function stackFrames(e: Error): string {
+  const frames = (e.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  return frames.length > 0 ? `\n${frames.join("\n")}` : "";
 }
 
 /** How long to keep polling for the next job before sleeping, in polls. */

@@ -69,11 +69,11 @@ describe("fast-ops faults", () => {
     await expectPoolWorks();
   });
 
-  it("a kernel that throws in a worker: the error crosses to the main thread with the kernel's name", async () => {
+  it("a kernel that throws in a worker: the error crosses to the main thread with the kernel's name and its file and line", async () => {
     const kernel = await fixtureKernel("throwKernel.mjs", "throwKernel");
     await expectPoolWorks();
     const error = await firstFailure(kernel, FastOps.zeros(4096));
-    expect(error.message).toMatch(/^throwKernel: boom in a worker at \[\d+, \d+\)$/);
+    expect(error.message).toMatch(/^throwKernel: boom in a worker at \[\d+, \d+\)\n\s+at throwKernel \(\S*\/throwKernel\.mjs:\d+:\d+\)\n/);
     await expectPoolWorks();
   });
 
