@@ -61,8 +61,8 @@ describe("fast-ops faults", () => {
     const explodeMap = FastOps.map(explode);
     const big = rand([200_000], FastBackend);
     await expectPoolWorks();
-    expect(() => explodeMap(big)).toThrow(/^explodeMap: boom$/);
-    expect(() => explodeMap(big.permute(0))).toThrow(/^explodeMap: boom$/);
+    expect(() => explodeMap(big)).toThrow(/^explodeMap: boom(\n\s+at .*)*$/);
+    expect(() => explodeMap(big.permute(0))).toThrow(/^explodeMap: boom(\n\s+at .*)*$/);
     // Values at most 0.5 never throw: the same kernel works again.
     const halves = big.mul(0.5);
     expectSameTensor(explodeMap(halves), halves);
