@@ -38,6 +38,10 @@ const REDUCE_ARGS =
 
 const mapBody = (f, indent) =>
   `${indent}const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
+${indent}if (w.flat) {
+${indent}  for (let i = start; i < end; i++) out[i] = ${f}(a[i]!);
+${indent}  return;
+${indent}}
 ${indent}while (w.next()) {
 ${indent}  const { n, po, pa, os, sa } = w;
 ${indent}  if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!);
@@ -46,6 +50,10 @@ ${indent}}`;
 
 const zipBody = (f, indent) =>
   `${indent}const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+${indent}if (w.flat) {
+${indent}  for (let i = start; i < end; i++) out[i] = ${f}(a[i]!, b[i]!);
+${indent}  return;
+${indent}}
 ${indent}while (w.next()) {
 ${indent}  const { n, po, pa, pb, os, sa, sb } = w;
 ${indent}  if (os === 1 && sa === 1 && sb === 1) {
@@ -66,9 +74,10 @@ const reduceBody = (f, indent) =>
 ${indent}const rs = aStrides[reduceDim]!;
 ${indent}const w = new Cells(outShape, outStrides, aStrides, start, end);
 ${indent}while (w.next()) {
+${indent}  const pa = w.pa;
 ${indent}  let acc = init;
-${indent}  if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = ${f}(acc, a[j]!);
-${indent}  else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = ${f}(acc, a[j]!);
+${indent}  if (rs === 1) for (let r = 0; r < n; r++) acc = ${f}(acc, a[pa + r]!);
+${indent}  else for (let r = 0, j = pa; r < n; r++, j += rs) acc = ${f}(acc, a[j]!);
 ${indent}  out[w.po] = acc;
 ${indent}}`;
 

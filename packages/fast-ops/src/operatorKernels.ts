@@ -23,6 +23,10 @@ export type ReduceKernel = (out: Float64Array, outShape: Int32Array, outStrides:
 
 export function idMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = id(a[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, os, sa } = w;
     if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = id(a[pa + k]!);
@@ -32,6 +36,10 @@ export function idMap(out: Float64Array, outShape: Int32Array, outStrides: Int32
 
 export function negMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = neg(a[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, os, sa } = w;
     if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = neg(a[pa + k]!);
@@ -41,6 +49,10 @@ export function negMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
 
 export function sigmoidMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = sigmoid(a[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, os, sa } = w;
     if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = sigmoid(a[pa + k]!);
@@ -50,6 +62,10 @@ export function sigmoidMap(out: Float64Array, outShape: Int32Array, outStrides: 
 
 export function reluMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = relu(a[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, os, sa } = w;
     if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = relu(a[pa + k]!);
@@ -59,6 +75,10 @@ export function reluMap(out: Float64Array, outShape: Int32Array, outStrides: Int
 
 export function logMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = log(a[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, os, sa } = w;
     if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = log(a[pa + k]!);
@@ -68,6 +88,10 @@ export function logMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
 
 export function expMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = exp(a[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, os, sa } = w;
     if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = exp(a[pa + k]!);
@@ -77,6 +101,10 @@ export function expMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
 
 export function invMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = inv(a[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, os, sa } = w;
     if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = inv(a[pa + k]!);
@@ -86,6 +114,10 @@ export function invMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
 
 export function mulZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = mul(a[i]!, b[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, pb, os, sa, sb } = w;
     if (os === 1 && sa === 1 && sb === 1) {
@@ -107,15 +139,20 @@ export function mulReduce(out: Float64Array, outShape: Int32Array, outStrides: I
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
   while (w.next()) {
+    const pa = w.pa;
     let acc = init;
-    if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = mul(acc, a[j]!);
-    else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = mul(acc, a[j]!);
+    if (rs === 1) for (let r = 0; r < n; r++) acc = mul(acc, a[pa + r]!);
+    else for (let r = 0, j = pa; r < n; r++, j += rs) acc = mul(acc, a[j]!);
     out[w.po] = acc;
   }
 }
 
 export function addZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = add(a[i]!, b[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, pb, os, sa, sb } = w;
     if (os === 1 && sa === 1 && sb === 1) {
@@ -137,15 +174,20 @@ export function addReduce(out: Float64Array, outShape: Int32Array, outStrides: I
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
   while (w.next()) {
+    const pa = w.pa;
     let acc = init;
-    if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = add(acc, a[j]!);
-    else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = add(acc, a[j]!);
+    if (rs === 1) for (let r = 0; r < n; r++) acc = add(acc, a[pa + r]!);
+    else for (let r = 0, j = pa; r < n; r++, j += rs) acc = add(acc, a[j]!);
     out[w.po] = acc;
   }
 }
 
 export function ltZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = lt(a[i]!, b[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, pb, os, sa, sb } = w;
     if (os === 1 && sa === 1 && sb === 1) {
@@ -167,15 +209,20 @@ export function ltReduce(out: Float64Array, outShape: Int32Array, outStrides: In
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
   while (w.next()) {
+    const pa = w.pa;
     let acc = init;
-    if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = lt(acc, a[j]!);
-    else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = lt(acc, a[j]!);
+    if (rs === 1) for (let r = 0; r < n; r++) acc = lt(acc, a[pa + r]!);
+    else for (let r = 0, j = pa; r < n; r++, j += rs) acc = lt(acc, a[j]!);
     out[w.po] = acc;
   }
 }
 
 export function eqZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = eq(a[i]!, b[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, pb, os, sa, sb } = w;
     if (os === 1 && sa === 1 && sb === 1) {
@@ -197,15 +244,20 @@ export function eqReduce(out: Float64Array, outShape: Int32Array, outStrides: In
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
   while (w.next()) {
+    const pa = w.pa;
     let acc = init;
-    if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = eq(acc, a[j]!);
-    else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = eq(acc, a[j]!);
+    if (rs === 1) for (let r = 0; r < n; r++) acc = eq(acc, a[pa + r]!);
+    else for (let r = 0, j = pa; r < n; r++, j += rs) acc = eq(acc, a[j]!);
     out[w.po] = acc;
   }
 }
 
 export function sameValueZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = sameValue(a[i]!, b[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, pb, os, sa, sb } = w;
     if (os === 1 && sa === 1 && sb === 1) {
@@ -227,15 +279,20 @@ export function sameValueReduce(out: Float64Array, outShape: Int32Array, outStri
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
   while (w.next()) {
+    const pa = w.pa;
     let acc = init;
-    if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = sameValue(acc, a[j]!);
-    else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = sameValue(acc, a[j]!);
+    if (rs === 1) for (let r = 0; r < n; r++) acc = sameValue(acc, a[pa + r]!);
+    else for (let r = 0, j = pa; r < n; r++, j += rs) acc = sameValue(acc, a[j]!);
     out[w.po] = acc;
   }
 }
 
 export function maxZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = max(a[i]!, b[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, pb, os, sa, sb } = w;
     if (os === 1 && sa === 1 && sb === 1) {
@@ -257,15 +314,20 @@ export function maxReduce(out: Float64Array, outShape: Int32Array, outStrides: I
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
   while (w.next()) {
+    const pa = w.pa;
     let acc = init;
-    if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = max(acc, a[j]!);
-    else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = max(acc, a[j]!);
+    if (rs === 1) for (let r = 0; r < n; r++) acc = max(acc, a[pa + r]!);
+    else for (let r = 0, j = pa; r < n; r++, j += rs) acc = max(acc, a[j]!);
     out[w.po] = acc;
   }
 }
 
 export function isCloseZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = isClose(a[i]!, b[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, pb, os, sa, sb } = w;
     if (os === 1 && sa === 1 && sb === 1) {
@@ -287,15 +349,20 @@ export function isCloseReduce(out: Float64Array, outShape: Int32Array, outStride
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
   while (w.next()) {
+    const pa = w.pa;
     let acc = init;
-    if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = isClose(acc, a[j]!);
-    else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = isClose(acc, a[j]!);
+    if (rs === 1) for (let r = 0; r < n; r++) acc = isClose(acc, a[pa + r]!);
+    else for (let r = 0, j = pa; r < n; r++, j += rs) acc = isClose(acc, a[j]!);
     out[w.po] = acc;
   }
 }
 
 export function logBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = logBack(a[i]!, b[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, pb, os, sa, sb } = w;
     if (os === 1 && sa === 1 && sb === 1) {
@@ -317,15 +384,20 @@ export function logBackReduce(out: Float64Array, outShape: Int32Array, outStride
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
   while (w.next()) {
+    const pa = w.pa;
     let acc = init;
-    if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = logBack(acc, a[j]!);
-    else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = logBack(acc, a[j]!);
+    if (rs === 1) for (let r = 0; r < n; r++) acc = logBack(acc, a[pa + r]!);
+    else for (let r = 0, j = pa; r < n; r++, j += rs) acc = logBack(acc, a[j]!);
     out[w.po] = acc;
   }
 }
 
 export function invBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = invBack(a[i]!, b[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, pb, os, sa, sb } = w;
     if (os === 1 && sa === 1 && sb === 1) {
@@ -347,15 +419,20 @@ export function invBackReduce(out: Float64Array, outShape: Int32Array, outStride
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
   while (w.next()) {
+    const pa = w.pa;
     let acc = init;
-    if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = invBack(acc, a[j]!);
-    else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = invBack(acc, a[j]!);
+    if (rs === 1) for (let r = 0; r < n; r++) acc = invBack(acc, a[pa + r]!);
+    else for (let r = 0, j = pa; r < n; r++, j += rs) acc = invBack(acc, a[j]!);
     out[w.po] = acc;
   }
 }
 
 export function reluBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = reluBack(a[i]!, b[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, pb, os, sa, sb } = w;
     if (os === 1 && sa === 1 && sb === 1) {
@@ -377,15 +454,20 @@ export function reluBackReduce(out: Float64Array, outShape: Int32Array, outStrid
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
   while (w.next()) {
+    const pa = w.pa;
     let acc = init;
-    if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = reluBack(acc, a[j]!);
-    else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = reluBack(acc, a[j]!);
+    if (rs === 1) for (let r = 0; r < n; r++) acc = reluBack(acc, a[pa + r]!);
+    else for (let r = 0, j = pa; r < n; r++, j += rs) acc = reluBack(acc, a[j]!);
     out[w.po] = acc;
   }
 }
 
 export function sigmoidBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+  if (w.flat) {
+    for (let i = start; i < end; i++) out[i] = sigmoidBack(a[i]!, b[i]!);
+    return;
+  }
   while (w.next()) {
     const { n, po, pa, pb, os, sa, sb } = w;
     if (os === 1 && sa === 1 && sb === 1) {
@@ -407,9 +489,10 @@ export function sigmoidBackReduce(out: Float64Array, outShape: Int32Array, outSt
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
   while (w.next()) {
+    const pa = w.pa;
     let acc = init;
-    if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = sigmoidBack(acc, a[j]!);
-    else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = sigmoidBack(acc, a[j]!);
+    if (rs === 1) for (let r = 0; r < n; r++) acc = sigmoidBack(acc, a[pa + r]!);
+    else for (let r = 0, j = pa; r < n; r++, j += rs) acc = sigmoidBack(acc, a[j]!);
     out[w.po] = acc;
   }
 }
@@ -461,6 +544,10 @@ export const operatorKernels: {
 export function mapWith(f: (x: number) => number): MapKernel {
   return (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void => {
     const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
+    if (w.flat) {
+      for (let i = start; i < end; i++) out[i] = f(a[i]!);
+      return;
+    }
     while (w.next()) {
       const { n, po, pa, os, sa } = w;
       if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!);
@@ -473,6 +560,10 @@ export function mapWith(f: (x: number) => number): MapKernel {
 export function zipWith(f: (x: number, y: number) => number): ZipKernel {
   return (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void => {
     const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
+    if (w.flat) {
+      for (let i = start; i < end; i++) out[i] = f(a[i]!, b[i]!);
+      return;
+    }
     while (w.next()) {
       const { n, po, pa, pb, os, sa, sb } = w;
       if (os === 1 && sa === 1 && sb === 1) {
@@ -497,9 +588,10 @@ export function reduceWith(f: (acc: number, x: number) => number): ReduceKernel 
     const rs = aStrides[reduceDim]!;
     const w = new Cells(outShape, outStrides, aStrides, start, end);
     while (w.next()) {
+      const pa = w.pa;
       let acc = init;
-      if (rs === 1) for (let r = 0, j = w.pa; r < n; r++, j++) acc = f(acc, a[j]!);
-      else for (let r = 0, j = w.pa; r < n; r++, j += rs) acc = f(acc, a[j]!);
+      if (rs === 1) for (let r = 0; r < n; r++) acc = f(acc, a[pa + r]!);
+      else for (let r = 0, j = pa; r < n; r++, j += rs) acc = f(acc, a[j]!);
       out[w.po] = acc;
     }
   };

@@ -54,6 +54,8 @@ const NO_STRIDES = new Int32Array(0);
  * the row).
  */
 export class Rows {
+  /** True when the range is one row in which position i is element i of every operand (a kernel may loop over i alone). */
+  readonly flat: boolean;
   n = 0;
   po = 0;
   pa = 0;
@@ -79,10 +81,10 @@ export class Rows {
   ) {
     this.remaining = end - start;
     const dims = outShape.length;
-    const flat =
+    this.flat =
       dims === 0 ||
       (sameLayout(outShape, outStrides, aShape, aStrides) && (bShape === null || sameLayout(outShape, outStrides, bShape, bStrides!)));
-    if (flat) {
+    if (this.flat) {
       // One row: position i is element i of every operand.
       this.po = this.pa = this.pb = start;
       this.idx = this.as = this.bs = NO_STRIDES;

@@ -55,3 +55,12 @@ describe("task3_1 kernels as modules", () => {
     expect(FastBackend.ops.name).toBe("fast");
   });
 });
+
+describe("operatorKernels.ts", () => {
+  it("is what scripts/gen-operator-kernels.mjs makes from autodiff's operators (rerun it after adding an operator)", () => {
+    const root = fileURLToPath(new URL("../../..", import.meta.url));
+    const check = spawnSync(process.execPath, ["scripts/gen-operator-kernels.mjs", "--check"], { cwd: root, encoding: "utf8" });
+    expect(check.stderr).toBe("");
+    expect(check.status).toBe(0);
+  });
+});
