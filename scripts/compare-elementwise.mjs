@@ -7,12 +7,14 @@
 // with its own API (compileZip/compileMap/compileReduce: `new Function`
 // per operator, before kernels were modules), NEW's with fastZip/fastMap/
 // fastReduce (one generated function per operator). Blocks alternate
-// within one process so both see the same load; the comparison runs in two
+// within one process so both see the same load, and each figure is the
+// best of its rounds (on a shared machine the median mostly measures the
+// neighbours); the comparison runs in two
 // child processes, one per load order, and reports per case the geometric
 // mean of the two new/old ratios (a copy loaded second can run slower on
 // identical code). Needs `pnpm build` in both checkouts.
 //
-//   node scripts/compare-elementwise.mjs OLD_ROOT NEW_ROOT [rounds=7]
+//   node scripts/compare-elementwise.mjs OLD_ROOT NEW_ROOT [rounds=15]
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -22,7 +24,7 @@ if (oldRoot === undefined || newRoot === undefined) {
   console.error("usage: node scripts/compare-elementwise.mjs OLD_ROOT NEW_ROOT [rounds]");
   process.exit(2);
 }
-const rounds = Number(process.argv[4] ?? 7);
+const rounds = Number(process.argv[4] ?? 15);
 const isChild = process.argv.includes("--child");
 
 if (!isChild) {
@@ -79,19 +81,19 @@ function cases(n) {
   ];
 }
 
-/** ns per element of `call`, repeated for about 40 ms. */
+/** ns per element of `call`, repeated for about 15 ms. */
 function time(call, n) {
   let reps = 1;
   for (;;) {
     const t0 = performance.now();
     for (let r = 0; r < reps; r++) call();
     const ms = performance.now() - t0;
-    if (ms >= 40) return (ms * 1e6) / (reps * n);
+    if (ms >= 15) return (ms * 1e6) / (reps * n);
     reps *= 2;
   }
 }
 
-const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+const best = (xs) => Math.min(...xs);
 const results = [];
 for (const n of [1e3, 1e4, 1e5, 1e6]) {
   for (const [kernel, layout, call] of cases(n)) {
@@ -104,7 +106,7 @@ for (const n of [1e3, 1e4, 1e5, 1e6]) {
       old.push(time(() => call(before), n));
       neu.push(time(() => call(after), n));
     }
-    results.push({ kernel, layout, n, before: median(old), after: median(neu) });
+    results.push({ kernel, layout, n, before: best(old), after: best(neu) });
   }
 }
 console.log(JSON.stringify(results));

@@ -12,7 +12,7 @@
 //   node scripts/gen-operator-kernels.mjs           rewrite the file
 //   node scripts/gen-operator-kernels.mjs --check   exit 1 if it is out of date
 import { readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, URL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const operatorsFile = `${root}packages/autodiff/src/operators.ts`;

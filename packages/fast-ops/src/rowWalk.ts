@@ -64,7 +64,6 @@ export class Rows {
   sa = 1;
   sb = 1;
   private remaining: number;
-  private started = false;
   private readonly idx: Int32Array;
   private readonly as: Int32Array;
   private readonly bs: Int32Array;
@@ -91,7 +90,8 @@ export class Rows {
       return;
     }
     this.as = broadcastStrides(outShape, aShape, aStrides);
-    this.bs = bShape === null ? new Int32Array(dims) : broadcastStrides(outShape, bShape, bStrides!);
+    // A map has no b: pb then shadows pa, unread.
+    this.bs = bShape === null ? this.as : broadcastStrides(outShape, bShape, bStrides!);
     this.idx = new Int32Array(dims);
     ordinalIndex(start, outShape, this.idx);
     for (let d = 0; d < dims; d++) {
@@ -107,37 +107,44 @@ export class Rows {
 
   /** Moves to the next row; false when the range is done. */
   next(): boolean {
-    if (this.remaining <= 0) return false;
+    const remaining = this.remaining;
+    if (remaining <= 0) return false;
     const idx = this.idx;
-    if (idx.length === 0) {
-      this.n = this.remaining;
+    const last = idx.length - 1;
+    if (last < 0) {
+      this.n = remaining;
       this.remaining = 0;
       return true;
     }
-    const last = idx.length - 1;
-    if (this.started) this.advance(last);
-    this.started = true;
-    this.n = Math.min(this.outShape[last]! - idx[last]!, this.remaining);
-    this.remaining -= this.n;
+    // n > 0: a row was handed out before this one.
+    if (this.n > 0) this.advance(last);
+    const n = Math.min(this.outShape[last]! - idx[last]!, remaining);
+    this.n = n;
+    this.remaining = remaining - n;
     return true;
   }
 
   /** Steps past the current row, carrying into the outer dimensions. */
   private advance(last: number): void {
-    const { idx, outShape, outStrides, as, bs, n } = this;
+    const idx = this.idx;
+    const n = this.n;
+    let po = this.po + n * this.os;
+    let pa = this.pa + n * this.sa;
+    let pb = this.pb + n * this.sb;
     idx[last] = idx[last]! + n;
-    this.po += n * this.os;
-    this.pa += n * this.sa;
-    this.pb += n * this.sb;
     let d = last;
-    while (idx[d]! >= outShape[d]!) {
-      this.po += outStrides[d - 1]! - idx[d]! * outStrides[d]!;
-      this.pa += as[d - 1]! - idx[d]! * as[d]!;
-      this.pb += bs[d - 1]! - idx[d]! * bs[d]!;
+    while (idx[d]! >= this.outShape[d]!) {
+      const i = idx[d]!;
+      po += this.outStrides[d - 1]! - i * this.outStrides[d]!;
+      pa += this.as[d - 1]! - i * this.as[d]!;
+      pb += this.bs[d - 1]! - i * this.bs[d]!;
       idx[d] = 0;
       d--;
       idx[d] = idx[d]! + 1;
     }
+    this.po = po;
+    this.pa = pa;
+    this.pb = pb;
   }
 }
 
