@@ -233,6 +233,7 @@ describe.skipIf(reason !== null)("course scaffolding", () => {
       const passed = after.tests.filter((t) => t.status === "passed").length;
       console.log(`course scaffolding: Module ${module} copy with ${filled.map(testTag).join(", ")} filled in: ${passed} tests pass`);
     },
-    360_000,
+    // Three builds and four test runs of a whole copy, on a machine shared with other work.
+    600_000,
   );
 });
