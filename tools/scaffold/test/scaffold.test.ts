@@ -233,7 +233,7 @@ describe.skipIf(reason !== null)("course scaffolding", () => {
       const passed = after.tests.filter((t) => t.status === "passed").length;
       console.log(`course scaffolding: Module ${module} copy with ${filled.map(testTag).join(", ")} filled in: ${passed} tests pass`);
     },
-    // Three builds and four test runs of a whole copy, on a machine shared with other work.
+    // Two builds, a typecheck and three test runs of a whole copy, on a machine shared with other work.
     600_000,
   );
 });
