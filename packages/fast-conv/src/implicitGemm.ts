@@ -22,6 +22,7 @@
  * stay in L1 while every position is visited.
  */
 import type { Kernel, KernelArg } from "@minitorch/tensor-core";
+import { threadContext } from "@minitorch/fast-ops/threadContext";
 
 /** Taps per block. */
 export const KC = 256;
@@ -120,13 +121,6 @@ export function padInput(
   }
 }
 
-// Per-thread scratch (module state is per thread).
-let paddedScratch = new Float64Array(0);
-let inTaps = new Int32Array(0);
-let weightTaps = new Int32Array(0);
-let outOffsets = new Int32Array(0);
-let inOffsets = new Int32Array(0);
-
 /**
  * Computes work units (batches) [start, end) of the convolution.
  *
@@ -155,18 +149,10 @@ export function convolveUnits(
   const sign = reverse ? -1 : 1;
   const os1 = os[1]!;
   const ws0 = ws[0]!;
-  if (paddedScratch.length < C * plane) paddedScratch = new Float64Array(C * plane);
-  if (inTaps.length < taps) {
-    inTaps = new Int32Array(taps);
-    weightTaps = new Int32Array(taps);
-  }
-  if (outOffsets.length < positions) {
-    outOffsets = new Int32Array(positions);
-    inOffsets = new Int32Array(positions);
-  }
-  const padded = paddedScratch;
-  const tap = inTaps;
-  const wtap = weightTaps;
+  const ctx = threadContext();
+  const padded = ctx.scratch("implicitGemm.padded", C * plane, Float64Array);
+  const tap = ctx.scratch("implicitGemm.inTaps", taps, Int32Array);
+  const wtap = ctx.scratch("implicitGemm.weightTaps", taps, Int32Array);
   for (let c = 0, r = 0; c < C; c++) {
     for (let ky = 0; ky < KH; ky++) {
       for (let kx = 0; kx < KW; kx++, r++) {
@@ -175,8 +161,8 @@ export function convolveUnits(
       }
     }
   }
-  const oo = outOffsets;
-  const io = inOffsets;
+  const oo = ctx.scratch("implicitGemm.outOffsets", positions, Int32Array);
+  const io = ctx.scratch("implicitGemm.inOffsets", positions, Int32Array);
   for (let q = 0, y = 0, x = 0; q < positions; q++) {
     oo[q] = y * os[2]! + x * os[3]!;
     io[q] = (y + pad.top) * pad.wp + x + pad.left;

@@ -3,8 +3,8 @@
  * the switch between what a student writes and what the library ships.
  *
  *                  map / zip / reduce     matmul                      conv1d / conv2d
- *   CourseBackend  Task 3.1's loops       Task 3.2 (matmul.ts)        Tasks 4.1 / 4.2 (fast-conv conv1d.ts, conv2d.ts)
- *   FastBackend    Task 3.1's loops       SIMD GEMM (simd/matmul.ts)  SIMD convolution (fast-conv simd/)
+ *   CourseBackend  Task 3.1 (kernelLoops)  Task 3.2 (matmul.ts)        Tasks 4.1 / 4.2 (fast-conv conv1d.ts, conv2d.ts)
+ *   FastBackend    operatorKernels.ts      SIMD GEMM (simd/matmul.ts)  SIMD convolution (fast-conv simd/)
  *
  * (PlainBackend, plainOps.ts, sits between them.) All run on the same
  * worker pool with the same storage and give the same results (the tests
@@ -23,10 +23,21 @@ import {
   type Tensor,
   type TensorOps,
 } from "@minitorch/tensor-core";
-import { FastOps, pool, runKernel } from "./fastOps.js";
+import type { ElementwiseLoops } from "./elementwise.js";
+import { FastOps, elementwiseOps, pool, runKernel } from "./fastOps.js";
+import { tensorReduce, tensorMap, tensorZip } from "./kernelLoops.js";
 import { matmulKernel } from "./matmul.js";
+import { siblingModule } from "./runtime/threads.js";
 
 export { matmulKernel };
+
+/** Task 3.1's kernels (kernelLoops.ts), as workers import them. */
+export const courseLoops: ElementwiseLoops = {
+  module: siblingModule(import.meta.url, "./kernelLoops"),
+  map: { name: "tensorMap", make: tensorMap },
+  zip: { name: "tensorZip", make: tensorZip },
+  reduce: { name: "tensorReduce", make: tensorReduce },
+};
 
 /** A tensor's storage, with a three-dimensional shape and strides for the kernel. */
 type Operand3 = [Float64Array, Int32Array, Int32Array];
@@ -89,11 +100,12 @@ export function courseMatrixMultiply(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
- * FastOps under another name, so the registry gives it the course's
- * kernels: Task 3.2's matmul, registered here, and Tasks 4.1/4.2's
- * convolutions, registered by fast-conv for every backend.
+ * FastOps with the course's elementwise loops (Task 3.1), under another
+ * name, so the registry gives it the course's other kernels: Task 3.2's
+ * matmul, registered here, and Tasks 4.1/4.2's convolutions, registered by
+ * fast-conv for every backend.
  */
-export const CourseOps: TensorOps = { ...FastOps, name: "course" };
+export const CourseOps: TensorOps = { ...FastOps, ...elementwiseOps(courseLoops), name: "course" };
 
 /** The parallel backend with the course's kernels. */
 export const CourseBackend = new TensorBackend(CourseOps);

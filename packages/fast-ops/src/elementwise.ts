@@ -1,56 +1,36 @@
 /**
- * Module 3: compiling the parallel map, zip and reduce kernels.
+ * Module 3: which elementwise kernel runs a scalar function, on any thread.
  *
- * A kernel is a copy of one of the loops of kernelLoops.ts (Task 3.1)
- * compiled once per scalar function, with the function bound as a constant,
- * so V8 sees a single call target in the loop and inlines it — the
- * JavaScript counterpart of Numba compiling `fn` into the loop. Library
- * operators are known to workers by name; other functions travel as source.
+ * A kernel set is a module exporting three factories, `map(fn)`, `zip(fn)`
+ * and `reduce(fn)` under the names of {@link ElementwiseLoops}: the course's
+ * (kernelLoops.ts, Task 3.1) or the library's (this file's `fastMap`,
+ * `fastZip`, `fastReduce`). A worker imports the set's module like any
+ * other kernel module and calls the factory with the scalar function,
+ * which reaches it by reference: a library operator by its name in
+ * @minitorch/autodiff's `operators`, any other function as its source
+ * text, rebuilt here with `new Function` (it was checked to be
+ * self-contained by selfContained.ts).
  */
 import { operators } from "@minitorch/autodiff";
 import type { BinaryFn, UnaryFn } from "@minitorch/tensor-core";
+import { mapWith, operatorKernels, reduceWith, zipWith, type MapKernel, type ReduceKernel, type ZipKernel } from "./operatorKernels.js";
 
-import { broadcastStrides, mapLoop, ordinalIndex, reduceLoop, sameLayout, zipLoop } from "./kernelLoops.js";
+export { broadcastStrides, sameLayout } from "./rowWalk.js";
+export type { MapKernel, ReduceKernel, ZipKernel };
 
-export { broadcastStrides, sameLayout };
+/** How a worker finds a scalar function: a library operator's name, or a user function's source. */
+export type ScalarRef = { op: string } | { source: string };
 
-/** A compiled map kernel: `mapLoop` with its scalar function bound. */
-export type MapKernel = typeof mapLoop;
-/** A compiled zip kernel: `zipLoop` with its scalar function bound. */
-export type ZipKernel = typeof zipLoop;
-/** A compiled reduce kernel: `reduceLoop` with its scalar function bound. */
-export type ReduceKernel = typeof reduceLoop;
-
-/** A copy of `loop` compiled with `fn` bound, named `name` (for profiles). */
-function compile<K>(loop: (...args: never[]) => void, name: string, fn: (...xs: number[]) => number): K {
-  const safeName = name.replace(/[^A-Za-z0-9_$]/g, "_");
-  const source = loop.toString().replace(/^function\s*[A-Za-z0-9_$]*/, `function ${safeName}`);
-  // A new Function per kernel gives V8 a fresh call site for `fn`, which it can inline.
-  const factory = new Function("fn", "sameLayout", "broadcastStrides", "ordinalIndex", `"use strict"; return (${source});`) as (
-    f: (...xs: number[]) => number,
-    s: typeof sameLayout,
-    b: typeof broadcastStrides,
-    o: typeof ordinalIndex,
-  ) => K;
-  return factory(fn, sameLayout, broadcastStrides, ordinalIndex);
+/** A kernel set: a module and the names of its three factories there. */
+export interface ElementwiseLoops {
+  /** URL of the module a worker imports. */
+  readonly module: string;
+  readonly map: { readonly name: string; readonly make: (fn: UnaryFn) => MapKernel };
+  readonly zip: { readonly name: string; readonly make: (fn: BinaryFn) => ZipKernel };
+  readonly reduce: { readonly name: string; readonly make: (fn: BinaryFn) => ReduceKernel };
 }
 
-/** A map kernel for `fn`. */
-export function compileMap(fn: UnaryFn, name = `${fn.name || "fn"}Map`): MapKernel {
-  return compile<MapKernel>(mapLoop, name, fn as (...xs: number[]) => number);
-}
-
-/** A zip kernel for `fn`. */
-export function compileZip(fn: BinaryFn, name = `${fn.name || "fn"}Zip`): ZipKernel {
-  return compile<ZipKernel>(zipLoop, name, fn as (...xs: number[]) => number);
-}
-
-/** A reduce kernel for `fn`. */
-export function compileReduce(fn: BinaryFn, name = `${fn.name || "fn"}Reduce`): ReduceKernel {
-  return compile<ReduceKernel>(reduceLoop, name, fn as (...xs: number[]) => number);
-}
-
-/** The library's scalar operators by name, so workers can build the same kernels. */
+/** The library's scalar operators by name, so workers can find the same functions. */
 export const namedOperators: ReadonlyMap<string, (...xs: number[]) => number> = new Map(
   Object.entries(operators).filter(([, f]) => typeof f === "function" && f.length >= 1 && f.length <= 2) as Array<
     [string, (...xs: number[]) => number]
@@ -61,6 +41,24 @@ export const namedOperators: ReadonlyMap<string, (...xs: number[]) => number> = 
 export function operatorName(fn: (...xs: number[]) => number): string | undefined {
   for (const [name, f] of namedOperators) if (f === fn) return name;
   return undefined;
+}
+
+/** The library's map kernel for `fn`: the operator's own kernel, or the shared loop for any other function. */
+export function fastMap(fn: UnaryFn): MapKernel {
+  const op = operatorName(fn);
+  return (op === undefined ? undefined : operatorKernels.map[op]) ?? mapWith(fn);
+}
+
+/** The library's zip kernel for `fn`. */
+export function fastZip(fn: BinaryFn): ZipKernel {
+  const op = operatorName(fn);
+  return (op === undefined ? undefined : operatorKernels.zip[op]) ?? zipWith(fn);
+}
+
+/** The library's reduce kernel for `fn`. */
+export function fastReduce(fn: BinaryFn): ReduceKernel {
+  const op = operatorName(fn);
+  return (op === undefined ? undefined : operatorKernels.reduce[op]) ?? reduceWith(fn);
 }
 
 /**
@@ -77,4 +75,12 @@ export function functionFromSource(source: string, op: string): (...xs: number[]
   }
   if (typeof f !== "function") throw new Error(`${op}: source is not a function expression: ${source}`);
   return f as (...xs: number[]) => number;
+}
+
+/** The scalar function `ref` names, in this thread; `label` names the kernel in errors. */
+export function scalarFunction(ref: ScalarRef, label: string): (...xs: number[]) => number {
+  if ("source" in ref) return functionFromSource(ref.source, label);
+  const fn = namedOperators.get(ref.op);
+  if (fn === undefined) throw new Error(`${label}: "${ref.op}" is not one of @minitorch/autodiff's operators`);
+  return fn;
 }

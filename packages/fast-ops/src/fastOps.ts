@@ -7,7 +7,7 @@
  * PlainOps (plainOps.ts) and CourseOps (courseOps.ts) are the same backend
  * with plain-TypeScript kernels.
  */
-import { envInt } from "@minitorch/autodiff";
+import { envFlag, envInt } from "@minitorch/autodiff";
 import {
   TensorBackend,
   registerBackend,
@@ -24,7 +24,8 @@ import {
   type UnaryFn,
   type ZipFn,
 } from "@minitorch/tensor-core";
-import { compileMap, compileReduce, compileZip, functionFromSource, operatorName } from "./elementwise.js";
+import { siblingModule } from "./runtime/threads.js";
+import { fastMap, fastReduce, fastZip, functionFromSource, operatorName, type ElementwiseLoops, type ScalarRef } from "./elementwise.js";
 import { checkSelfContained } from "./selfContained.js";
 import { Pool, type PoolStats } from "./pool.js";
 import type { KernelDef } from "./protocol.js";
@@ -44,15 +45,22 @@ export const pool = new Pool();
  */
 export const PARALLEL_MIN_COST = envInt("MINITORCH_PARALLEL_MIN", { min: 0, fallback: 8192 });
 
+/**
+ * MINITORCH_INLINE=1 runs every kernel on the calling thread, as
+ * NUMBA_DISABLE_JIT does for minitorch: breakpoints, `console.log` and
+ * stack traces in a kernel then work as in any other function.
+ */
+export const INLINE = envFlag("MINITORCH_INLINE");
+
 /** Kernel definitions for workers, by kernel. */
 const workerDefs = new WeakMap<Kernel, KernelDef>();
 
 /**
- * Runs `kernel` over [0, work): inline when small, else on the pool.
- * `cost` is the estimated work per unit.
+ * Runs `kernel` over [0, work): inline when small (or MINITORCH_INLINE is
+ * set), else on the pool. `cost` is the estimated work per unit.
  */
 export function runKernel(kernel: Kernel, args: readonly KernelArg[], work: number, cost: number): void {
-  if (work * cost < PARALLEL_MIN_COST) {
+  if (INLINE || work * cost < PARALLEL_MIN_COST) {
     try {
       kernel.fn(...args, 0, work);
     } catch (e) {
@@ -65,37 +73,96 @@ export function runKernel(kernel: Kernel, args: readonly KernelArg[], work: numb
 
 type Kind = "map" | "zip" | "reduce";
 
+/** The library's kernel set (elementwise.ts), as workers import it. */
+export const fastLoops: ElementwiseLoops = {
+  module: siblingModule(import.meta.url, "./elementwise"),
+  map: { name: "fastMap", make: fastMap },
+  zip: { name: "fastZip", make: fastZip },
+  reduce: { name: "fastReduce", make: fastReduce },
+};
+
 /**
- * The kernel for `fn`: a library operator is known to workers by name; any
- * other function is sent to them as source, so it must be self-contained —
- * decided here, from the source text, once for every size and pool state.
- * The inline path then runs the same function rebuilt from that source, so
- * a call on the main thread and one in a worker cannot differ.
+ * The kernel of set `loops` for `fn`: a library operator is known to
+ * workers by name; any other function is sent to them as source, so it must
+ * be self-contained — decided here, from the source text, once for every
+ * size and pool state. The inline path then runs the same function rebuilt
+ * from that source, so a call on the main thread and one in a worker
+ * cannot differ.
  */
-function elementwiseKernel(kind: Kind, fn: (...xs: number[]) => number): Kernel {
+function elementwiseKernel(loops: ElementwiseLoops, kind: Kind, fn: (...xs: number[]) => number): Kernel {
   const suffix = kind === "map" ? "Map" : kind === "zip" ? "Zip" : "Reduce";
   const name = `${fn.name || "fn"}${suffix}`;
   const op = operatorName(fn);
-  let def: KernelDef;
+  let ref: ScalarRef;
   let run = fn;
   if (op !== undefined) {
-    def = { kind, name, op };
+    ref = { op };
   } else {
     const source = fn.toString();
     const label = `${kind}(${fn.name || "anonymous function"})`;
     checkSelfContained(source, label);
     run = functionFromSource(source, label);
-    def = { kind, name, source };
+    ref = { source };
   }
-  // Compiled on first use, so that building a backend compiles nothing it does not run.
-  let compiled: ((...args: KernelArg[]) => void) | null = null;
-  const compile = (): ((...args: KernelArg[]) => void) =>
-    (kind === "map" ? compileMap(run, name) : kind === "zip" ? compileZip(run, name) : compileReduce(run, name)) as (
-      ...args: KernelArg[]
-    ) => void;
-  const kernel: Kernel = { name, module: "", fn: (...args) => (compiled ??= compile())(...args) };
-  workerDefs.set(kernel, def);
+  const factory = loops[kind];
+  // Made on first use, so that building a backend makes nothing it does not run.
+  let made: ((...args: KernelArg[]) => void) | null = null;
+  const make = (): ((...args: KernelArg[]) => void) => (factory.make as (f: typeof run) => (...args: KernelArg[]) => void)(run);
+  const kernel: Kernel = { name, module: loops.module, fn: (...args) => (made ??= make())(...args) };
+  workerDefs.set(kernel, { kind: "module", name: factory.name, module: loops.module, fn: ref });
   return kernel;
+}
+
+/** map, zip and reduce of a backend whose elementwise kernels are those of set `loops`. */
+export function elementwiseOps(loops: ElementwiseLoops): Pick<TensorOps, "map" | "zip" | "reduce"> {
+  return {
+    map(fn: UnaryFn): MapFn {
+      const kernel = elementwiseKernel(loops, "map", fn);
+      return (a, out) => {
+        const o = mapOutput(a, out, fn.name || "map");
+        runKernel(kernel, [o.storage, o.data.shapeArray, o.data.stridesArray, a.storage, a.data.shapeArray, a.data.stridesArray], o.size, 1);
+        return o;
+      };
+    },
+
+    zip(fn: BinaryFn): ZipFn {
+      const kernel = elementwiseKernel(loops, "zip", fn);
+      return (a, b) => {
+        const o = zipOutput(a, b, fn.name || "zip");
+        runKernel(
+          kernel,
+          [
+            o.storage,
+            o.data.shapeArray,
+            o.data.stridesArray,
+            a.storage,
+            a.data.shapeArray,
+            a.data.stridesArray,
+            b.storage,
+            b.data.shapeArray,
+            b.data.stridesArray,
+          ],
+          o.size,
+          1,
+        );
+        return o;
+      };
+    },
+
+    reduce(fn: BinaryFn, start: number): ReduceFn {
+      const kernel = elementwiseKernel(loops, "reduce", fn);
+      return (a, dim) => {
+        const o = reduceOutput(a, dim, fn.name ? `${fn.name} reduce` : "reduce");
+        runKernel(
+          kernel,
+          [o.storage, o.data.shapeArray, o.data.stridesArray, a.storage, a.data.shapeArray, a.data.stridesArray, dim, start],
+          o.size,
+          Math.max(1, a.shape[dim]!),
+        );
+        return o;
+      };
+    },
+  };
 }
 
 /** The parallel backend's ops. */
@@ -106,52 +173,7 @@ export const FastOps: TensorOps = {
   zeros: (size) => allocateStorage(size, true),
   empty: (size) => allocateStorage(size, false),
 
-  map(fn: UnaryFn): MapFn {
-    const kernel = elementwiseKernel("map", fn);
-    return (a, out) => {
-      const o = mapOutput(a, out, fn.name || "map");
-      runKernel(kernel, [o.storage, o.data.shapeArray, o.data.stridesArray, a.storage, a.data.shapeArray, a.data.stridesArray], o.size, 1);
-      return o;
-    };
-  },
-
-  zip(fn: BinaryFn): ZipFn {
-    const kernel = elementwiseKernel("zip", fn);
-    return (a, b) => {
-      const o = zipOutput(a, b, fn.name || "zip");
-      runKernel(
-        kernel,
-        [
-          o.storage,
-          o.data.shapeArray,
-          o.data.stridesArray,
-          a.storage,
-          a.data.shapeArray,
-          a.data.stridesArray,
-          b.storage,
-          b.data.shapeArray,
-          b.data.stridesArray,
-        ],
-        o.size,
-        1,
-      );
-      return o;
-    };
-  },
-
-  reduce(fn: BinaryFn, start: number): ReduceFn {
-    const kernel = elementwiseKernel("reduce", fn);
-    return (a, dim) => {
-      const o = reduceOutput(a, dim, fn.name ? `${fn.name} reduce` : "reduce");
-      runKernel(
-        kernel,
-        [o.storage, o.data.shapeArray, o.data.stridesArray, a.storage, a.data.shapeArray, a.data.stridesArray, dim, start],
-        o.size,
-        Math.max(1, a.shape[dim]!),
-      );
-      return o;
-    };
-  },
+  ...elementwiseOps(fastLoops),
 
   runKernel,
 };

@@ -15,6 +15,7 @@
  * Work units write disjoint rows of `out`, so they can run on any thread.
  */
 import type { Kernel, KernelArg } from "@minitorch/tensor-core";
+import { threadContext } from "./threadContext.js";
 
 /** Rows of A per work unit. */
 export const MC = 32;
@@ -62,9 +63,6 @@ export function packB(
   return { packed, packedOffsets };
 }
 
-// Per-thread scratch for packed rows of A (module state is per thread).
-let aPanel = new Float64Array(MC * KC);
-
 /**
  * The packed-GEMM kernel: work unit u covers batch ⌊u / bands⌋ and rows
  * [band·MC, band·MC + MC) of it, where bands = ⌈m / MC⌉. `out` is
@@ -86,8 +84,7 @@ export function packedGemm(
 ): void {
   const bands = Math.ceil(m / MC);
   const nPad = (n + 3) & ~3;
-  if (aPanel.length < MC * KC) aPanel = new Float64Array(MC * KC);
-  const ap = aPanel;
+  const ap = threadContext().scratch("gemm.aPanel", MC * KC, Float64Array);
   for (let unit = start; unit < end; unit++) {
     const batch = Math.floor(unit / bands);
     const i0 = (unit - batch * bands) * MC;

@@ -1,249 +1,101 @@
 /**
- * Task 3.1: the loops of the parallel map, zip and reduce.
+ * Task 3.1: the parallel map, zip and reduce — minitorch's `tensor_map`,
+ * `tensor_zip` and `tensor_reduce`.
  *
- * Each loop takes minitorch's arguments plus a range [start, end) of output
- * positions, so the pool can hand ranges to different threads. It runs along
- * the last output dimension with positions stepped by strides; index
- * arithmetic happens only when a row ends. Operands that are contiguous and
- * have the output's shape take a flat loop.
+ * Each takes a scalar function and returns the kernel that applies it:
+ * minitorch's arguments plus a range [start, end) of output positions, so
+ * the pool can hand different ranges to different threads (the `prange` of
+ * minitorch's loops). The kernels are ordinary functions: CourseBackend's
+ * workers import this file and call `tensorMap(fn)` themselves, with `fn`
+ * a library operator found by name or a user's function rebuilt from its
+ * source. So a loop may use anything it imports — Module 2's `toIndex`,
+ * `broadcastIndex` and `indexToPosition` included — and a breakpoint or a
+ * `console.log` in it works under MINITORCH_INLINE=1 (docs/module-3.md).
  *
- * These functions are never called as they are: `fn` is not defined here.
- * elementwise.ts compiles a copy of a loop for each scalar function, from the
- * loop's source, with `fn` bound to that function — so V8 sees one call
- * target in the loop and inlines it (the JavaScript counterpart of Numba
- * compiling `fn` into the loop). A loop may therefore use only its arguments,
- * globals, `fn`, `sameLayout`, `broadcastStrides` and `ordinalIndex`.
+ * FastBackend and PlainBackend run the library's version of these loops
+ * (operatorKernels.ts, rowWalk.ts), which walk rows instead of converting
+ * every position to an index.
  */
+import type { BinaryFn, UnaryFn } from "@minitorch/tensor-core";
+import { broadcastIndex, indexToPosition, toIndex } from "@minitorch/tensor-core";
+import type { MapKernel, ReduceKernel, ZipKernel } from "./operatorKernels.js";
+import { sameLayout } from "./rowWalk.js";
 
-/** The scalar function a compiled copy of a loop is bound to. */
-declare const fn: (...xs: number[]) => number;
-
-/** True when both tensors are contiguous with equal shapes, so position i is element i of both. */
-export function sameLayout(shapeA: Int32Array, stridesA: Int32Array, shapeB: Int32Array, stridesB: Int32Array): boolean {
-  if (shapeA.length !== shapeB.length) return false;
-  let expected = 1;
-  for (let d = shapeA.length - 1; d >= 0; d--) {
-    const s = shapeA[d]!;
-    if (s !== shapeB[d]) return false;
-    if (s !== 1 && (stridesA[d] !== expected || stridesB[d] !== expected)) return false;
-    expected *= s;
-  }
-  return true;
-}
-
-/** Strides of an input aligned to the output's dimensions, 0 along broadcast ones. */
-export function broadcastStrides(outShape: Int32Array, shape: Int32Array, strides: Int32Array): Int32Array {
-  const dims = outShape.length;
-  const lead = dims - shape.length;
-  const out = new Int32Array(dims);
-  for (let d = lead; d < dims; d++) out[d] = shape[d - lead] === 1 ? 0 : strides[d - lead]!;
-  return out;
-}
-
-/** Writes into `idx` the index of `ordinal` when a tensor of `shape` is enumerated in row-major order. */
-export function ordinalIndex(ordinal: number, shape: Int32Array, idx: Int32Array): void {
-  let rest = ordinal;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const s = shape[d]!;
-    const q = Math.floor(rest / s);
-    idx[d] = rest - q * s;
-    rest = q;
-  }
-}
-
-/** out[i] = fn(a[j]) for output positions [start, end), j being i broadcast into a. */
-export function mapLoop(
-  out: Float64Array,
-  outShape: Int32Array,
-  outStrides: Int32Array,
-  a: Float64Array,
-  aShape: Int32Array,
-  aStrides: Int32Array,
-  start: number,
-  end: number,
-): void {
-  // BEGIN ASSIGN3.1
-  if (start >= end) return;
-  const dims = outShape.length;
-  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
-    for (let i = start; i < end; i++) out[i] = fn(a[i]!);
-    return;
-  }
-  if (dims === 0) {
-    out[0] = fn(a[0]!);
-    return;
-  }
-  const as = broadcastStrides(outShape, aShape, aStrides);
-  const idx = new Int32Array(dims);
-  ordinalIndex(start, outShape, idx);
-  let po = 0;
-  let pa = 0;
-  for (let d = 0; d < dims; d++) {
-    po += idx[d]! * outStrides[d]!;
-    pa += idx[d]! * as[d]!;
-  }
-  const last = dims - 1;
-  const nLast = outShape[last]!;
-  const os = outStrides[last]!;
-  const sa = as[last]!;
-  let remaining = end - start;
-  for (;;) {
-    const n = Math.min(nLast - idx[last]!, remaining);
-    if (os === 1 && sa === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = fn(a[pa + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = fn(a[pa + k * sa]!);
+/**
+ * The map kernel for `fn`: out[i] = fn(in[j]) for output positions
+ * [start, end), j being the output index i broadcast into the input's shape.
+ */
+export function tensorMap(fn: UnaryFn): MapKernel {
+  return (out, outShape, outStrides, inStorage, inShape, inStrides, start, end) => {
+    // BEGIN ASSIGN3.1
+    if (sameLayout(outShape, outStrides, inShape, inStrides)) {
+      // Stride-aligned: position i is element i of both.
+      for (let i = start; i < end; i++) out[i] = fn(inStorage[i]!);
+      return;
     }
-    remaining -= n;
-    if (remaining <= 0) return;
-    idx[last] = idx[last]! + n;
-    po += n * os;
-    pa += n * sa;
-    // Carry into the outer dimensions.
-    let d = last;
-    while (idx[d]! >= outShape[d]!) {
-      po -= idx[d]! * outStrides[d]!;
-      pa -= idx[d]! * as[d]!;
-      idx[d] = 0;
-      d--;
-      idx[d] = idx[d]! + 1;
-      po += outStrides[d]!;
-      pa += as[d]!;
+    const outIndex = new Int32Array(outShape.length);
+    const inIndex = new Int32Array(inShape.length);
+    for (let i = start; i < end; i++) {
+      toIndex(i, outShape, outIndex);
+      broadcastIndex(outIndex, outShape, inShape, inIndex);
+      const o = indexToPosition(outIndex, outStrides);
+      const j = indexToPosition(inIndex, inStrides);
+      out[o] = fn(inStorage[j]!);
     }
-  }
-  // END ASSIGN3.1
-}
-
-/** out[i] = fn(a[ja], b[jb]) for output positions [start, end), with broadcasting. */
-export function zipLoop(
-  out: Float64Array,
-  outShape: Int32Array,
-  outStrides: Int32Array,
-  a: Float64Array,
-  aShape: Int32Array,
-  aStrides: Int32Array,
-  b: Float64Array,
-  bShape: Int32Array,
-  bStrides: Int32Array,
-  start: number,
-  end: number,
-): void {
-  // BEGIN ASSIGN3.1
-  if (start >= end) return;
-  const dims = outShape.length;
-  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
-    for (let i = start; i < end; i++) out[i] = fn(a[i]!, b[i]!);
-    return;
-  }
-  if (dims === 0) {
-    out[0] = fn(a[0]!, b[0]!);
-    return;
-  }
-  const as = broadcastStrides(outShape, aShape, aStrides);
-  const bs = broadcastStrides(outShape, bShape, bStrides);
-  const idx = new Int32Array(dims);
-  ordinalIndex(start, outShape, idx);
-  let po = 0;
-  let pa = 0;
-  let pb = 0;
-  for (let d = 0; d < dims; d++) {
-    po += idx[d]! * outStrides[d]!;
-    pa += idx[d]! * as[d]!;
-    pb += idx[d]! * bs[d]!;
-  }
-  const last = dims - 1;
-  const nLast = outShape[last]!;
-  const os = outStrides[last]!;
-  const sa = as[last]!;
-  const sb = bs[last]!;
-  let remaining = end - start;
-  for (;;) {
-    const n = Math.min(nLast - idx[last]!, remaining);
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = fn(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = fn(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = fn(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = fn(a[pa + k * sa]!, b[pb + k * sb]!);
-    }
-    remaining -= n;
-    if (remaining <= 0) return;
-    idx[last] = idx[last]! + n;
-    po += n * os;
-    pa += n * sa;
-    pb += n * sb;
-    let d = last;
-    while (idx[d]! >= outShape[d]!) {
-      po -= idx[d]! * outStrides[d]!;
-      pa -= idx[d]! * as[d]!;
-      pb -= idx[d]! * bs[d]!;
-      idx[d] = 0;
-      d--;
-      idx[d] = idx[d]! + 1;
-      po += outStrides[d]!;
-      pa += as[d]!;
-      pb += bs[d]!;
-    }
-  }
-  // END ASSIGN3.1
+    // END ASSIGN3.1
+  };
 }
 
 /**
- * out[i] = fn(…fn(fn(init, a[i₀]), a[i₁])…) over dimension `reduceDim` of a,
- * for output positions [start, end) (out has size 1 along reduceDim).
+ * The zip kernel for `fn`: out[i] = fn(a[ja], b[jb]) for output positions
+ * [start, end), ja and jb being the output index broadcast into each input.
  */
-export function reduceLoop(
-  out: Float64Array,
-  outShape: Int32Array,
-  outStrides: Int32Array,
-  a: Float64Array,
-  aShape: Int32Array,
-  aStrides: Int32Array,
-  reduceDim: number,
-  init: number,
-  start: number,
-  end: number,
-): void {
-  // BEGIN ASSIGN3.1
-  if (start >= end) return;
-  const dims = outShape.length;
-  const n = aShape[reduceDim]!;
-  const rs = aStrides[reduceDim]!;
-  const idx = new Int32Array(dims);
-  ordinalIndex(start, outShape, idx);
-  let po = 0;
-  let pa = 0;
-  for (let d = 0; d < dims; d++) {
-    po += idx[d]! * outStrides[d]!;
-    pa += idx[d]! * aStrides[d]!;
-  }
-  const last = dims - 1;
-  for (let i = start; i < end; i++) {
-    let acc = init;
-    if (rs === 1) {
-      for (let r = 0; r < n; r++) acc = fn(acc, a[pa + r]!);
-    } else {
-      for (let r = 0, j = pa; r < n; r++, j += rs) acc = fn(acc, a[j]!);
+export function tensorZip(fn: BinaryFn): ZipKernel {
+  return (out, outShape, outStrides, aStorage, aShape, aStrides, bStorage, bShape, bStrides, start, end) => {
+    // BEGIN ASSIGN3.1
+    if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
+      for (let i = start; i < end; i++) out[i] = fn(aStorage[i]!, bStorage[i]!);
+      return;
     }
-    out[po] = acc;
-    if (i + 1 === end) return;
-    let d = last;
-    idx[d] = idx[d]! + 1;
-    po += outStrides[d]!;
-    pa += aStrides[d]!;
-    while (idx[d]! >= outShape[d]!) {
-      po -= idx[d]! * outStrides[d]!;
-      pa -= idx[d]! * aStrides[d]!;
-      idx[d] = 0;
-      d--;
-      idx[d] = idx[d]! + 1;
-      po += outStrides[d]!;
-      pa += aStrides[d]!;
+    const outIndex = new Int32Array(outShape.length);
+    const aIndex = new Int32Array(aShape.length);
+    const bIndex = new Int32Array(bShape.length);
+    for (let i = start; i < end; i++) {
+      toIndex(i, outShape, outIndex);
+      broadcastIndex(outIndex, outShape, aShape, aIndex);
+      broadcastIndex(outIndex, outShape, bShape, bIndex);
+      const o = indexToPosition(outIndex, outStrides);
+      const j = indexToPosition(aIndex, aStrides);
+      const k = indexToPosition(bIndex, bStrides);
+      out[o] = fn(aStorage[j]!, bStorage[k]!);
     }
-  }
-  // END ASSIGN3.1
+    // END ASSIGN3.1
+  };
+}
+
+/**
+ * The reduce kernel for `fn`: out[i] = fn(…fn(fn(init, a[i₀]), a[i₁])…)
+ * along dimension `reduceDim` of a, for output positions [start, end) (the
+ * output has size 1 along reduceDim, so a position owns its whole fold).
+ */
+export function tensorReduce(fn: BinaryFn): ReduceKernel {
+  return (out, outShape, outStrides, aStorage, aShape, aStrides, reduceDim, init, start, end) => {
+    // BEGIN ASSIGN3.1
+    const outIndex = new Int32Array(outShape.length);
+    const reduceSize = aShape[reduceDim]!;
+    const step = aStrides[reduceDim]!;
+    for (let i = start; i < end; i++) {
+      toIndex(i, outShape, outIndex);
+      const o = indexToPosition(outIndex, outStrides);
+      // outIndex is 0 along reduceDim: it is also the index of the fold's first element in a.
+      let j = indexToPosition(outIndex, aStrides);
+      let acc = init;
+      for (let s = 0; s < reduceSize; s++) {
+        acc = fn(acc, aStorage[j]!);
+        j += step;
+      }
+      out[o] = acc;
+    }
+    // END ASSIGN3.1
+  };
 }

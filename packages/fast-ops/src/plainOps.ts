@@ -6,9 +6,9 @@
  * WebAssembly SIMD is not available.
  *
  *                  map / zip / reduce     matmul                      conv1d / conv2d
- *   CourseBackend  Task 3.1's loops       Task 3.2 (matmul.ts)        Tasks 4.1 / 4.2 (fast-conv conv1d.ts, conv2d.ts)
- *   PlainBackend   Task 3.1's loops       packed GEMM (gemm.ts)       implicit GEMM (fast-conv implicitGemm.ts)
- *   FastBackend    Task 3.1's loops       SIMD GEMM (simd/matmul.ts)  SIMD convolution (fast-conv simd/)
+ *   CourseBackend  Task 3.1 (kernelLoops)  Task 3.2 (matmul.ts)        Tasks 4.1 / 4.2 (fast-conv conv1d.ts, conv2d.ts)
+ *   PlainBackend   operatorKernels.ts      packed GEMM (gemm.ts)       implicit GEMM (fast-conv implicitGemm.ts)
+ *   FastBackend    operatorKernels.ts      SIMD GEMM (simd/matmul.ts)  SIMD convolution (fast-conv simd/)
  */
 import { TensorBackend, planMatmul, registerBackend, registerKernel, type Tensor, type TensorOps } from "@minitorch/tensor-core";
 import { FastOps, pool, runKernel } from "./fastOps.js";

@@ -26,11 +26,13 @@ export const WORKER_CHUNKS = USER_BASE + 7;
 export const OPEN = 1;
 export const CLOSED = 0;
 
-/** How a kernel is found in a worker. */
-export type KernelDef =
-  | { kind: "module"; name: string; module: string }
-  | { kind: "map" | "zip" | "reduce"; name: string; op: string }
-  | { kind: "map" | "zip" | "reduce"; name: string; source: string };
+/**
+ * How a kernel is found in a worker: the export `name` of `module`; with
+ * `fn`, that export is a factory (an elementwise kernel set's `map`, `zip`
+ * or `reduce`) and the kernel is what it returns for the scalar function
+ * `fn` names (elementwise.ts).
+ */
+export type KernelDef = { kind: "module"; name: string; module: string; fn?: { op: string } | { source: string } };
 
 /** A message to the workers: new kernel definitions, and the shared buffers of the job it was posted for. */
 export interface PoolMessage {

@@ -2,12 +2,12 @@
  * A FastOps worker: served by the thread runtime (runtime/serve.ts), it takes chunks of each job,
  * and runs the kernel on views of the job's shared buffers, which arrive on
  * its port with the job and are dropped when it ends. Kernels are found by
- * id: module kernels are imported, map/zip/reduce kernels are compiled from
- * a library operator or from the source of a user function.
+ * id and imported from their modules; an elementwise kernel is made there by
+ * its set's factory, for a library operator named or a user function's source.
  */
 import { weighAll } from "./storage.js";
 import { ArgReader } from "./transport.js";
-import { compileMap, compileReduce, compileZip, functionFromSource, namedOperators } from "./elementwise.js";
+import { scalarFunction } from "./elementwise.js";
 import { CHUNK, KERNEL, NARGS, NCHUNKS, NEXT, OPEN, STATE, WORK, WORKER_CHUNKS, type KernelDef, type PoolMessage, type WorkerInit } from "./protocol.js";
 import { JOB_MESSAGE } from "./runtime/control.js";
 import { importModule } from "./runtime/platform.js";
@@ -26,29 +26,26 @@ let buffers: SharedArrayBuffer[] | null = null;
 let buffersMessage = 0;
 
 function define(id: number, def: KernelDef): void {
-  try {
-    if (def.kind === "module") {
-      pendingImports.push(
-        importModule(def.module).then(
-          (mod: Record<string, unknown>) => {
-            const fn = mod[def.name];
-            if (typeof fn !== "function") failures.set(id, `module ${def.module} has no function export "${def.name}"`);
-            else kernels[id] = fn as KernelFn;
-          },
-          (e: unknown) => {
-            failures.set(id, `cannot load ${def.module}: ${(e as Error).message}`);
-          },
-        ),
-      );
-      return;
-    }
-    const fn = "op" in def ? namedOperators.get(def.op) : functionFromSource(def.source, def.name);
-    if (fn === undefined) throw new Error(`unknown operator "${"op" in def ? def.op : ""}"`);
-    const compiled = def.kind === "map" ? compileMap(fn, def.name) : def.kind === "zip" ? compileZip(fn, def.name) : compileReduce(fn, def.name);
-    kernels[id] = compiled as KernelFn;
-  } catch (e) {
-    failures.set(id, (e as Error).message);
-  }
+  pendingImports.push(
+    importModule(def.module).then(
+      (mod: Record<string, unknown>) => {
+        const fn = mod[def.name];
+        if (typeof fn !== "function") failures.set(id, `module ${def.module} has no function export "${def.name}"`);
+        else if (def.fn === undefined) kernels[id] = fn as KernelFn;
+        else {
+          // An elementwise factory: the kernel is what it makes for the scalar function named.
+          try {
+            kernels[id] = (fn as (f: unknown) => KernelFn)(scalarFunction(def.fn, def.name));
+          } catch (e) {
+            failures.set(id, (e as Error).message);
+          }
+        }
+      },
+      (e: unknown) => {
+        failures.set(id, `cannot load ${def.module}: ${(e as Error).message}`);
+      },
+    ),
+  );
 }
 
 function message(m: unknown, n: number): void {
@@ -93,10 +90,17 @@ function work(): void {
   } catch (e) {
     // Stop the other threads from claiming more chunks of a failed job.
     Atomics.store(control, NEXT, chunks);
-    throw e;
+    // The kernel's own frames (a student's file and line) travel with the message.
+    throw e instanceof Error ? new Error(`${e.message}${stackFrames(e)}`) : e;
   } finally {
     if (done > 0) Atomics.add(control, WORKER_CHUNKS, done);
   }
+}
+
+/** The "at …" lines of an error's stack, each on its own line, or "". */
+function stackFrames(e: Error): string {
+  const frames = (e.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  return frames.length > 0 ? `\n${frames.join("\n")}` : "";
 }
 
 for (const [id, def] of init.defs) define(id, def);

@@ -7,7 +7,7 @@
  * kernel tasks (3.2, 4.1, 4.2), the solution blocks are then written back
  * into the copy's stubs, as a student would, and their tests must pass.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -203,6 +203,9 @@ describe.skipIf(reason !== null)("course scaffolding", () => {
       // The student's work: the solution blocks written into the stubs pass their tests.
       const filled = FILLED_IN.get(module) ?? [];
       if (filled.length === 0) return;
+      const courseLoops = join(copy, "packages", "fast-ops", "src", "kernelLoops.ts");
+      const minitorchWay = ["toIndex(", "broadcastIndex(", "indexToPosition("];
+      if (filled.includes("3.1")) expect(minitorchWay.filter((call) => readFileSync(courseLoops, "utf8").includes(call)), "the stubs call no index helper").toEqual([]);
       const packages = fillInSolutions(source, copy, filled);
       const rebuild = await buildWorkspace(copy, availableParallelism(), packages);
       expect(rebuild, "the packages with filled-in stubs build").toEqual([]);
@@ -217,9 +220,22 @@ describe.skipIf(reason !== null)("course scaffolding", () => {
           `${testTag(task)} passes once its solution is written into the stubs`,
         ).toEqual([]);
       }
+      if (filled.includes("3.1")) {
+        // Task 3.1 written minitorch's way — a loop over output positions calling Module 2's
+        // index helpers — passes `pnpm test:task task3_1` (the packages are built above), its
+        // kernels imported by CourseBackend's workers.
+        const loops = readFileSync(courseLoops, "utf8");
+        for (const call of minitorchWay) expect(loops, `the filled-in Task 3.1 calls ${call}…)`).toContain(call);
+        const task = await run(process.execPath, ["scripts/test-task.mjs", "task3_1"], copy, copyEnv(copy), 240_000);
+        expect(task.code, `test:task task3_1 in the copy exits 0:\n${task.output.slice(-3000)}`).toBe(0);
+        const plain = task.output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "");
+        expect(plain).toMatch(/Tests\s+\d+ passed/);
+        expect(plain).not.toMatch(/Tests\s+.*\d+ failed/);
+      }
       const passed = after.tests.filter((t) => t.status === "passed").length;
       console.log(`course scaffolding: Module ${module} copy with ${filled.map(testTag).join(", ")} filled in: ${passed} tests pass`);
     },
-    360_000,
+    // Two builds, a typecheck and three test runs of a whole copy, on a machine shared with other work.
+    600_000,
   );
 });

@@ -14,9 +14,6 @@ import { ScratchLayout, simdThread, type SimdThread } from "@minitorch/fast-ops/
 import { isCompact, paddedLayout, part, stageInput, writeTaps, type PaddedLayout } from "./geometry.js";
 import type { Kernel, KernelArg } from "@minitorch/tensor-core";
 
-/** The batch whose padded copy this thread holds, for the job its scratch belongs to. */
-let paddedBatch = -1;
-
 /**
  * Units [start, end) of out = input ⋆ weight. `os`, `is`, `ws` are the
  * strides of out [B, O, OH, OW], input [B, C, H, W] and weight [O, C, KH,
@@ -59,20 +56,19 @@ export function convolveSimdUnits(
   const t = simdThread();
   t.reserve(layout.size);
   const key = `conv ${stamp}`;
-  if (t.owner !== key) {
+  if (t.claim(key)) {
     writeTaps(t.i32, tapsAt / 4, g, taps);
     packWeights(t.f64, wAt / 8, weight, ws, g, oTiles);
     t.f64.fill(0, xAt / 8, xAt / 8 + g.length);
-    t.owner = key;
-    paddedBatch = -1;
   }
   for (let u = start; u < end; u++) {
     const b = Math.floor(u / groups);
     const [t0, t1] = part(oTiles, groups, u % groups);
     if (t0 === t1) continue;
-    if (b !== paddedBatch) {
+    // t.part: the batch whose padded copy the scratch holds.
+    if (b !== t.part) {
       stageInput(t, xAt, inAt, input, b * is[0]!, is[1]!, is[2]!, is[3]!, g);
-      paddedBatch = b;
+      t.part = b;
     }
     const stage = stageAt + t0 * 4 * positions * 8;
     t.exports.convForward(xAt + g.anchor * 8, tapsAt, taps, wAt + t0 * taps * 32, t1 - t0, stage, positions, positions, 0);

@@ -16,9 +16,6 @@ import { ScratchLayout, simdThread, type SimdThread } from "@minitorch/fast-ops/
 import { isCompact, paddedLayout, part, stageInput, writeTaps, type PaddedLayout } from "./geometry.js";
 import type { Kernel, KernelArg } from "@minitorch/tensor-core";
 
-/** The batch chunk whose padded inputs this thread holds, for the job its scratch belongs to. */
-let stagedChunk = -1;
-
 /**
  * Units [start, end) of the weight gradient. input [B, C, H, W] (strides
  * is), dy [B, O, OH, OW] (strides gs); shape = [B, C, H, W, O, KH, KW, OH,
@@ -53,11 +50,9 @@ export function convWeightGradSimdUnits(
   const t = simdThread();
   t.reserve(layout.size);
   const key = `weightGrad ${stamp}`;
-  if (t.owner !== key) {
+  if (t.claim(key)) {
     writeTaps(t.i32, tapsAt / 4, g, rTiles * 4);
     t.f64.fill(0, xAt / 8, xAt / 8 + maxBatches * g.length);
-    t.owner = key;
-    stagedChunk = -1;
   }
   const [ds0, ds1, ds2, ds3, ds4] = [ds[0]!, ds[1]!, ds[2]!, ds[3]!, ds[4]!];
   for (let u = start; u < end; u++) {
@@ -68,9 +63,10 @@ export function convWeightGradSimdUnits(
     const ldw = 4 * (t1 - t0);
     if (t0 === t1) continue;
     if (nb > 0 && positions > 0) {
-      if (chunk !== stagedChunk) {
+      // t.part: the batch chunk whose padded inputs the scratch holds.
+      if (chunk !== t.part) {
         for (let i = 0; i < nb; i++) stageInput(t, xAt + i * g.length * 8, inAt, input, (b0 + i) * is[0]!, is[1]!, is[2]!, is[3]!, g);
-        stagedChunk = chunk;
+        t.part = chunk;
       }
       for (let i = 0; i < nb; i++) stageGrad(t, dyAt + i * positions * 32, nb * positions * 32, inAt, grad, (b0 + i) * gs[0]!, gs, g, t0, t1);
       t.exports.convWeightGrad(xAt, g.length * 8, nb, tapsAt, rTiles, dyAt, OH, OW, g.wp, t1 - t0, dwAt, ldw, 0);

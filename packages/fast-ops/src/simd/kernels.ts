@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { threadContext } from "../threadContext.js";
 
 /** The kernels' exports; addresses are byte offsets into the thread's memory. */
 export interface SimdExports {
@@ -70,18 +71,15 @@ const MAX_PAGES = 65536;
 /** Scratch starts here; the module itself keeps no data in memory. */
 export const SCRATCH_BASE = 1024;
 
-let compiled: WasmModule | undefined;
-
-/** The compiled module (once per thread). */
+/** The compiled module (once per thread, kept in its thread context). */
 export function simdModule(): WasmModule {
-  if (compiled === undefined) {
+  return threadContext().resource("simd.module", () => {
     const path = fileURLToPath(SIMD_WASM_URL);
     if (!existsSync(path)) {
       throw new Error(`simd kernels: ${path} is missing; run \`pnpm build\` (asc compiles packages/fast-ops/assembly)`);
     }
-    compiled = new wasm.Module(readFileSync(path));
-  }
-  return compiled;
+    return new wasm.Module(readFileSync(path));
+  });
 }
 
 /** Scratch above this size is given back when a later call needs less than a quarter of it. */
@@ -102,6 +100,11 @@ export class SimdThread {
    * that overwrites scratch sets its own key.
    */
   owner = "";
+  /**
+   * Which part of the owner's job (a batch, a chunk of batches) the staged
+   * input region holds, or -1; reset whenever `owner` changes.
+   */
+  part = -1;
 
   constructor(bytes = 16 * PAGE) {
     this.renew(bytes);
@@ -125,12 +128,24 @@ export class SimdThread {
     this.views();
   }
 
+  /**
+   * Makes `key` the owner of the scratch; true when it was not already, so
+   * the caller must stage what the key stands for.
+   */
+  claim(key: string): boolean {
+    if (this.owner === key) return false;
+    this.owner = key;
+    this.part = -1;
+    return true;
+  }
+
   private renew(bytes: number): void {
     const pages = Math.min(MAX_PAGES, Math.max(16, Math.ceil(bytes / PAGE)));
     this.memory = new wasm.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
     const instance = new wasm.Instance(simdModule(), { env: { memory: this.memory } });
     this.exports = instance.exports as SimdExports;
     this.owner = "";
+    this.part = -1;
     this.views();
   }
 
@@ -140,25 +155,18 @@ export class SimdThread {
   }
 }
 
-let thread: SimdThread | undefined;
-
-/** This thread's kernels (instantiated on first use). */
+/** This thread's kernels (instantiated on first use, kept in its thread context). */
 export function simdThread(): SimdThread {
-  return (thread ??= new SimdThread());
+  return threadContext().resource("simd.thread", () => new SimdThread());
 }
 
-const STAMP = Symbol.for("minitorch.simd.stamp");
-
 /**
- * A number naming one kernel call (a job) in this process, so a thread can
- * tell whether what its scratch holds (packed weights, packed B) is for
- * this job. One counter per thread, even if this module is loaded twice.
+ * A number naming one kernel call (a job), so a thread can tell whether
+ * what its scratch holds (packed weights, packed B) is for this job: the
+ * thread context's counter.
  */
 export function nextStamp(): number {
-  const g = globalThis as unknown as Record<symbol, number | undefined>;
-  const stamp = (g[STAMP] ?? 0) + 1;
-  g[STAMP] = stamp;
-  return stamp;
+  return threadContext().nextStamp();
 }
 
 /** Byte offsets of a kernel's scratch regions, each 64-byte aligned, laid out from SCRATCH_BASE. */

@@ -66,10 +66,7 @@ export function matmulSimdUnits(
     const rows = Math.min(SIMD_MC, m - i0);
     const rowsPad = pad4(rows);
     const key = `matmul ${stamp} ${bOffsets[batch]}`;
-    if (t.owner !== key) {
-      packB(t, bAt / 8, b, bOffsets[batch]!, bRow, bCol, k, n);
-      t.owner = key;
-    }
+    if (t.claim(key)) packB(t, bAt / 8, b, bOffsets[batch]!, bRow, bCol, k, n);
     const aBase = aOffsets[batch]! + i0 * aRow;
     for (let p0 = 0; p0 < k; p0 += SIMD_KC) {
       const kc = Math.min(SIMD_KC, k - p0);
