@@ -3,4 +3,4 @@ export { OutputError, checkDistinct, ensureDirectory, prepareOutput, sameFile, t
 export { EpochProgress } from "./progress.js";
 export { loadCheckpoint, resumeTraining, saveCheckpoint, saveTraining, type Checkpoint } from "./checkpoint.js";
 export { startRun, trainingProgram, type Run, type TrainingDefaults, type TrainingOptions } from "./trainingCli.js";
-export { UsageError, nonNegativeInt, oneOf, percent, positiveInt, positiveNumber, runMain, inSlices, yieldToEventLoop } from "./cli.js";
+export { MAX_SEED, UsageError, integerIn, nonNegativeInt, oneOf, percent, positiveInt, positiveNumber, runMain, inSlices, yieldToEventLoop } from "./cli.js";

@@ -100,11 +100,11 @@ describe("task4_5", () => {
       );
       const ragged = path.join(dataDir, "ragged.txt");
       fs.writeFileSync(ragged, "good 1 2 3\nbad 1 2\n");
-      expect(oneLineError(runApp(["--data-dir", dataDir, "--embeddings", ragged, "--train-size", "4", "--val-size", "2"]))).toMatch(
+      expect(oneLineError(runApp(["--data-dir", dataDir, "--embeddings", ragged, "--train-size", "4", "--val-size", "2", "--batch-size", "4"]))).toMatch(
         new RegExp(`^train-sentiment: loadGlove: .*ragged\\.txt: line 2: ragged row`),
       );
       fs.appendFileSync(path.join(dataDir, "dev.tsv"), "no tab here\n");
-      expect(oneLineError(runApp(["--data-dir", dataDir, "--embeddings", glove, "--train-size", "4", "--val-size", "2"]))).toBe(
+      expect(oneLineError(runApp(["--data-dir", dataDir, "--embeddings", glove, "--train-size", "4", "--val-size", "2", "--batch-size", "4"]))).toBe(
         `train-sentiment: readSst2: ${path.join(dataDir, "dev.tsv")}: line 8: expected "sentence<TAB>label", found no tab`,
       );
     });

@@ -107,6 +107,9 @@ export function prepareOutput(option: string, file: string, o: { replace?: boole
 }
 
 function checkOutput(what: string, file: string, replace: boolean): string {
+  // path.resolve drops a trailing "/": "runs/x/" would otherwise become a file named x.
+  if (file === "") throw new OutputError(`${what === "" ? "output" : what.trim()} needs a file name, got ""`);
+  if (file.endsWith("/") || file.endsWith(path.sep)) throw new OutputError(`${what} is a directory path (it ends with "/"); give a file name`);
   const absolute = path.resolve(file);
   ensureDirectory(path.dirname(absolute), what);
   const st = statOrNull(absolute);
