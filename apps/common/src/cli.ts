@@ -6,6 +6,7 @@
 import { envFlag } from "@minitorch/autodiff";
 import { InvalidArgumentError } from "commander";
 import { stopRuns } from "./runLog.js";
+import { exitCodeFor, onStopSignal } from "./stopping.js";
 
 /**
  * The one parser behind every numeric option: decimal digits only (no sign,
@@ -58,8 +59,9 @@ export class UsageError extends Error {
 
 /**
  * Runs `main`, printing `<app>: <message>` and exiting with code 1 on any
- * error, or 130 on Ctrl-C (after `onInterrupt`). Either way, every open run
- * log ends with a line saying why the run stopped (`stopRuns`). With
+ * error, or on SIGINT, SIGTERM or SIGHUP (after `onInterrupt`) with 128 +
+ * the signal's number (130 for Ctrl-C). Either way, every open run log ends
+ * with a line saying why the run stopped (`stopRuns`). With
  * MINITORCH_DEBUG=1 an error's stack trace follows its message.
  */
 export function runMain(app: string, main: () => Promise<void>, onInterrupt?: () => void): void {
@@ -71,11 +73,11 @@ export function runMain(app: string, main: () => Promise<void>, onInterrupt?: ()
     if (debug) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
     process.exit(1);
   };
-  process.once("SIGINT", () => {
+  onStopSignal((signal) => {
     onInterrupt?.();
-    stopRuns("interrupted (SIGINT)");
-    process.stderr.write(`\n${app}: interrupted\n`);
-    process.exit(130);
+    stopRuns(`interrupted (${signal})`);
+    process.stderr.write(`\n${app}: interrupted${signal === "SIGINT" ? "" : ` by ${signal}`}\n`);
+    process.exit(exitCodeFor(signal));
   });
   try {
     debug = envFlag("MINITORCH_DEBUG");

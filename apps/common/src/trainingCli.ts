@@ -10,6 +10,7 @@ import { GpuBackend, gpuAvailable } from "@minitorch/gpu-ops";
 import { SimpleBackend, type TensorBackend } from "@minitorch/tensor-core";
 import { MAX_SEED, UsageError, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "./cli.js";
 import { loadCheckpoint } from "./checkpoint.js";
+import { sweepStaleTemporaries } from "./stopping.js";
 import { guardFiles } from "@minitorch/datasets";
 import { MetricsWriter, RunLog, metricsPathFor } from "./runLog.js";
 
@@ -110,6 +111,8 @@ export function startRun(name: string, o: TrainingOptions, paths: Record<string,
     ],
     allowed: [["--save", "--resume"]],
   });
+  // Temporary files a killed run (kill -9) left beside these outputs.
+  for (const file of [out["--save"], out[metricsOption]]) if (file !== undefined) sweepStaleTemporaries(file);
   const logFile = out["--log"];
   const metricsFile = out[metricsOption];
   let resumedAfter: number | undefined;

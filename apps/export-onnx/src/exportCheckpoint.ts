@@ -2,6 +2,7 @@
  * export-onnx's work, callable without the command line: checkpoint in,
  * `.onnx` file (and optionally a samples file) out, and what was written.
  */
+import { sweepStaleTemporaries } from "@minitorch/app-common";
 import { MNIST_FILE_NAMES, SST2_FILE_NAMES, guardFiles, writeFileAtomic } from "@minitorch/datasets";
 import { decodeModel, toOnnx, OPSET, type ModelProtoData, type OnnxDtype } from "@minitorch/onnx";
 import type { TensorBackend } from "@minitorch/tensor-core";
@@ -60,7 +61,7 @@ function writeOutput(option: string, file: string, data: Uint8Array | string): v
  * every input and the other output before the checkpoint is read.
  */
 export async function exportCheckpoint(o: ExportOptions): Promise<ExportSummary> {
-  guardFiles({
+  const out = guardFiles({
     inputs: { "--checkpoint": o.checkpoint, "--embeddings": o.embeddings },
     inputDirs: { "--data-dir": { dir: o.dataDir, files: [...MNIST_FILE_NAMES, ...SST2_FILE_NAMES] } },
     outputs: [
@@ -68,6 +69,7 @@ export async function exportCheckpoint(o: ExportOptions): Promise<ExportSummary>
       { option: "--samples", file: o.samples, replace: true },
     ],
   });
+  for (const file of Object.values(out)) sweepStaleTemporaries(file);
   const rebuilt = rebuildModel(o.checkpoint, o.backend);
   const c = rebuilt.checkpoint;
   const bytes = toOnnx(rebuilt.model, rebuilt.example, {

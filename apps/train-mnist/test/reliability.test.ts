@@ -3,7 +3,7 @@
  * data directory's files included), every number is parsed strictly, every
  * path error names the option and the file. Each test names its row.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -126,6 +126,53 @@ describe("reliability (issue 26): the training CLIs", () => {
 
     it("--log ''", () => {
       expect(refused(run(["--log", ""]))).toBe('train-mnist: --log needs a file name, got ""');
+    });
+  });
+});
+
+describe("reliability (issue 26): stopping train-mnist", () => {
+  /** Starts a long run with --log and --save, sends `signal` after the first epoch, and returns the exit code. */
+  async function stopWith(signal: NodeJS.Signals, dir: string): Promise<number | null> {
+    const env: NodeJS.ProcessEnv = { ...process.env, MINITORCH_DATA_DIR: tempDir() };
+    delete env.MINITORCH_DEBUG;
+    const args = ["--threads", "1", "--epochs", "1000", "--train-size", "32", "--val-size", "16", "--log", path.join(dir, "run.txt"), "--save", path.join(dir, "run.ckpt")];
+    const child = spawn(process.execPath, [mnistMain, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    let stdout = "";
+    const code = await new Promise<number | null>((resolve) => {
+      let sent = false;
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString();
+        if (!sent && stdout.includes("Epoch 2 validation accuracy")) {
+          sent = true;
+          child.kill(signal);
+        }
+      });
+      child.on("exit", (c) => resolve(c));
+    });
+    clearTimeout(guard);
+    return code;
+  }
+
+  describe("row 6: SIGTERM or SIGHUP during training stops cleanly; stale temporaries are swept at the next start", () => {
+    it.each([
+      ["SIGTERM", 143],
+      ["SIGHUP", 129],
+    ] as const)("%s", async (signal, expected) => {
+      const dir = tempDir();
+      expect(await stopWith(signal, dir)).toBe(expected);
+      expect(fs.readFileSync(path.join(dir, "run.txt"), "utf8").trimEnd().split("\n").at(-1)).toBe(`# stopped: interrupted (${signal})`);
+      expect(fs.readdirSync(dir).sort()).toEqual(["run.ckpt", "run.metrics.jsonl", "run.txt"]);
+    });
+
+    it("a checkpoint temporary left by a killed run is removed by the next run", () => {
+      const dir = tempDir();
+      const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+      const stale = path.join(dir, `.run.ckpt.${dead}.tmp`);
+      fs.writeFileSync(stale, "half a checkpoint");
+      const r = run(["--epochs", "1", "--train-size", "32", "--val-size", "16", "--save", path.join(dir, "run.ckpt")]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(fs.readdirSync(dir)).toEqual(["run.ckpt"]);
     });
   });
 });
