@@ -15,6 +15,7 @@
 import type { Stats } from "node:fs";
 import fs from "node:fs/promises";
 import type { MetricPoint, MetricsResponse } from "./api.js";
+import { encodeJson, type EncodedJson } from "./encodedJson.js";
 import { parseMetricLine } from "./runs.js";
 
 /** Records of each kind kept for a response, at most (the last one may come on top). */
@@ -79,7 +80,7 @@ interface Entry {
   skipped: number;
   skippedLines: number[];
   /** The response for (size, modified), encoded once. */
-  json: Buffer | null;
+  json: EncodedJson | null;
   updating: Promise<void> | null;
 }
 
@@ -119,7 +120,7 @@ export class MetricsCache {
   private readonly entries = new Map<string, Entry>();
 
   /** The metrics response for `file` (served as run `name`), encoded as JSON. */
-  async get(file: string, name: string): Promise<Buffer> {
+  async get(file: string, name: string): Promise<EncodedJson> {
     // One reader per file: later polls wait for it, then find the file unchanged.
     for (let e = this.entries.get(file); e?.updating; e = this.entries.get(file)) await e.updating.catch(() => {});
     const st = await fs.stat(file);
@@ -194,7 +195,7 @@ export class MetricsCache {
     }
     e.size = st.size;
     e.modified = st.mtimeMs;
-    e.json = Buffer.from(JSON.stringify(this.response(e, tail, st)));
+    e.json = await encodeJson(this.response(e, tail, st));
   }
 
   /** The response: the kept records in file order, plus the unterminated last line if it parses. */

@@ -2,9 +2,10 @@
  * The runs directory's index (runs and checkpoints), kept off the request
  * path: it is rebuilt by an asynchronous walk at most once per `maxAgeMs`,
  * while requests are answered from the last index and its JSON, encoded
- * once per rebuild. A rebuild stats only the files whose names can matter
- * and re-reads a file's head only when its size or mtime changed, so its
- * cost grows with the number of such files, never with their size.
+ * again only when the index changed. A rebuild lists again only the
+ * directories whose mtime changed, and re-reads a file's head only when
+ * its size or mtime changed; everything is stat'ed again every
+ * `FULL_REFRESH_MS`. Its cost never grows with the files' sizes.
  *
  * Each real directory is walked once (a symlink back up the tree is not a
  * loop, and a directory reached by two paths is listed under the first); a name that is not valid UTF-8
@@ -15,6 +16,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { CheckpointInfo, RunInfo, RunsResponse } from "./api.js";
 import { appOfLogHead, CHECKPOINT_SUFFIXES, LOG_SUFFIXES, METRICS_SUFFIX, runFileUrl, sniffCheckpointHead } from "./runs.js";
+import { encodeJson, type EncodedJson } from "./encodedJson.js";
 import { isInside } from "./safePath.js";
 
 /** How deep below the runs directory runs are looked for. */
@@ -23,6 +25,13 @@ const MAX_DEPTH = 3;
 const HEAD_BYTES = 512;
 /** Directory entries looked at per rebuild, at most: a bound on the work of one walk. */
 export const MAX_ENTRIES = 100_000;
+/**
+ * How often everything is stat'ed again. Between full refreshes a rebuild
+ * lists again only directories whose mtime changed and stats only files
+ * it has not seen or that were empty, so a listed run's size and mtime
+ * may be this old (its metrics request reports its own).
+ */
+const FULL_REFRESH_MS = 30_000;
 /** Entries handled at once (a bound on open files and pending fs calls). */
 const BATCH = 64;
 
@@ -45,6 +54,15 @@ interface FileFacts {
   modified: number;
 }
 
+/** What a directory held when last listed. */
+interface Listing {
+  mtime: number;
+  entries: Array<{ name: string; real: string; isDirectory: boolean }>;
+  /** Names that are not valid UTF-8, shown with \xNN escapes. */
+  badNames: string[];
+  truncated: boolean;
+}
+
 interface Head {
   size: number;
   modified: number;
@@ -52,9 +70,13 @@ interface Head {
 }
 
 export class RunsIndexCache {
-  private current: { index: RunsResponse; json: Buffer; builtAt: number } | null = null;
+  private current: { index: RunsResponse; encoded: EncodedJson; builtAt: number } | null = null;
   private building: Promise<void> | null = null;
+  private lastFull = -Infinity;
+  private lastFiles: FileFacts[] = [];
   private readonly heads = new Map<string, Head>();
+  private readonly dirs = new Map<string, Listing>();
+  private readonly stats = new Map<string, { size: number; modified: number }>();
 
   /**
    * @param realRoot the runs directory, already through realpath.
@@ -71,7 +93,7 @@ export class RunsIndexCache {
    * when it is older than `maxAgeMs` — or wait for a fresh one with `fresh`
    * (a name not found in the last index may have appeared since).
    */
-  async get(o: { fresh?: boolean } = {}): Promise<{ index: RunsResponse; json: Buffer }> {
+  async get(o: { fresh?: boolean } = {}): Promise<{ index: RunsResponse; encoded: EncodedJson }> {
     const stale = this.current === null || performance.now() - this.current.builtAt >= this.maxAgeMs;
     if (stale && this.building === null) {
       this.building = this.rebuild().finally(() => {
@@ -83,70 +105,133 @@ export class RunsIndexCache {
   }
 
   private async rebuild(): Promise<void> {
+    const full = performance.now() - this.lastFull >= FULL_REFRESH_MS;
+    if (full) this.lastFull = performance.now();
     const problems: string[] = [];
-    const files = await this.walk(problems);
+    const files = await this.walk(problems, full);
+    const same = (x: FileFacts, y: FileFacts | undefined): boolean =>
+      y !== undefined && x.relative === y.relative && x.real === y.real && x.size === y.size && x.modified === y.modified;
+    if (this.current !== null && !full && files.length === this.lastFiles.length && files.every((f, i) => same(f, this.lastFiles[i])) &&
+      problems.join("\n") === this.current.index.problems.join("\n")) {
+      this.current.builtAt = performance.now();
+      return;
+    }
+    // Built and encoded again only when something changed: an unchanged directory costs a few stats.
+    this.lastFiles = files;
     const index = await this.build(files, problems);
-    this.current = { index, json: Buffer.from(JSON.stringify(index)), builtAt: performance.now() };
+    this.current = { index, encoded: await encodeJson(index), builtAt: performance.now() };
   }
 
-  /** Candidate files below the root, sorted by relative path, each real directory walked once. */
-  private async walk(problems: string[]): Promise<FileFacts[]> {
-    const out: FileFacts[] = [];
-    const seenDirs = new Set<string>([this.realRoot]);
-    let entries = 0;
-    const visit = async (dir: string, relDir: string, depth: number): Promise<void> => {
-      let list: Dirent<Buffer>[];
-      try {
-        list = await fs.readdir(dir, { withFileTypes: true, encoding: "buffer" });
-      } catch {
-        return;
-      }
-      if (entries + list.length > MAX_ENTRIES) {
-        problems.push(`more than ${MAX_ENTRIES} entries below the runs directory; ${relDir || "."} and what follows it are not listed`);
-        list = list.slice(0, Math.max(0, MAX_ENTRIES - entries));
-      }
-      entries += list.length;
-      const subdirs: Array<{ full: string; rel: string }> = [];
-      for (let i = 0; i < list.length; i += BATCH) {
-        await Promise.all(
-          list.slice(i, i + BATCH).map(async (e) => {
-            if (e.name[0] === 0x2e) return; // hidden
-            let name: string;
+  /**
+   * The entries of directory `dir` that can matter (subdirectories and
+   * candidate files, symlinks resolved), listed again only when the
+   * directory's mtime changed (an entry added, removed or renamed) or on a
+   * full refresh.
+   */
+  private async listDir(dir: string, full: boolean): Promise<Listing | null> {
+    let mtime: number;
+    try {
+      mtime = (await fs.stat(dir)).mtimeMs;
+    } catch {
+      return null;
+    }
+    const cached = this.dirs.get(dir);
+    if (!full && cached !== undefined && cached.mtime === mtime) return cached;
+    let list: Dirent<Buffer>[];
+    try {
+      list = await fs.readdir(dir, { withFileTypes: true, encoding: "buffer" });
+    } catch {
+      return null;
+    }
+    const listing: Listing = { mtime, entries: [], badNames: [], truncated: list.length > MAX_ENTRIES };
+    list = list.slice(0, MAX_ENTRIES);
+    for (let i = 0; i < list.length; i += BATCH) {
+      await Promise.all(
+        list.slice(i, i + BATCH).map(async (e) => {
+          if (e.name[0] === 0x2e) return; // hidden
+          let name: string;
+          try {
+            name = utf8.decode(e.name);
+          } catch {
+            listing.badNames.push(showBytes(e.name));
+            return;
+          }
+          if (!e.isDirectory() && !e.isSymbolicLink() && !(e.isFile() && wanted(name))) return;
+          let real = path.join(dir, name);
+          let isDirectory = e.isDirectory();
+          if (e.isSymbolicLink()) {
             try {
-              name = utf8.decode(e.name);
-            } catch {
-              const shown = relDir === "" ? showBytes(e.name) : `${relDir}/${showBytes(e.name)}`;
-              problems.push(`${shown}: the name is not valid UTF-8, so it cannot be shown or served; rename it`);
-              return;
-            }
-            const full = path.join(dir, name);
-            const rel = relDir === "" ? name : `${relDir}/${name}`;
-            if (!e.isDirectory() && !e.isSymbolicLink() && !(e.isFile() && wanted(name))) return;
-            let real: string;
-            let st: Stats;
-            try {
-              real = e.isSymbolicLink() ? await fs.realpath(full) : path.join(dir, name);
-              st = await fs.stat(real);
+              real = await fs.realpath(real);
+              const st = await fs.stat(real);
+              if (!st.isDirectory() && !(st.isFile() && wanted(name))) return;
+              isDirectory = st.isDirectory();
             } catch {
               return;
             }
             if (!isInside(this.realRoot, real)) return;
-            if (st.isDirectory()) {
-              if (depth < MAX_DEPTH && !seenDirs.has(real)) {
-                seenDirs.add(real);
-                subdirs.push({ full: real, rel });
-              }
-            } else if (st.isFile() && wanted(name)) {
-              out.push({ relative: rel, real, size: st.size, modified: st.mtimeMs });
-            }
-          }),
-        );
+          }
+          listing.entries.push({ name, real, isDirectory });
+        }),
+      );
+    }
+    listing.entries.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    listing.badNames.sort();
+    this.dirs.set(dir, listing);
+    return listing;
+  }
+
+  /** Size and mtime of a candidate file, stat'ed again on a full refresh, or while it is empty (a run not started yet). */
+  private async facts(real: string, full: boolean): Promise<{ size: number; modified: number } | null> {
+    const cached = this.stats.get(real);
+    if (!full && cached !== undefined && cached.size > 0) return cached;
+    try {
+      const st = await fs.stat(real);
+      const f = { size: st.size, modified: st.mtimeMs };
+      this.stats.set(real, f);
+      return st.isFile() ? f : null;
+    } catch {
+      this.stats.delete(real);
+      return null;
+    }
+  }
+
+  /** Candidate files below the root, sorted by relative path, each real directory walked once. */
+  private async walk(problems: string[], full: boolean): Promise<FileFacts[]> {
+    const out: FileFacts[] = [];
+    const seenDirs = new Set<string>([this.realRoot]);
+    let entries = 0;
+    const visit = async (dir: string, relDir: string, depth: number): Promise<void> => {
+      const listing = await this.listDir(dir, full);
+      if (listing === null) return;
+      const joined = (name: string): string => (relDir === "" ? name : `${relDir}/${name}`);
+      for (const bad of listing.badNames) problems.push(`${joined(bad)}: the name is not valid UTF-8, so it cannot be shown or served; rename it`);
+      if (listing.truncated || entries + listing.entries.length > MAX_ENTRIES) {
+        problems.push(`more than ${MAX_ENTRIES} entries below the runs directory; not all of ${relDir || "."} is listed`);
       }
-      subdirs.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-      for (const d of subdirs) await visit(d.full, d.rel, depth + 1);
+      const take = listing.entries.slice(0, Math.max(0, MAX_ENTRIES - entries));
+      entries += take.length;
+      const files = take.filter((e) => !e.isDirectory);
+      for (let i = 0; i < files.length; i += BATCH) {
+        const batch = files.slice(i, i + BATCH);
+        const facts = await Promise.all(batch.map((e) => this.facts(e.real, full)));
+        batch.forEach((e, j) => {
+          const f = facts[j];
+          if (f != null) out.push({ relative: joined(e.name), real: e.real, ...f });
+        });
+      }
+      for (const d of take) {
+        if (!d.isDirectory || depth >= MAX_DEPTH || seenDirs.has(d.real)) continue;
+        seenDirs.add(d.real);
+        await visit(d.real, joined(d.name), depth + 1);
+      }
     };
     await visit(this.realRoot, "", 0);
     out.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+    if (full) {
+      const live = new Set(out.map((f) => f.real));
+      for (const key of this.stats.keys()) if (!live.has(key)) this.stats.delete(key);
+      for (const key of this.dirs.keys()) if (!seenDirs.has(key)) this.dirs.delete(key);
+    }
     return out;
   }
 
@@ -176,8 +261,15 @@ export class RunsIndexCache {
     const checkpoints: CheckpointInfo[] = [];
     const appOfCheckpoint = new Map<string, string>();
     const heads = new Map<string, string>();
-    for (let i = 0; i < files.length; i += BATCH) {
-      const batch = files.slice(i, i + BATCH).filter((f) => !f.relative.endsWith(METRICS_SUFFIX));
+    const missing: FileFacts[] = [];
+    for (const f of files) {
+      if (f.relative.endsWith(METRICS_SUFFIX)) continue;
+      const cached = this.heads.get(f.real);
+      if (cached !== undefined && cached.size === f.size && cached.modified === f.modified) heads.set(f.relative, cached.text);
+      else missing.push(f);
+    }
+    for (let i = 0; i < missing.length; i += BATCH) {
+      const batch = missing.slice(i, i + BATCH);
       const texts = await Promise.all(batch.map((f) => this.head(f)));
       batch.forEach((f, j) => heads.set(f.relative, texts[j]!));
     }

@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorResponse, RunsResponse } from "./api.js";
 import { ExpressionError, evaluateExpression } from "./expression.js";
+import { acceptsGzip, type EncodedJson } from "./encodedJson.js";
 import { HttpError } from "./httpError.js";
 import { MnistViewer } from "./mnistView.js";
 import { MetricsCache } from "./metricsCache.js";
@@ -67,8 +68,23 @@ const CSP =
   "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 
+/** Sends a JSON answer encoded once, gzip'd when the client accepts it. */
+function sendEncoded(req: http.IncomingMessage, res: http.ServerResponse, body: EncodedJson): void {
+  const zipped = acceptsGzip(req.headers["accept-encoding"]);
+  const bytes = zipped ? body.gzip : body.plain;
+  res.writeHead(200, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": bytes.length,
+    ...(zipped ? { "Content-Encoding": "gzip" } : {}),
+    Vary: "Accept-Encoding",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+  });
+  res.end(bytes);
+}
+
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  const text = JSON.stringify(body);
   res.writeHead(status, {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": Buffer.byteLength(text),
@@ -130,14 +146,14 @@ export function createHandler(options: ServerOptions): http.RequestListener {
     return file;
   };
 
-  const api = async (res: http.ServerResponse, segments: string[], query: URLSearchParams): Promise<void> => {
+  const api = async (req: http.IncomingMessage, res: http.ServerResponse, segments: string[], query: URLSearchParams): Promise<void> => {
     const [what, name, tail, ...extra] = segments;
-    if (what === "runs" && name === undefined) return sendJson(res, 200, (await runsIndex.get()).json);
+    if (what === "runs" && name === undefined) return sendEncoded(req, res, (await runsIndex.get()).encoded);
     if (what === "runs" && name !== undefined && tail === "metrics" && extra.length === 0) {
       const run = await lookup((index) => index.runs.find((r) => r.name === name));
       const file = run === undefined ? null : resolveInside(realRuns, `${name}.metrics.jsonl`.split("/"));
       if (file === null) throw new HttpError(404, `no run ${JSON.stringify(name)} in the runs directory`);
-      return sendJson(res, 200, await metrics.get(file, name));
+      return sendEncoded(req, res, await metrics.get(file, name));
     }
     if (what === "mnist" && name !== undefined && tail !== undefined && extra.length === 0) {
       const file = await checkpointFile(name, "train-mnist");
@@ -178,7 +194,7 @@ export function createHandler(options: ServerOptions): http.RequestListener {
     const q = raw.indexOf("?");
     const rawPath = q < 0 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q < 0 ? "" : raw.slice(q + 1));
-    if (rawPath.startsWith("/api/")) return api(res, apiSegments(rawPath.slice("/api/".length)), query);
+    if (rawPath.startsWith("/api/")) return api(req, res, apiSegments(rawPath.slice("/api/".length)), query);
     if (rawPath.startsWith("/runs/")) {
       const segments = decodeSegments(rawPath.slice("/runs/".length));
       const file = segments === null ? null : resolveInside(realRuns, segments);

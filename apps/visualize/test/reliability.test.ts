@@ -9,6 +9,7 @@ import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
+import zlib from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { MetricsResponse, RunsResponse } from "../src/api.js";
 import { startServer, type VisualizeServer } from "../src/index.js";
@@ -102,6 +103,26 @@ describe("reliability (issue 26): the visualiser's server", () => {
       expect(r.runs.map((x) => x.name)).toEqual(["sub/r"]);
       expect(readdir).not.toHaveBeenCalled();
       expect(stat).not.toHaveBeenCalled();
+    });
+
+    it("the runs index and metrics are sent gzip'd, encoded once, to a client that accepts gzip", async () => {
+      const runs = tempDir();
+      fs.writeFileSync(path.join(runs, "r.metrics.jsonl"), `${record(0)}\n`);
+      server = await startServer({ runsDir: runs, port: 0 });
+      for (const p of ["/api/runs", "/api/runs/r/metrics"]) {
+        const plain = await get<unknown>(p);
+        const zipped = await new Promise<{ encoding: string | undefined; body: unknown }>((resolve, reject) => {
+          http
+            .get({ host: "127.0.0.1", port: server!.port, path: p, headers: { "Accept-Encoding": "br, gzip;q=0.8" } }, (res) => {
+              const chunks: Buffer[] = [];
+              res.on("data", (c: Buffer) => chunks.push(c));
+              res.on("end", () => resolve({ encoding: res.headers["content-encoding"], body: JSON.parse(zlib.gunzipSync(Buffer.concat(chunks)).toString("utf8")) }));
+            })
+            .on("error", reject);
+        });
+        expect(zipped.encoding).toBe("gzip");
+        expect(zipped.body).toEqual(plain);
+      }
     });
 
     it("a run that appears after the index was built is found by its metrics request", async () => {
