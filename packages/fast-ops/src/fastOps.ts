@@ -10,8 +10,10 @@
 import { envInt } from "@minitorch/autodiff";
 import {
   TensorBackend,
+  checkScalarFunction,
   mapOutput,
   reduceOutput,
+  scalarOpLabel,
   zipOutput,
   type BinaryFn,
   type Kernel,
@@ -70,6 +72,7 @@ type Kind = "map" | "zip" | "reduce";
  * a call on the main thread and one in a worker cannot differ.
  */
 function elementwiseKernel(kind: Kind, fn: (...xs: number[]) => number): Kernel {
+  checkScalarFunction(fn, scalarOpLabel(kind, fn));
   const suffix = kind === "map" ? "Map" : kind === "zip" ? "Zip" : "Reduce";
   const name = `${fn.name || "fn"}${suffix}`;
   const op = operatorName(fn);
@@ -78,9 +81,8 @@ function elementwiseKernel(kind: Kind, fn: (...xs: number[]) => number): Kernel 
   if (op !== undefined) {
     def = { kind, name, op };
   } else {
-    const source = fn.toString();
-    const label = `${kind}(${fn.name || "anonymous function"})`;
-    checkSelfContained(source, label);
+    const label = scalarOpLabel(kind, fn);
+    const source = checkSelfContained(fn.toString(), label);
     run = functionFromSource(source, label);
     def = { kind, name, source };
   }

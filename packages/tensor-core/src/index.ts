@@ -51,5 +51,7 @@ export {
   type TensorFunctionClass,
 } from "./tensorFunctions.js";
 export { fromArray, ones, rand, tensor, zeros, type TensorOptions } from "./create.js";
+export { type CreateOptions, type Dtype } from "./createOptions.js";
+export { checkScalarFunction, scalarOpLabel } from "./scalarFunction.js";
 export { gradCheck, type GradCheckOptions } from "./gradCheck.js";
 export { toDot, type ToDotOptions } from "./toDot.js";
