@@ -11,6 +11,7 @@ import zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeIdxImages, readIdxImages } from "../src/index.js";
 import { removeTempDirs, tempDir } from "./helpers.js";
+import { sst2Copy } from "./sst2Copy.js";
 
 afterAll(removeTempDirs);
 
@@ -54,6 +55,31 @@ describe("reliability (issue 26): the data readers", () => {
       new DataView(header.buffer, header.byteOffset).setUint32(4, 4_000_000);
       gzipBomb(file, header, 16 << 20);
       expect(() => readIdxImages(file)).toThrow(`readIdxImages: ${file}: the header (byte 4) promises 3136000016 bytes, more than the 1073741824 an IDX file may hold here`);
+    });
+  });
+});
+
+describe("reliability (issue 26): SST-2 under CI", () => {
+  describe("row 20: under CI a missing SST-2 copy fails the run instead of skipping", () => {
+    it("sst2Copy: skipped away from CI, run and failing under CI, used when present", () => {
+      expect(sst2Copy({ MINITORCH_SST2_DIR: "" }).skip).toBe(true);
+      const ci = sst2Copy({ MINITORCH_SST2_DIR: "", CI: "true" });
+      expect(ci.skip).toBe(false);
+      expect(() => ci.dir()).toThrow("no SST-2 copy: MINITORCH_SST2_DIR is empty");
+      expect(sst2Copy({ CI: "false" }).skip).toBe(true);
+      expect(sst2Copy({ MINITORCH_SST2_DIR: "/data/sst2", CI: "1" }).dir()).toBe("/data/sst2");
+    });
+
+    it("the SST-2 test file run with CI=1 and no copy fails (a child vitest run)", () => {
+      const root = path.resolve(import.meta.dirname, "../../..");
+      const r = spawnSync(process.execPath, [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "packages/datasets/test/sst2.test.ts", "--reporter=dot", "--outputFile.json=/dev/null"], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, CI: "1", MINITORCH_SST2_DIR: path.join(tempDir(), "no-such-copy") },
+        timeout: 120_000,
+      });
+      expect(r.status, r.stdout + r.stderr).toBe(1);
+      expect(r.stdout + r.stderr).toContain("no SST-2 copy: MINITORCH_SST2_DIR is empty");
     });
   });
 });
