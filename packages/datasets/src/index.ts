@@ -53,7 +53,7 @@ export {
 } from "./sentiment.js";
 export { circle, diag, makePoints, simple, spiral, split, toyDatasets, xor, type Graph, type RandomSource } from "./toy.js";
 export { defaultCacheDir, resolveCacheDir, sha256File, writeFileAtomic } from "./cache.js";
-export { OutputError, checkDistinct, ensureDirectory, prepareOutput, sameFile, type NamedFile } from "./outputPath.js";
+export { OutputError, checkDistinct, ensureDirectory, prepareOutput, prepareOutputDirectory, sameFile, type NamedFile } from "./outputPath.js";
 export { guardFiles, type GuardRequest, type GuardedOutput } from "./fileGuard.js";
 export { downloadFile, type DownloadOptions, type DownloadResult } from "./download.js";
 export { buildZip, extractZip, parseZip, readZip, readZipEntry, safeJoin, type ZipArchive, type ZipEntry } from "./zip.js";

@@ -161,3 +161,31 @@ export function checkDistinct(outputs: readonly NamedFile[], inputs: readonly Na
     }
   }
 }
+
+/**
+ * Checks that directory `dir` can receive output files, creating it (and
+ * its missing parents, one level at a time) if needed: a directory or
+ * absent, and a new file can be made in it — probed, not assumed.
+ *
+ * @param option the command-line option, for errors ("--out").
+ * @returns the directory's real path.
+ * @throws OutputError naming the option, the directory and what is wrong.
+ */
+export function prepareOutputDirectory(option: string, dir: string): string {
+  const what = `${option} ${dir}`;
+  if (dir === "") throw new OutputError(`${option} needs a directory name, got ""`);
+  try {
+    const st = statOrNull(dir);
+    if (st !== null && !st.isDirectory()) throw new OutputError(`${what} is not a directory (it is ${kindOf(st)})`);
+    ensureDirectory(dir, what);
+    const real = fs.realpathSync(dir);
+    const probe = path.join(real, `.output-probe.${process.pid}`);
+    const problem = tryWrite(() => fs.openSync(probe, "wx"));
+    if (problem !== null) throw new OutputError(`${what} cannot be written: no new file can be made in it (${problem})`);
+    fs.rmSync(probe, { force: true });
+    return real;
+  } catch (e) {
+    if (e instanceof OutputError) throw e;
+    throw new OutputError(`${what}: ${codeOf(e)}`);
+  }
+}
