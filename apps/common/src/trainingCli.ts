@@ -3,7 +3,6 @@
  * what every run starts with (checked paths, thread count, backend, log and
  * metrics files).
  */
-import fs from "node:fs";
 import { Command, Option } from "commander";
 import { CourseBackend, FastBackend, poolStats, setThreads } from "@minitorch/fast-ops";
 import { GpuBackend, gpuAvailable } from "@minitorch/gpu-ops";

@@ -11,7 +11,7 @@
  * loop, and a directory reached by two paths is listed under the first); a name that is not valid UTF-8
  * cannot be served by URL and is reported in `problems` instead.
  */
-import type { Dirent, Stats } from "node:fs";
+import type { Dirent } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { CheckpointInfo, RunInfo, RunsResponse } from "./api.js";
