@@ -182,6 +182,7 @@ try {
   );
   console.log(`metrics polls of the growing ${MB} MB file after each client's first: ${polls.length}, p50 ${quantile(polls, 0.5).toFixed(1)} ms, p99 ${quantile(polls, 0.99).toFixed(1)} ms`);
   console.log(`server peak RSS (VmHWM) ${mem.peak.toFixed(0)} MB, RSS at the end ${mem.now.toFixed(0)} MB`);
+  console.log(`load average (1, 5, 15 min) at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")} on ${os.availableParallelism()} cores`);
 } finally {
   child.kill("SIGTERM");
   fs.rmSync(dir, { recursive: true, force: true });
