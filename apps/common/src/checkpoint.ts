@@ -12,6 +12,9 @@ import { UsageError } from "./cli.js";
 import { prepareOutput } from "@minitorch/datasets";
 import type { RunLog } from "./runLog.js";
 
+/** The largest checkpoint file read: a JSON checkpoint of a few million parameters; a bigger file is refused before it is read. */
+export const MAX_CHECKPOINT_BYTES = 256 * 1024 * 1024;
+
 export interface Checkpoint {
   format: "minitorch-ts-checkpoint";
   version: 1;
@@ -90,9 +93,15 @@ function checkModel(model: unknown, what: string): void {
 export function loadCheckpoint(file: string, app: string | readonly string[]): Checkpoint {
   let text: string;
   try {
+    // The size is checked before the file is read: a huge file is not a checkpoint of these apps.
+    const bytes = fs.statSync(file).size;
+    if (bytes > MAX_CHECKPOINT_BYTES) {
+      throw new Error(`checkpoint ${file} is ${bytes} bytes, more than any model of these apps takes (at most ${MAX_CHECKPOINT_BYTES}); not loaded`);
+    }
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new Error(`cannot read checkpoint ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+    throw new Error(`cannot read checkpoint ${file}: ${(e as NodeJS.ErrnoException).code}`);
   }
   let data: unknown;
   try {

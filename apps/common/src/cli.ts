@@ -6,26 +6,38 @@
 import { envFlag } from "@minitorch/autodiff";
 import { InvalidArgumentError } from "commander";
 import { stopRuns } from "./runLog.js";
+import { exitCodeFor, onStopSignal } from "./stopping.js";
+
+/**
+ * The one parser behind every numeric option: decimal digits only (no sign,
+ * hex, octal, exponent or blanks, which `Number()` would take), within
+ * [min, max] — for a seed, the range the generator keeps distinct — so a
+ * value is never silently reduced, rounded or read in another base.
+ */
+export function integerIn(name: string, min: number, max: number, wording: string): (value: string) => number {
+  return (value) => {
+    const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be ${wording}, got "${value}".`);
+    if (n > max) throw new InvalidArgumentError(`${name} must be at most ${max}, got "${value}".`);
+    return n;
+  };
+}
 
 export function positiveInt(name: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}".`);
-    return n;
-  };
+  return integerIn(name, 1, Number.MAX_SAFE_INTEGER, "a positive integer");
 }
 
-export function nonNegativeInt(name: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${value}".`);
-    return n;
-  };
+export function nonNegativeInt(name: string, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return integerIn(name, 0, max, "a non-negative integer");
 }
 
+/** The largest seed: the generator reduces seeds to 32 bits, so larger ones would repeat smaller ones' runs. */
+export const MAX_SEED = 0xffffffff;
+
+/** A decimal number (digits, an optional fraction and exponent: `0.01`, `1e-3`), never hex or `Infinity`. */
 export function positiveNumber(name: string): (value: string) => number {
   return (value) => {
-    const n = Number(value);
+    const n = /^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(value) ? Number(value) : NaN;
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${value}".`);
     return n;
   };
@@ -47,8 +59,9 @@ export class UsageError extends Error {
 
 /**
  * Runs `main`, printing `<app>: <message>` and exiting with code 1 on any
- * error, or 130 on Ctrl-C (after `onInterrupt`). Either way, every open run
- * log ends with a line saying why the run stopped (`stopRuns`). With
+ * error, or on SIGINT, SIGTERM or SIGHUP (after `onInterrupt`) with 128 +
+ * the signal's number (130 for Ctrl-C). Either way, every open run log ends
+ * with a line saying why the run stopped (`stopRuns`). With
  * MINITORCH_DEBUG=1 an error's stack trace follows its message.
  */
 export function runMain(app: string, main: () => Promise<void>, onInterrupt?: () => void): void {
@@ -60,11 +73,11 @@ export function runMain(app: string, main: () => Promise<void>, onInterrupt?: ()
     if (debug) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
     process.exit(1);
   };
-  process.once("SIGINT", () => {
+  onStopSignal((signal) => {
     onInterrupt?.();
-    stopRuns("interrupted (SIGINT)");
-    process.stderr.write(`\n${app}: interrupted\n`);
-    process.exit(130);
+    stopRuns(`interrupted (${signal})`);
+    process.stderr.write(`\n${app}: interrupted${signal === "SIGINT" ? "" : ` by ${signal}`}\n`);
+    process.exit(exitCodeFor(signal));
   });
   try {
     debug = envFlag("MINITORCH_DEBUG");

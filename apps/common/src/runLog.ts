@@ -9,6 +9,13 @@
 import fs from "node:fs";
 import path from "node:path";
 
+/** A failed write to an output, as "<option> <file>: cannot write (ENOSPC: no space left on device)". */
+function writeError(option: string, file: string, e: unknown): Error {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code !== undefined ? `${err.code}: ${err.message.replace(/^[A-Z]+: /, "").replace(/, (write|open)$/, "")}` : err.message;
+  return new Error(`${option} ${file}: cannot write (${why})`, { cause: e });
+}
+
 /** Logs and metrics files open in this process, for `stopRuns`. */
 const active = new Set<RunLog | MetricsWriter>();
 
@@ -36,10 +43,12 @@ export class RunLog {
    * @param file the log file (already checked with `prepareOutput`), created
    *   by the first line with `header` before it if it does not exist or is
    *   empty; appended to otherwise.
+   * @param option the option that named it, for errors.
    */
   constructor(
     private readonly file: string | undefined,
     private readonly header: string,
+    private readonly option = "--log",
   ) {
     if (file !== undefined) active.add(this);
   }
@@ -54,17 +63,25 @@ export class RunLog {
 
   private append(text: string): void {
     if (this.file === undefined || !active.has(this)) return;
-    if (this.fd === null) {
-      this.fd = fs.openSync(this.file, "a");
-      if (fs.fstatSync(this.fd).size === 0) fs.writeSync(this.fd, `${this.header}\n`);
+    try {
+      if (this.fd === null) {
+        this.fd = fs.openSync(this.file, "a");
+        if (fs.fstatSync(this.fd).size === 0) fs.writeSync(this.fd, `${this.header}\n`);
+      }
+      fs.writeSync(this.fd, `${text}\n`);
+    } catch (e) {
+      throw writeError(this.option, this.file, e);
     }
-    fs.writeSync(this.fd, `${text}\n`);
     this.wrote = true;
   }
 
   /** Ends the log with why the run stopped (only if this run wrote to it), then closes it. */
   stop(reason: string): void {
-    if (this.wrote) this.append(`# stopped: ${reason}`);
+    try {
+      if (this.wrote) this.append(`# stopped: ${reason}`);
+    } catch {
+      // The log cannot take the line (a full disk): the reason still reaches stderr.
+    }
     this.close();
   }
 
@@ -118,8 +135,11 @@ export class MetricsWriter {
   private offset = 0;
   private resumedAfter: number | null = null;
 
-  /** @param file the metrics file, already checked with `prepareOutput`. */
-  constructor(private readonly file: string | undefined) {
+  /** @param file the metrics file, already checked with `prepareOutput`; `option` names it in errors. */
+  constructor(
+    private readonly file: string | undefined,
+    private readonly option = "--metrics",
+  ) {
     if (file !== undefined) active.add(this);
   }
 
@@ -130,9 +150,13 @@ export class MetricsWriter {
 
   write(record: Omit<MetricRecord, "time">): void {
     if (this.file === undefined || !active.has(this)) return;
-    if (this.fd === null) this.open(this.file);
-    const full: MetricRecord = { ...record, time: Number((this.offset + (performance.now() - this.started) / 1000).toFixed(3)) };
-    fs.writeSync(this.fd!, `${JSON.stringify(full)}\n`);
+    try {
+      if (this.fd === null) this.open(this.file);
+      const full: MetricRecord = { ...record, time: Number((this.offset + (performance.now() - this.started) / 1000).toFixed(3)) };
+      fs.writeSync(this.fd!, `${JSON.stringify(full)}\n`);
+    } catch (e) {
+      throw writeError(this.option, this.file, e);
+    }
   }
 
   private open(file: string): void {

@@ -3,15 +3,15 @@
  * what every run starts with (checked paths, thread count, backend, log and
  * metrics files).
  */
-import fs from "node:fs";
 import { Command, Option } from "commander";
 import { setThreads } from "@minitorch/fast-ops";
 // Imported for what they register: every backend the apps offer comes from the registry.
 import "@minitorch/gpu-ops";
 import { backendNamed, backendNames, type TensorBackend } from "@minitorch/tensor-core";
-import { UsageError, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "./cli.js";
+import { MAX_SEED, UsageError, nonNegativeInt, oneOf, positiveInt, positiveNumber } from "./cli.js";
 import { loadCheckpoint } from "./checkpoint.js";
-import { checkDistinct, prepareOutput, type NamedFile } from "@minitorch/datasets";
+import { sweepStaleTemporaries } from "./stopping.js";
+import { guardFiles } from "@minitorch/datasets";
 import { MetricsWriter, RunLog, metricsPathFor } from "./runLog.js";
 
 /** Options every training app takes. */
@@ -55,7 +55,7 @@ export function trainingProgram(name: string, description: string, d: TrainingDe
     .option("--batch-size <n>", `${d.examples} per batch`, positiveInt("--batch-size"), d.batchSize)
     .option("--train-size <n>", `training ${d.examples}`, positiveInt("--train-size"), d.trainSize)
     .option("--val-size <n>", `validation ${d.examples}`, positiveInt("--val-size"), d.valSize)
-    .option("--seed <n>", "seed for initialisation and dropout", nonNegativeInt("--seed"), 42)
+    .option("--seed <n>", "seed for initialisation and dropout", nonNegativeInt("--seed", MAX_SEED), 42)
     .option("--data-dir <dir>", d.dataDir)
     .option("--log <file>", "append the log to <file> as it is written")
     .option("--metrics <file>", "append metrics as JSON lines to <file> (default: beside --log)")
@@ -84,33 +84,38 @@ export interface Run {
 }
 
 /**
- * Checks the paths given — inputs exist; outputs (--log, the metrics file,
- * --save) can be written, are regular files or absent, and are distinct
- * from each other and from the inputs — and the checkpoint to resume from,
- * all before any data is loaded; then applies --threads, picks the backend
- * and makes the log (first line: the command and the seed) and the metrics
- * writer, which create their files with their first line.
+ * Checks the paths given with the shared output guard — inputs exist and
+ * are files; outputs (--log, the metrics file, --save) are file names that
+ * can be written, distinct from each other and from every input, including
+ * the files `dataFiles` names inside --data-dir — and the numbers that must
+ * agree, and the checkpoint to resume from, all before any data is loaded;
+ * then applies --threads, picks the backend and makes the log (first line:
+ * the command and the seed) and the metrics writer, which create their
+ * files with their first line.
  *
  * @param paths the app's own input files by option ({ "--embeddings": … }).
+ * @param dataFiles the names of the files the app may read in --data-dir.
  */
-export function startRun(name: string, o: TrainingOptions, paths: Record<string, string | undefined> = {}): Run {
-  const inputs: NamedFile[] = [];
-  const checked: Record<string, string | undefined> = { "--data-dir": o.dataDir, "--resume": o.resume, ...paths };
-  for (const [option, file] of Object.entries(checked)) {
-    if (file === undefined) continue;
-    if (!fs.existsSync(file)) throw new UsageError(`${option} ${file} does not exist`);
-    if (option !== "--data-dir") inputs.push({ option, file });
+export function startRun(name: string, o: TrainingOptions, paths: Record<string, string | undefined> = {}, dataFiles: readonly string[] = []): Run {
+  if (o.batchSize > o.trainSize) {
+    throw new UsageError(`--batch-size ${o.batchSize} is larger than --train-size ${o.trainSize}: no batch would be trained; give at most ${o.trainSize}`);
   }
-  const logFile = o.log !== undefined ? prepareOutput("--log", o.log) : undefined;
   const metricsOption = o.metrics !== undefined ? "--metrics" : "--log's metrics file";
   const metricsName = o.metrics ?? (o.log !== undefined ? metricsPathFor(o.log) : undefined);
-  const metricsFile = metricsName !== undefined ? prepareOutput(metricsOption, metricsName) : undefined;
-  const saveFile = o.save !== undefined ? prepareOutput("--save", o.save, { replace: true }) : undefined;
-  const outputs: NamedFile[] = [];
-  if (logFile !== undefined) outputs.push({ option: "--log", file: logFile });
-  if (metricsFile !== undefined) outputs.push({ option: metricsOption, file: metricsFile });
-  if (saveFile !== undefined) outputs.push({ option: "--save", file: saveFile });
-  checkDistinct(outputs, inputs, [["--save", "--resume"]]);
+  const out = guardFiles({
+    inputs: { "--resume": o.resume, ...paths },
+    inputDirs: { "--data-dir": { dir: o.dataDir, files: dataFiles } },
+    outputs: [
+      { option: "--log", file: o.log },
+      { option: metricsOption, file: metricsName },
+      { option: "--save", file: o.save, replace: true },
+    ],
+    allowed: [["--save", "--resume"]],
+  });
+  // Temporary files a killed run (kill -9) left beside these outputs.
+  for (const file of [out["--save"], out[metricsOption]]) if (file !== undefined) sweepStaleTemporaries(file);
+  const logFile = out["--log"];
+  const metricsFile = out[metricsOption];
   let resumedAfter: number | undefined;
   if (o.resume !== undefined) {
     resumedAfter = loadCheckpoint(o.resume, name).epoch;
@@ -127,8 +132,8 @@ export function startRun(name: string, o: TrainingOptions, paths: Record<string,
   const backend = chosen.backend as TensorBackend;
   const where = chosen.describe?.() ?? "";
   const command = [name, ...process.argv.slice(2)].join(" ");
-  const log = new RunLog(logFile, `# ${command} (seed ${o.seed})`);
-  const metrics = new MetricsWriter(metricsFile);
+  const log = new RunLog(logFile, `# ${command} (seed ${o.seed})`, "--log");
+  const metrics = new MetricsWriter(metricsFile, metricsOption);
   if (resumedAfter !== undefined) metrics.continueAfter(resumedAfter);
   return { backend, log, metrics, description: `backend ${backend.name}, ${where}` };
 }

@@ -2,7 +2,8 @@
  * export-onnx's work, callable without the command line: checkpoint in,
  * `.onnx` file (and optionally a samples file) out, and what was written.
  */
-import { writeFileAtomic } from "@minitorch/datasets";
+import { sweepStaleTemporaries } from "@minitorch/app-common";
+import { MNIST_FILE_NAMES, SST2_FILE_NAMES, guardFiles, writeFileAtomic } from "@minitorch/datasets";
 import { decodeModel, toOnnx, OPSET, type ModelProtoData, type OnnxDtype } from "@minitorch/onnx";
 import type { TensorBackend } from "@minitorch/tensor-core";
 import { rebuildModel, type AppName } from "./rebuild.js";
@@ -44,8 +45,31 @@ function describe(v: ModelProtoData["graph"]["input"][number], meaning: string):
   return { name: v.name, shape: v.type.tensorType.shape.dim.map((d) => d.dimParam ?? d.dimValue ?? "?"), meaning };
 }
 
-/** Rebuilds the checkpoint's model, exports it to `o.out` (written atomically) and describes the result. */
+/** Writes one output atomically; an error names the option and the file, never the temporary one. */
+function writeOutput(option: string, file: string, data: Uint8Array | string): void {
+  try {
+    writeFileAtomic(file, data);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`${option} ${file}: cannot write (${err.code ?? err.message})`, { cause: e });
+  }
+}
+
+/**
+ * Rebuilds the checkpoint's model, exports it to `o.out` (written
+ * atomically) and describes the result. Every output is checked against
+ * every input and the other output before the checkpoint is read.
+ */
 export async function exportCheckpoint(o: ExportOptions): Promise<ExportSummary> {
+  const out = guardFiles({
+    inputs: { "--checkpoint": o.checkpoint, "--embeddings": o.embeddings },
+    inputDirs: { "--data-dir": { dir: o.dataDir, files: [...MNIST_FILE_NAMES, ...SST2_FILE_NAMES] } },
+    outputs: [
+      { option: "--out", file: o.out, replace: true },
+      { option: "--samples", file: o.samples, replace: true },
+    ],
+  });
+  for (const file of Object.values(out)) sweepStaleTemporaries(file);
   const rebuilt = rebuildModel(o.checkpoint, o.backend);
   const c = rebuilt.checkpoint;
   const bytes = toOnnx(rebuilt.model, rebuilt.example, {
@@ -64,11 +88,11 @@ export async function exportCheckpoint(o: ExportOptions): Promise<ExportSummary>
       { count: o.sampleCount ?? 10, dataDir: o.dataDir, embeddings: o.embeddings, inputName: input.name, outputName: output.name },
       o.backend,
     );
-    writeFileAtomic(o.out, bytes);
-    writeFileAtomic(o.samples, `${JSON.stringify(content)}\n`);
+    writeOutput("--out", o.out, bytes);
+    writeOutput("--samples", o.samples, `${JSON.stringify(content)}\n`);
     samples = content.labels.length;
   } else {
-    writeFileAtomic(o.out, bytes);
+    writeOutput("--out", o.out, bytes);
   }
   return { app: rebuilt.app, epoch: c.epoch, bestValAccuracy: c.bestValAccuracy, bytes: bytes.length, opset: OPSET, dtype: o.dtype, input, output, samples };
 }

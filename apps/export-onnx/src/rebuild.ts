@@ -11,6 +11,13 @@ import { rand, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { CLASSES, HEIGHT, LeNet, WIDTH } from "@minitorch/train-mnist";
 import { KimCNN } from "@minitorch/train-sentiment";
 
+/**
+ * The longest padded sentence a checkpoint may declare: far above any
+ * real corpus's, far below what would make the example input (and every
+ * activation of the export's trace) exhaust memory.
+ */
+export const MAX_SENTENCE_LENGTH = 4096;
+
 /** The apps whose checkpoints can be exported. */
 export const APPS = ["train-mnist", "train-sentiment"] as const;
 export type AppName = (typeof APPS)[number];
@@ -57,6 +64,9 @@ export function rebuildModel(file: string, backend: TensorBackend): RebuiltModel
     const maxLen = checkpoint.settings.maxLen;
     if (typeof maxLen !== "number" || !Number.isInteger(maxLen) || maxLen < Math.max(...filterSizes)) {
       throw new Error(`checkpoint ${file} has no valid settings.maxLen (the padded sentence length), got ${JSON.stringify(maxLen)}`);
+    }
+    if (maxLen > MAX_SENTENCE_LENGTH) {
+      throw new Error(`checkpoint ${file}: settings.maxLen ${maxLen} is not a plausible padded sentence length (at most ${MAX_SENTENCE_LENGTH} words); the file was edited or damaged`);
     }
     model = new KimCNN({ backend, featureMapSize, embeddingSize, filterSizes });
     example = rand([1, maxLen, embeddingSize], backend, random).sub(0.5).mul(0.1);

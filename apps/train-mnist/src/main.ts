@@ -5,7 +5,7 @@
  *   train-mnist --epochs 2 --log mnist.txt
  */
 import { runMain, startRun, trainingProgram, type TrainingOptions } from "@minitorch/app-common";
-import { loadMnist } from "@minitorch/datasets";
+import { MNIST_FILE_NAMES, loadMnist } from "@minitorch/datasets";
 import { trainMnist } from "./train.js";
 
 const program = trainingProgram(
@@ -25,7 +25,7 @@ const program = trainingProgram(
 runMain("train-mnist", async () => {
   program.parse();
   const o = program.opts<TrainingOptions>();
-  const { backend, log, metrics, description } = startRun("train-mnist", o);
+  const { backend, log, metrics, description } = startRun("train-mnist", o, {}, MNIST_FILE_NAMES);
   const data = loadMnist({ trainSize: o.trainSize, valSize: o.valSize, dataDir: o.dataDir });
   log.line(
     `MNIST from ${data.source}: ${data.train.count} training, ${data.validation.count} validation images; ` +

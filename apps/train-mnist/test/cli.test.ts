@@ -160,7 +160,7 @@ describe("task4_5", () => {
       const images = path.join(dir, "train-images-idx3-ubyte.gz");
       const whole = encodeIdxImages(new Uint8Array(48 * 784), 48);
       fs.writeFileSync(images, gzipSync(whole.subarray(0, 16 + 10 * 784 + 100)));
-      expect(oneLineError(runApp(["--data-dir", dir, "--train-size", "8", "--val-size", "2"]))).toMatch(
+      expect(oneLineError(runApp(["--data-dir", dir, "--train-size", "8", "--val-size", "2", "--batch-size", "8"]))).toMatch(
         new RegExp(`^train-mnist: readIdxImages: ${esc(images)}: truncated at byte ${16 + 10 * 784 + 100}`),
       );
     });

@@ -5,7 +5,7 @@
  *   train-sentiment --data-dir path/to/SST-2 --log sentiment.txt
  */
 import { runMain, startRun, trainingProgram, type TrainingOptions } from "@minitorch/app-common";
-import { encodeSentiment, loadGlove, loadSst2, sentenceVocabulary } from "@minitorch/datasets";
+import { SST2_FILE_NAMES, encodeSentiment, loadGlove, loadSst2, sentenceVocabulary } from "@minitorch/datasets";
 import { trainSentiment } from "./train.js";
 
 interface Options extends TrainingOptions {
@@ -30,7 +30,7 @@ const program = trainingProgram(
 runMain("train-sentiment", async () => {
   program.parse();
   const o = program.opts<Options>();
-  const { backend, log, metrics, description } = startRun("train-sentiment", o, { "--embeddings": o.embeddings });
+  const { backend, log, metrics, description } = startRun("train-sentiment", o, { "--embeddings": o.embeddings }, SST2_FILE_NAMES);
   const sst2 = await loadSst2({ dataDir: o.dataDir, trainSize: o.trainSize, valSize: o.valSize });
   const glove = await loadGlove({ file: o.embeddings, vocabulary: sentenceVocabulary(sst2.train, sst2.validation) });
   const encoded = encodeSentiment(sst2.train, sst2.validation, glove, { seed: o.seed });

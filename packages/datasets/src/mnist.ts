@@ -119,6 +119,17 @@ export function loadMnistPackage(): MnistPool {
   return packageCache;
 }
 
+/** The stems of the IDX files `readIdxPair` looks for, for `prefix`. */
+function idxStems(prefix: "train" | "t10k"): { images: string[]; labels: string[] } {
+  return { images: [`${prefix}-images-idx3-ubyte`, `${prefix}-images.idx3-ubyte`], labels: [`${prefix}-labels-idx1-ubyte`, `${prefix}-labels.idx1-ubyte`] };
+}
+
+/** Every file name an MNIST `dataDir` may supply (plain and `.gz`): the inputs an output must not overwrite. */
+export const MNIST_FILE_NAMES: readonly string[] = (["train", "t10k"] as const).flatMap((p) => {
+  const { images, labels } = idxStems(p);
+  return [...images, ...labels].flatMap((stem) => [stem, `${stem}.gz`]);
+});
+
 /** The first of `stems` that exists in `dir`, plain or with `.gz`. */
 function findIdxFile(dir: string, stems: readonly string[]): string {
   for (const stem of stems) {
@@ -137,8 +148,9 @@ function findIdxFile(dir: string, stems: readonly string[]): string {
  * labels 0..9.
  */
 export function readIdxPair(dir: string, prefix: "train" | "t10k"): MnistPool {
-  const imagesPath = findIdxFile(dir, [`${prefix}-images-idx3-ubyte`, `${prefix}-images.idx3-ubyte`]);
-  const labelsPath = findIdxFile(dir, [`${prefix}-labels-idx1-ubyte`, `${prefix}-labels.idx1-ubyte`]);
+  const stems = idxStems(prefix);
+  const imagesPath = findIdxFile(dir, stems.images);
+  const labelsPath = findIdxFile(dir, stems.labels);
   const images = readIdxImages(imagesPath);
   const labels = readIdxLabels(labelsPath);
   if (images.count !== labels.length) {

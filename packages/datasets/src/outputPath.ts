@@ -107,6 +107,9 @@ export function prepareOutput(option: string, file: string, o: { replace?: boole
 }
 
 function checkOutput(what: string, file: string, replace: boolean): string {
+  // path.resolve drops a trailing "/": "runs/x/" would otherwise become a file named x.
+  if (file === "") throw new OutputError(`${what === "" ? "output" : what.trim()} needs a file name, got ""`);
+  if (file.endsWith("/") || file.endsWith(path.sep)) throw new OutputError(`${what} is a directory path (it ends with "/"); give a file name`);
   const absolute = path.resolve(file);
   ensureDirectory(path.dirname(absolute), what);
   const st = statOrNull(absolute);
@@ -156,5 +159,33 @@ export function checkDistinct(outputs: readonly NamedFile[], inputs: readonly Na
       if (isAllowed(a.option, b.option) || !sameFile(a.file, b.file)) continue;
       throw new OutputError(`${a.option} ${a.file} and ${b.option} ${b.file} are the same file; give each its own`);
     }
+  }
+}
+
+/**
+ * Checks that directory `dir` can receive output files, creating it (and
+ * its missing parents, one level at a time) if needed: a directory or
+ * absent, and a new file can be made in it — probed, not assumed.
+ *
+ * @param option the command-line option, for errors ("--out").
+ * @returns the directory's real path.
+ * @throws OutputError naming the option, the directory and what is wrong.
+ */
+export function prepareOutputDirectory(option: string, dir: string): string {
+  const what = `${option} ${dir}`;
+  if (dir === "") throw new OutputError(`${option} needs a directory name, got ""`);
+  try {
+    const st = statOrNull(dir);
+    if (st !== null && !st.isDirectory()) throw new OutputError(`${what} is not a directory (it is ${kindOf(st)})`);
+    ensureDirectory(dir, what);
+    const real = fs.realpathSync(dir);
+    const probe = path.join(real, `.output-probe.${process.pid}`);
+    const problem = tryWrite(() => fs.openSync(probe, "wx"));
+    if (problem !== null) throw new OutputError(`${what} cannot be written: no new file can be made in it (${problem})`);
+    fs.rmSync(probe, { force: true });
+    return real;
+  } catch (e) {
+    if (e instanceof OutputError) throw e;
+    throw new OutputError(`${what}: ${codeOf(e)}`);
   }
 }

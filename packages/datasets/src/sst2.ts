@@ -21,6 +21,8 @@ export const SST2_URL = "https://dl.fbaipublicfiles.com/glue/data/SST-2.zip";
 export const SST2_SHA256 = "d67e16fb55739c1b32cdce9877596db1c127dc322d93c082281f64057c16deaa";
 /** The archive entries extracted, and their names in the cache. */
 const ENTRIES: Readonly<Record<string, string>> = { "SST-2/train.tsv": "train.tsv", "SST-2/dev.tsv": "dev.tsv" };
+/** The file names an SST-2 `dataDir` supplies: the inputs an output must not overwrite. */
+export const SST2_FILE_NAMES: readonly string[] = Object.values(ENTRIES);
 
 /** Rows of one TSV file. */
 export interface Sst2Split {

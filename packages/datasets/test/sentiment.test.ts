@@ -2,12 +2,13 @@ import { Random } from "@minitorch/autodiff";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeSentiment, loadGlove, loadSst2, sentenceVocabulary, type Embeddings } from "../src/index.js";
 import { isolateCache, removeTempDirs, tempDir } from "./helpers.js";
+import { sst2Copy } from "./sst2Copy.js";
 
 isolateCache();
 
 afterAll(removeTempDirs);
 
-const sharedDir = process.env["MINITORCH_SST2_DIR"] ?? "";
+const sst2 = sst2Copy();
 
 /** Two 2-d vectors: good = [1, 2], bad = [3, 4]. */
 const tiny: Embeddings = {
@@ -59,9 +60,9 @@ describe("datasets sentiment encoding", () => {
   });
 });
 
-describe.skipIf(sharedDir === "")("datasets sentiment on SST-2", () => {
+describe.skipIf(sst2.skip)(`datasets sentiment on SST-2${sst2.note}`, () => {
   it("minitorch's setup: 450 / 100 rows padded to 52 with wink's 100-d vectors", async () => {
-    const data = await loadSst2({ dataDir: sharedDir, trainSize: 450, valSize: 100 });
+    const data = await loadSst2({ dataDir: sst2.dir(), trainSize: 450, valSize: 100 });
     const embeddings = await loadGlove({ vocabulary: sentenceVocabulary(data.train, data.validation), cacheDir: tempDir(), progress: false });
     const out = encodeSentiment(data.train, data.validation, embeddings, { seed: 0 });
     expect(out.maxLen).toBe(52);

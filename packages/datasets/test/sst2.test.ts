@@ -5,10 +5,11 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildZip, loadSst2, parseSst2Tsv, tokenize } from "../src/index.js";
 import { deadUrl, isolateCache, removeTempDirs, startServer, tempDir, type TestServer } from "./helpers.js";
+import { sst2Copy } from "./sst2Copy.js";
 
 isolateCache();
 
-const sharedDir = process.env["MINITORCH_SST2_DIR"] ?? "";
+const sst2 = sst2Copy();
 const sha = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
 const train = "sentence\tlabel\nit 's a charming journey \t1\nunflinchingly bleak \t0\na b c d \t1\n";
@@ -71,9 +72,9 @@ describe("datasets sst2 parsing", () => {
   });
 });
 
-describe.skipIf(sharedDir === "")("datasets sst2 shared copy", () => {
+describe.skipIf(sst2.skip)(`datasets sst2 shared copy${sst2.note}`, () => {
   it("has 67,349 train rows (29,780 / 37,569) and 872 dev rows (428 / 444)", async () => {
-    const data = await loadSst2({ dataDir: sharedDir });
+    const data = await loadSst2({ dataDir: sst2.dir() });
     expect(data.train.sentences.length).toBe(67_349);
     expect(data.validation.sentences.length).toBe(872);
     expect(data.train.labels.filter((l) => l === 0).length).toBe(29_780);
@@ -82,7 +83,7 @@ describe.skipIf(sharedDir === "")("datasets sst2 shared copy", () => {
   });
 
   it("first rows, and minitorch's sizes 450 / 100 keep the file-wide maxTokens", async () => {
-    const data = await loadSst2({ dataDir: sharedDir, trainSize: 450, valSize: 100 });
+    const data = await loadSst2({ dataDir: sst2.dir(), trainSize: 450, valSize: 100 });
     expect(data.train.sentences.slice(0, 3)).toEqual([
       "hide new secretions from the parental units ",
       "contains no wit , only labored gags ",
@@ -94,7 +95,7 @@ describe.skipIf(sharedDir === "")("datasets sst2 shared copy", () => {
     expect(data.train.sentences.length).toBe(450);
     expect(data.validation.sentences.length).toBe(100);
     expect(data.train.maxTokens).toBe(52);
-    await expect(loadSst2({ dataDir: sharedDir, valSize: 873 })).rejects.toThrow(`loadSst2: valSize 873 exceeds the 872 rows of ${join(sharedDir, "dev.tsv")}`);
+    await expect(loadSst2({ dataDir: sst2.dir(), valSize: 873 })).rejects.toThrow(`loadSst2: valSize 873 exceeds the 872 rows of ${join(sst2.dir(), "dev.tsv")}`);
   });
 });
 

@@ -12,8 +12,10 @@ import {
   TensorBackend,
   registerBackend,
   registerKernel,
+  checkScalarFunction,
   mapOutput,
   reduceOutput,
+  scalarOpLabel,
   zipOutput,
   type BinaryFn,
   type Kernel,
@@ -90,6 +92,7 @@ export const fastLoops: ElementwiseLoops = {
  * cannot differ.
  */
 function elementwiseKernel(loops: ElementwiseLoops, kind: Kind, fn: (...xs: number[]) => number): Kernel {
+  checkScalarFunction(fn, scalarOpLabel(kind, fn));
   const suffix = kind === "map" ? "Map" : kind === "zip" ? "Zip" : "Reduce";
   const name = `${fn.name || "fn"}${suffix}`;
   const op = operatorName(fn);
@@ -98,9 +101,8 @@ function elementwiseKernel(loops: ElementwiseLoops, kind: Kind, fn: (...xs: numb
   if (op !== undefined) {
     ref = { op };
   } else {
-    const source = fn.toString();
-    const label = `${kind}(${fn.name || "anonymous function"})`;
-    checkSelfContained(source, label);
+    const label = scalarOpLabel(kind, fn);
+    const source = checkSelfContained(fn.toString(), label);
     run = functionFromSource(source, label);
     ref = { source };
   }

@@ -10,7 +10,7 @@
 import { parse, type Node } from "acorn";
 import { analyze } from "eslint-scope";
 
-/** Globals a kernel function may use: pure values and functions every thread has. */
+/** Globals a kernel function may use: the language's standard values and functions, the same in every thread. */
 export const KERNEL_GLOBALS: ReadonlySet<string> = new Set([
   "Math",
   "Number",
@@ -19,32 +19,61 @@ export const KERNEL_GLOBALS: ReadonlySet<string> = new Set([
   "undefined",
   "isFinite",
   "isNaN",
+  "parseFloat",
+  "parseInt",
+  "Boolean",
+  "String",
+  "Array",
+  "Object",
+  "JSON",
+  "BigInt",
+  "Float64Array",
+  "Float32Array",
+  "Int32Array",
+  "Uint8Array",
   "Error",
   "RangeError",
   "TypeError",
 ]);
 
+/** How to write a kernel function, for refusals. */
+const HOW = "write it as an arrow function, (x) => 2 * x, or a function expression, function (x) { return 2 * x; }";
+
 /**
- * Checks that `source` is a function expression that runs the same when
- * rebuilt alone; `op` names the operation in errors (`map(scaleBy)`).
+ * The source as a function expression: an object or class method's
+ * source (`double(x) { … }`, what `obj.double.toString()` gives) becomes
+ * `function double(x) { … }`, which runs the same (a method that uses
+ * `this` is refused later either way).
+ */
+function asFunctionExpression(source: string): string {
+  const method = /^(async\s+)?(\*\s*)?([A-Za-z_$][\w$]*)\s*\(/.exec(source);
+  if (method === null || ["function", "async", "class"].includes(method[3]!)) return source;
+  return `${method[1] ?? ""}function ${method[2] ?? ""}${source.slice(method.index + (method[1]?.length ?? 0) + (method[2]?.length ?? 0))}`;
+}
+
+/**
+ * Checks that `source` is a function that runs the same when rebuilt
+ * alone, and returns it as a function expression (a method's source
+ * rewritten); `op` names the operation in errors (`map(scaleBy)`).
  *
  * @throws Error naming the op and the first identifier from outside, or why
- *   the source is not a plain function expression.
+ *   the source is not a plain function, and how to write it.
  */
-export function checkSelfContained(source: string, op: string): void {
-  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
+export function checkSelfContained(original: string, op: string): string {
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(original)) {
     throw new Error(`${op}: a built-in or bound function has no source to run in the workers; wrap it, e.g. (x) => Math.abs(x)`);
   }
+  const source = asFunctionExpression(original);
   let program: Node;
   try {
     program = parse(`(${source})`, { ecmaVersion: "latest", sourceType: "script", ranges: true });
   } catch (e) {
-    throw new Error(`${op}: the function's source cannot be compiled on its own (${(e as Error).message}): ${source}`);
+    throw new Error(`${op}: the function's source cannot be compiled on its own (${(e as Error).message}); ${HOW}: ${original}`);
   }
   const body = (program as unknown as { body: Array<{ type: string; expression?: FunctionNode }> }).body;
   const fn = body.length === 1 && body[0]!.type === "ExpressionStatement" ? body[0]!.expression : undefined;
   if (fn === undefined || (fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression")) {
-    throw new Error(`${op}: expected an arrow function or a function expression, got: ${source}`);
+    throw new Error(`${op}: expected an arrow function or a function expression; ${HOW}: ${original}`);
   }
   if (fn.async || fn.generator) {
     throw new Error(`${op}: the function must return a number, not be ${fn.async ? "async" : "a generator"}: ${source}`);
@@ -62,6 +91,7 @@ export function checkSelfContained(source: string, op: string): void {
         `${[...KERNEL_GLOBALS].join(", ")} (write the value into the function instead)`,
     );
   }
+  return source;
 }
 
 interface FunctionNode {

@@ -7,8 +7,13 @@
  *
  * NaN follows PyTorch, as the operators do: relu and max propagate it,
  * reluBack passes the gradient at it, comparisons with it are false (and
- * sameValue finds it). WGSL lets compilers assume no NaN reaches min/max/select, so NaN is
- * tested on the bits (`is_nan`) wherever it decides the result.
+ * sameValue finds it). WGSL leaves NaN to the implementation (SwiftShader's
+ * exp(NaN) is +Infinity, its log(NaN) 89.1), so no operator lets NaN reach
+ * a built-in: each is built with its NaN rule stated first, tested on the
+ * bits (`is_nan`) — a unary operator returns its NaN argument; a binary one
+ * propagates NaN (arithmetic), answers 0 (comparisons) or decides it in
+ * its own body. tests/nanFaithful.test.ts holds every operator to the
+ * float64 reference on NaN and ±Infinity.
  */
 import { operators } from "@minitorch/autodiff";
 import type { ShaderFn } from "@minitorch/tensor-core";
@@ -21,8 +26,15 @@ export interface WgslOperator {
   readonly body: string;
 }
 
-const unary = (name: string, body: string): WgslOperator => ({ name, arity: 1, body });
-const binary = (name: string, body: string): WgslOperator => ({ name, arity: 2, body });
+/** A unary operator: NaN in, the same NaN out, before any built-in sees it. */
+const unary = (name: string, body: string): WgslOperator => ({ name, arity: 1, body: `if (is_nan(x)) { return x; } ${body}` });
+/** NaN rules of a binary operator: propagate it, answer 0 (a comparison with NaN is false), or decided in the body. */
+const NAN_RULES = {
+  propagate: "if (is_nan(x)) { return x; } if (is_nan(y)) { return y; } ",
+  false: "if (is_nan(x) || is_nan(y)) { return 0.0; } ",
+  inBody: "",
+} as const;
+const binary = (name: string, nan: keyof typeof NAN_RULES, body: string): WgslOperator => ({ name, arity: 2, body: `${NAN_RULES[nan]}${body}` });
 
 const SIGMOID = "if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); } let e = exp(x); return e / (1.0 + e);";
 
@@ -30,22 +42,23 @@ const SIGMOID = "if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); } let e = exp(x);
 const table = new Map<(...xs: number[]) => number, WgslOperator>([
   [operators.id, unary("id", "return x;")],
   [operators.neg, unary("neg", "return -x;")],
-  [operators.relu, unary("relu", "if (is_nan(x)) { return x; } return select(0.0, x, x > 0.0);")],
+  [operators.relu, unary("relu", "return select(0.0, x, x > 0.0);")],
   [operators.sigmoid, unary("sigmoid", SIGMOID)],
   [operators.log, unary("log", "if (x == 0.0) { return bitcast<f32>(NEG_INFINITY_BITS); } if (x < 0.0) { return bitcast<f32>(NAN_BITS); } return log(x);")],
   [operators.exp, unary("exp", "return exp(x);")],
   [operators.inv, unary("inv", "return 1.0 / x;")],
-  [operators.add, binary("add", "return x + y;")],
-  [operators.mul, binary("mul", "return x * y;")],
-  [operators.lt, binary("lt", "return select(0.0, 1.0, x < y);")],
-  [operators.eq, binary("eq", "return select(0.0, 1.0, x == y);")],
-  [operators.sameValue, binary("sameValue", "return select(0.0, 1.0, x == y || (is_nan(x) && is_nan(y)));")],
-  [operators.max, binary("max", "if (is_nan(x)) { return x; } if (is_nan(y)) { return y; } return select(y, x, x > y);")],
-  [operators.isClose, binary("isClose", "return select(0.0, 1.0, abs(x - y) < 1e-2);")],
-  [operators.logBack, binary("logBack", "return y / x;")],
-  [operators.invBack, binary("invBack", "return -y / (x * x);")],
-  [operators.reluBack, binary("reluBack", "if (is_nan(x)) { return y; } return select(0.0, y, x > 0.0);")],
-  [operators.sigmoidBack, binary("sigmoidBack", `let s = sigmoid_of(x); return y * s * (1.0 - s);`)],
+  [operators.add, binary("add", "propagate", "return x + y;")],
+  [operators.mul, binary("mul", "propagate", "return x * y;")],
+  [operators.lt, binary("lt", "false", "return select(0.0, 1.0, x < y);")],
+  [operators.eq, binary("eq", "false", "return select(0.0, 1.0, x == y);")],
+  [operators.sameValue, binary("sameValue", "inBody", "if (is_nan(x) || is_nan(y)) { return select(0.0, 1.0, is_nan(x) && is_nan(y)); } return select(0.0, 1.0, x == y);")],
+  [operators.max, binary("max", "propagate", "return select(y, x, x > y);")],
+  [operators.isClose, binary("isClose", "false", "let d = abs(x - y); if (is_nan(d)) { return 0.0; } return select(0.0, 1.0, d < 1e-2);")],
+  [operators.logBack, binary("logBack", "propagate", "return y / x;")],
+  [operators.invBack, binary("invBack", "propagate", "return -y / (x * x);")],
+  [operators.reluBack, binary("reluBack", "inBody", "if (is_nan(x) || x > 0.0) { return y; } return 0.0;")],
+  // 1 − σ(x) as σ(−x): in float32 1 − σ(20) is 0, σ(−20) is not.
+  [operators.sigmoidBack, binary("sigmoidBack", "propagate", "return y * sigmoid_of(x) * sigmoid_of(-x);")],
 ]);
 
 /** Names of the operators GpuBackend can run. */

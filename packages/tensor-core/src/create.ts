@@ -4,16 +4,12 @@
  */
 import { defaultRandom, type Random } from "@minitorch/autodiff";
 import { IndexingError, checkShape, shapeSize } from "./tensorData.js";
-import { SimpleBackend } from "./simpleOps.js";
+import { creationOptions, withGrad, type CreateOptions } from "./createOptions.js";
 import { Tensor, type NestedArray } from "./tensor.js";
 import type { TensorBackend } from "./tensorOps.js";
 
-export interface TensorOptions {
-  /** Defaults to SimpleBackend. */
-  backend?: TensorBackend;
-  /** Track gradients (makes a leaf). */
-  requiresGrad?: boolean;
-}
+/** Options of `tensor()`: the same as every creation function's. */
+export type TensorOptions = CreateOptions;
 
 /**
  * A tensor from nested arrays of numbers: `tensor([[1, 2], [3, 4]])` has
@@ -22,7 +18,7 @@ export interface TensorOptions {
  * @throws IndexingError for a ragged array, naming where it is ragged.
  */
 export function tensor(data: NestedArray, options: TensorOptions = {}): Tensor {
-  const backend = options.backend ?? SimpleBackend;
+  const { backend, requiresGrad } = creationOptions("tensor", options);
   const shape = inferShape(data);
   const storage = backend.ops.empty(shapeSize(shape));
   let n = 0;
@@ -41,9 +37,7 @@ export function tensor(data: NestedArray, options: TensorOptions = {}): Tensor {
     x.forEach((y, i) => fill(y, dim + 1, [...path, i]));
   };
   fill(data, 0, []);
-  const t = Tensor.fromStorage(storage, shape, undefined, backend);
-  if (options.requiresGrad) t.requiresGrad_(true);
-  return t;
+  return withGrad(Tensor.fromStorage(storage, shape, undefined, backend), requiresGrad);
 }
 
 /** The shape nested arrays have when read along their first elements. */
@@ -58,8 +52,9 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-/** A tensor of `shape` holding `values` (row-major), copied into the backend's storage. */
-export function fromArray(values: ArrayLike<number>, shape: readonly number[], backend: TensorBackend = SimpleBackend): Tensor {
+/** A tensor of `shape` holding `values` (row-major), copied into the backend's storage; last a backend or options. */
+export function fromArray(values: ArrayLike<number>, shape: readonly number[], options?: TensorBackend | CreateOptions): Tensor {
+  const { backend, requiresGrad } = creationOptions("fromArray", options);
   checkShape(shape, "fromArray");
   const size = shapeSize(shape);
   if (values.length !== size) {
@@ -67,30 +62,33 @@ export function fromArray(values: ArrayLike<number>, shape: readonly number[], b
   }
   const storage = backend.ops.empty(size);
   storage.set(values);
-  return Tensor.fromStorage(storage, shape, undefined, backend);
+  return withGrad(Tensor.fromStorage(storage, shape, undefined, backend), requiresGrad);
 }
 
-/** A tensor of zeros. */
-export function zeros(shape: readonly number[], backend: TensorBackend = SimpleBackend): Tensor {
+/** A tensor of zeros; last a backend or options. */
+export function zeros(shape: readonly number[], options?: TensorBackend | CreateOptions): Tensor {
+  const { backend, requiresGrad } = creationOptions("zeros", options);
   checkShape(shape, "zeros");
-  return Tensor.fromStorage(backend.ops.zeros(shapeSize(shape)), shape, undefined, backend);
+  return withGrad(Tensor.fromStorage(backend.ops.zeros(shapeSize(shape)), shape, undefined, backend), requiresGrad);
 }
 
-/** A tensor of ones. */
-export function ones(shape: readonly number[], backend: TensorBackend = SimpleBackend): Tensor {
+/** A tensor of ones; last a backend or options. */
+export function ones(shape: readonly number[], options?: TensorBackend | CreateOptions): Tensor {
+  const { backend, requiresGrad } = creationOptions("ones", options);
   checkShape(shape, "ones");
   const storage = backend.ops.empty(shapeSize(shape));
   storage.fill(1);
-  return Tensor.fromStorage(storage, shape, undefined, backend);
+  return withGrad(Tensor.fromStorage(storage, shape, undefined, backend), requiresGrad);
 }
 
 /**
  * A tensor of numbers drawn uniformly from [0, 1) by `random` (the library's
  * seedable default generator unless given): the same seed, the same tensor.
  */
-export function rand(shape: readonly number[], backend: TensorBackend = SimpleBackend, random: Random = defaultRandom): Tensor {
+export function rand(shape: readonly number[], options?: TensorBackend | CreateOptions, random: Random = defaultRandom): Tensor {
+  const { backend, requiresGrad } = creationOptions("rand", options);
   checkShape(shape, "rand");
   const storage = backend.ops.empty(shapeSize(shape));
   for (let i = 0; i < storage.length; i++) storage[i] = random.random();
-  return Tensor.fromStorage(storage, shape, undefined, backend);
+  return withGrad(Tensor.fromStorage(storage, shape, undefined, backend), requiresGrad);
 }

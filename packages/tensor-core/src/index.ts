@@ -68,5 +68,7 @@ export {
 export { CompositeFunction } from "./composite.js";
 export { unaryOp, type ShaderFn, type UnaryOp, type UnaryOpDefinition } from "./unaryOp.js";
 export { fromArray, ones, rand, tensor, zeros, type TensorOptions } from "./create.js";
+export { type CreateOptions, type Dtype } from "./createOptions.js";
+export { checkScalarFunction, scalarOpLabel } from "./scalarFunction.js";
 export { gradCheck, type GradCheckOptions } from "./gradCheck.js";
 export { toDot, type ToDotOptions } from "./toDot.js";

@@ -5,6 +5,7 @@
  */
 import { broadcastIndex, indexToPosition, toIndex } from "./tensorData.js";
 import { mapOutput, planMatmul, reduceOutput, zipOutput } from "./opShapes.js";
+import { checkScalarFunction, scalarOpLabel } from "./scalarFunction.js";
 import type { Tensor } from "./tensor.js";
 import { registerBackend, registerKernel } from "./registry.js";
 import {
@@ -160,6 +161,7 @@ export const SimpleOps: TensorOps = {
   },
 
   map(fn: UnaryFn): MapFn {
+    checkScalarFunction(fn, scalarOpLabel("map", fn));
     const kernel = tensorMap(fn);
     return (a, out) => {
       const o = mapOutput(a, out, fn.name || "map");
@@ -169,6 +171,7 @@ export const SimpleOps: TensorOps = {
   },
 
   zip(fn: BinaryFn): ZipFn {
+    checkScalarFunction(fn, scalarOpLabel("zip", fn));
     const kernel = tensorZip(fn);
     return (a, b) => {
       const o = zipOutput(a, b, fn.name || "zip");
@@ -188,6 +191,7 @@ export const SimpleOps: TensorOps = {
   },
 
   reduce(fn: BinaryFn, start: number): ReduceFn {
+    checkScalarFunction(fn, scalarOpLabel("reduce", fn));
     const kernel = tensorReduce(fn);
     return (a, dim) => {
       const o = reduceOutput(a, dim, fn.name ? `${fn.name} reduce` : "reduce");

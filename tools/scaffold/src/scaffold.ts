@@ -9,6 +9,7 @@ import { addLintDirectives, type StubbedFile } from "./lintDirectives.js";
 import { parseMarkers, studentVersion, type MarkerProblem, type SolutionBlock } from "./markers.js";
 import { listRepositoryFiles, mayHoldSolutions } from "./sourceFiles.js";
 import { COURSE_TASKS, moduleOf, type TaskId } from "./tasks.js";
+import { prepareOutputDirectory } from "@minitorch/datasets";
 
 /** What the source repository holds: its files and their solution blocks. */
 export interface SourceScan {
@@ -151,7 +152,9 @@ export async function writeStudentCopy(scan: SourceScan, out: string, module: nu
   if (scan.problems.length > 0) {
     throw new ScaffoldError(`solution markers do not pair up; nothing was written:\n${formatProblems(scan.problems)}`);
   }
-  const target = checkOutDir(scan.root, out, force);
+  checkOutDir(scan.root, out, force);
+  // The output guard the apps use: the directory made (bounded, never spinning on /proc) and probed before any file is written.
+  const target = prepareOutputDirectory("--out", out);
   const texts = await studentTexts(scan, module);
   for (const file of scan.files) {
     const from = join(scan.root, file);

@@ -28,7 +28,8 @@ async function refreshRuns(): Promise<void> {
   try {
     const r = await getJson<RunsResponse>("/api/runs");
     runs = r.runs;
-    byId("runs-dir", HTMLElement).textContent = `runs in ${r.runsDir}: ${r.runs.length} run(s), ${r.checkpoints.length} checkpoint(s)`;
+    const problems = r.problems.length > 0 ? `; not listed: ${r.problems.join("; ")}` : "";
+    byId("runs-dir", HTMLElement).textContent = `runs in ${r.runsDir}: ${r.runs.length} run(s), ${r.checkpoints.length} checkpoint(s)${problems}`;
     // Newest first: the run being trained is the one a student wants.
     const sorted = [...r.runs].sort((a, b) => b.modified - a.modified);
     const first = runSelect.options.length === 0 || runSelect.value === "";
@@ -62,7 +63,8 @@ async function refreshMetrics(): Promise<void> {
     const run = runs.find((r) => r.name === name);
     const live = Date.now() - m.modified < LIVE_MS;
     const skipped = m.skipped > 0 ? `, ${m.skipped} corrupt line(s) skipped (line ${m.skippedLines.join(", ")})` : "";
-    runStatus.replaceChildren(`${m.records.length} records${skipped}${live ? " — live" : ""} `);
+    const shown = m.records.length < m.total ? ` (${m.records.length} shown, evenly spaced)` : "";
+    runStatus.replaceChildren(`${m.total} records${shown}${skipped}${live ? " — live" : ""} `);
     runStatus.classList.toggle("live", live);
     if (run?.logUrl) {
       const a = document.createElement("a");

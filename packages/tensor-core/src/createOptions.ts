@@ -1,0 +1,57 @@
+/**
+ * The last argument of the creation functions (`zeros`, `ones`, `rand`,
+ * `fromArray`, `tensor`): a backend, or an options object
+ * `{ backend?, dtype?, requiresGrad? }` — the same forms everywhere, each
+ * checked, so a mistyped option is an error naming the function rather
+ * than a failure deep inside a backend.
+ */
+import { SimpleBackend } from "./simpleOps.js";
+import type { Tensor } from "./tensor.js";
+import type { TensorBackend } from "./tensorOps.js";
+
+/** The element types a tensor may have. Storage here is float64; float32 is named by the API contract and refused until it exists. */
+export type Dtype = "float64" | "float32";
+
+export interface CreateOptions {
+  /** Defaults to SimpleBackend. */
+  backend?: TensorBackend;
+  /** "float64" (the default, and the only one stored so far). */
+  dtype?: Dtype;
+  /** Track gradients (makes a leaf). */
+  requiresGrad?: boolean;
+}
+
+const KEYS = new Set(["backend", "dtype", "requiresGrad"]);
+
+const isBackend = (v: unknown): v is TensorBackend =>
+  typeof v === "object" && v !== null && "ops" in v && "addZip" in v && typeof (v as { addZip: unknown }).addZip === "function";
+
+/** What a creation function was given last: a backend, an options object or nothing, as checked options. */
+export function creationOptions(op: string, arg: unknown): { backend: TensorBackend; requiresGrad: boolean } {
+  if (arg === undefined) return { backend: SimpleBackend, requiresGrad: false };
+  if (isBackend(arg)) return { backend: arg, requiresGrad: false };
+  if (typeof arg !== "object" || arg === null || Array.isArray(arg)) {
+    throw new TypeError(`${op}: expected a backend or an options object { backend?, dtype?, requiresGrad? }, got ${arg === null ? "null" : Array.isArray(arg) ? "an array" : typeof arg}`);
+  }
+  const o = arg as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KEYS.has(key)) throw new TypeError(`${op}: unknown option "${key}"; the options are backend, dtype and requiresGrad`);
+  }
+  if (o.backend !== undefined && !isBackend(o.backend)) {
+    throw new TypeError(`${op}: options.backend must be a backend (SimpleBackend, FastBackend, …), got ${typeof o.backend}`);
+  }
+  if (o.dtype !== undefined && o.dtype !== "float64") {
+    const why = o.dtype === "float32" ? "float32 storage is not available yet" : "the dtypes are float64 and float32";
+    throw new TypeError(`${op}: options.dtype must be "float64", got ${JSON.stringify(o.dtype)} (${why})`);
+  }
+  if (o.requiresGrad !== undefined && typeof o.requiresGrad !== "boolean") {
+    throw new TypeError(`${op}: options.requiresGrad must be true or false, got ${JSON.stringify(o.requiresGrad)}`);
+  }
+  return { backend: (o.backend as TensorBackend | undefined) ?? SimpleBackend, requiresGrad: o.requiresGrad === true };
+}
+
+/** `t`, made a leaf that tracks gradients when asked. */
+export function withGrad(t: Tensor, requiresGrad: boolean): Tensor {
+  if (requiresGrad) t.requiresGrad_(true);
+  return t;
+}
