@@ -3,13 +3,13 @@
  * uniformly from [−0.05, 0.05) by the library's seedable generator.
  */
 import { defaultRandom, type Random } from "@minitorch/autodiff";
-import { SimpleBackend, rand, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { getDefaultBackend, rand, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { conv1d, conv2d } from "@minitorch/fast-conv";
 import { Module, Parameter } from "./module.js";
 
 /** Where a layer's parameters live and how they are drawn. */
 export interface LayerOptions {
-  /** Defaults to SimpleBackend. */
+  /** Defaults to the default backend (setDefaultBackend; SimpleBackend unless changed). */
   backend?: TensorBackend;
   /** Defaults to the library's default generator. */
   random?: Random;
@@ -17,7 +17,7 @@ export interface LayerOptions {
 
 /** A parameter of `shape`, uniform in [−0.05, 0.05): minitorch's RParam. */
 export function randomParameter(shape: readonly number[], options: LayerOptions = {}): Parameter<Tensor> {
-  const backend = options.backend ?? SimpleBackend;
+  const backend = options.backend ?? getDefaultBackend();
   const r = rand(shape, backend, options.random ?? defaultRandom);
   const s = r.storage;
   for (let i = 0; i < s.length; i++) s[i] = 0.1 * (s[i]! - 0.5);

@@ -8,8 +8,29 @@ import { SimpleBackend } from "./simpleOps.js";
 import { Tensor, type NestedArray } from "./tensor.js";
 import type { TensorBackend } from "./tensorOps.js";
 
+let defaultBackend: TensorBackend = SimpleBackend;
+
+/**
+ * Sets the backend that tensors and layers are made on when none is given
+ * (SimpleBackend until changed), as PyTorch's default device; returns the
+ * previous one. Existing tensors stay where they are.
+ */
+export function setDefaultBackend(backend: TensorBackend): TensorBackend {
+  if (typeof backend !== "object" || backend === null || typeof (backend as Partial<TensorBackend>).idMap !== "function") {
+    throw new TypeError(`setDefaultBackend: expected a TensorBackend (SimpleBackend, FastBackend, …), got ${backend === null ? "null" : typeof backend}`);
+  }
+  const previous = defaultBackend;
+  defaultBackend = backend;
+  return previous;
+}
+
+/** The backend new tensors and layers get when none is given. */
+export function getDefaultBackend(): TensorBackend {
+  return defaultBackend;
+}
+
 export interface TensorOptions {
-  /** Defaults to SimpleBackend. */
+  /** Defaults to the default backend (see setDefaultBackend). */
   backend?: TensorBackend;
   /** Track gradients (makes a leaf). */
   requiresGrad?: boolean;
@@ -22,7 +43,7 @@ export interface TensorOptions {
  * @throws IndexingError for a ragged array, naming where it is ragged.
  */
 export function tensor(data: NestedArray, options: TensorOptions = {}): Tensor {
-  const backend = options.backend ?? SimpleBackend;
+  const backend = options.backend ?? defaultBackend;
   const shape = inferShape(data);
   const storage = backend.ops.empty(shapeSize(shape));
   let n = 0;
@@ -59,7 +80,7 @@ function inferShape(data: NestedArray): number[] {
 }
 
 /** A tensor of `shape` holding `values` (row-major), copied into the backend's storage. */
-export function fromArray(values: ArrayLike<number>, shape: readonly number[], backend: TensorBackend = SimpleBackend): Tensor {
+export function fromArray(values: ArrayLike<number>, shape: readonly number[], backend: TensorBackend = defaultBackend): Tensor {
   checkShape(shape, "fromArray");
   const size = shapeSize(shape);
   if (values.length !== size) {
@@ -71,13 +92,13 @@ export function fromArray(values: ArrayLike<number>, shape: readonly number[], b
 }
 
 /** A tensor of zeros. */
-export function zeros(shape: readonly number[], backend: TensorBackend = SimpleBackend): Tensor {
+export function zeros(shape: readonly number[], backend: TensorBackend = defaultBackend): Tensor {
   checkShape(shape, "zeros");
   return Tensor.fromStorage(backend.ops.zeros(shapeSize(shape)), shape, undefined, backend);
 }
 
 /** A tensor of ones. */
-export function ones(shape: readonly number[], backend: TensorBackend = SimpleBackend): Tensor {
+export function ones(shape: readonly number[], backend: TensorBackend = defaultBackend): Tensor {
   checkShape(shape, "ones");
   const storage = backend.ops.empty(shapeSize(shape));
   storage.fill(1);
@@ -88,7 +109,7 @@ export function ones(shape: readonly number[], backend: TensorBackend = SimpleBa
  * A tensor of numbers drawn uniformly from [0, 1) by `random` (the library's
  * seedable default generator unless given): the same seed, the same tensor.
  */
-export function rand(shape: readonly number[], backend: TensorBackend = SimpleBackend, random: Random = defaultRandom): Tensor {
+export function rand(shape: readonly number[], backend: TensorBackend = defaultBackend, random: Random = defaultRandom): Tensor {
   checkShape(shape, "rand");
   const storage = backend.ops.empty(shapeSize(shape));
   for (let i = 0; i < storage.length; i++) storage[i] = random.random();

@@ -50,6 +50,8 @@ export {
   type FunctionArg,
   type TensorFunctionClass,
 } from "./tensorFunctions.js";
-export { fromArray, ones, rand, tensor, zeros, type TensorOptions } from "./create.js";
+export { fromArray, getDefaultBackend, ones, rand, setDefaultBackend, tensor, zeros, type TensorOptions } from "./create.js";
+export { Cat, MoveTo, Narrow, cat, normalizeDim, stack } from "./join.js";
+export { formatTensor, printOptions } from "./printing.js";
 export { gradCheck, type GradCheckOptions } from "./gradCheck.js";
 export { toDot, type ToDotOptions } from "./toDot.js";
