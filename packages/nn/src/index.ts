@@ -1,7 +1,21 @@
 export { Module, Parameter, type SavedTensor, type StateDict } from "./module.js";
 export { avgpool2d, maxpool2d, tile } from "./pooling.js";
 export { Max, argmax, logsoftmax, max, softmax } from "./reductions.js";
-export { dropout } from "./dropout.js";
+export { Dropout, dropout } from "./dropout.js";
 export { Conv1d, Conv2d, Linear, randomParameter, type LayerOptions } from "./layers.js";
-export { SGD } from "./optim.js";
-export { bceLoss, nllLoss } from "./losses.js";
+export { Sequential } from "./sequential.js";
+export { Optimizer, SGD, type SGDOptions } from "./optim.js";
+export { Adam, type AdamOptions } from "./adam.js";
+export { bceLoss, crossEntropy, nllLoss } from "./losses.js";
+export { DataLoader, type Batch, type DataLoaderOptions } from "./dataLoader.js";
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  loadStateDict,
+  readSafetensors,
+  saveSafetensors,
+  saveStateDict,
+  type SafetensorsDtype,
+  type SafetensorsEntry,
+  type SafetensorsOptions,
+} from "./serialize.js";

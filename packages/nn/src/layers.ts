@@ -51,6 +51,16 @@ export class Linear extends Module {
     }
     return x.matmul(this.weights.value).add(this.bias.value);
   }
+  override extraRepr(): string {
+    return `in_features=${this.inSize}, out_features=${this.outSize}`;
+  }
+  /** PyTorch's Linear holds `weight` as [out, in] (it computes x · Wᵀ + b); this one holds [in, out]. */
+  protected override ownTorchState(): Array<[string, Tensor]> {
+    return [
+      ["weight", this.weights.value.transpose(0, 1)],
+      ["bias", this.bias.value],
+    ];
+  }
 }
 
 /** 1-D convolution layer: [batch, inChannels, width] → [batch, outChannels, width], with a bias per channel. */
@@ -69,6 +79,17 @@ export class Conv1d extends Module {
 
   override forward(input: Tensor): Tensor {
     return conv1d(input, this.weights.value).add(this.bias.value);
+  }
+  override extraRepr(): string {
+    const [outChannels, inChannels, k] = this.weights.value.shape;
+    return `in_channels=${inChannels}, out_channels=${outChannels}, kernel_size=(${k},)`;
+  }
+  /** PyTorch's Conv1d: the same weight [out, in, k], its bias as [out]. */
+  protected override ownTorchState(): Array<[string, Tensor]> {
+    return [
+      ["weight", this.weights.value],
+      ["bias", this.bias.value.reshape(-1)],
+    ];
   }
 }
 
@@ -89,5 +110,16 @@ export class Conv2d extends Module {
 
   override forward(input: Tensor): Tensor {
     return conv2d(input, this.weights.value).add(this.bias.value);
+  }
+  override extraRepr(): string {
+    const [outChannels, inChannels, kh, kw] = this.weights.value.shape;
+    return `in_channels=${inChannels}, out_channels=${outChannels}, kernel_size=(${kh}, ${kw})`;
+  }
+  /** PyTorch's Conv2d: the same weight [out, in, kh, kw], its bias as [out]. */
+  protected override ownTorchState(): Array<[string, Tensor]> {
+    return [
+      ["weight", this.weights.value],
+      ["bias", this.bias.value.reshape(-1)],
+    ];
   }
 }
