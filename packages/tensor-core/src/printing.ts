@@ -40,7 +40,7 @@ export function formatTensor(t: Tensor): string {
     if (dim === t.dims) return cell(flat[offset]!);
     const items = kept(t.shape[dim]!);
     if (dim === t.dims - 1) {
-      const cells = items.map((i) => (i < 0 ? "..." : cell(flat[offset + i * strides[dim]!]!)));
+      const cells = items.map((i) => (i < 0 ? " ..." : cell(flat[offset + i * strides[dim]!]!)));
       const perLine = Math.max(1, Math.floor((printOptions.lineWidth - indent) / (width + 2)));
       const lines: string[] = [];
       for (let i = 0; i < cells.length; i += perLine) lines.push(cells.slice(i, i + perLine).join(", "));
@@ -76,12 +76,12 @@ function numberFormat(values: readonly number[]): (v: number) => string {
   const magnitudes = finite.map(Math.abs).filter((v) => v !== 0);
   const max = magnitudes.length ? Math.max(...magnitudes) : 0;
   const min = magnitudes.length ? Math.min(...magnitudes) : 0;
-  const scientificNeeded = max > 1e8 || (magnitudes.length > 0 && (max / min > 1000 || min < 1e-4));
+  const scientificNeeded = max > 1e8 || (magnitudes.length > 0 && max / min > 1000);
   if (finite.every(Number.isInteger)) {
-    if (max > 1e8) return (v) => special(v) ?? scientific(v);
+    if (scientificNeeded) return (v) => special(v) ?? scientific(v);
     return (v) => special(v) ?? `${Object.is(v, -0) ? "-0" : v.toFixed(0)}.`;
   }
-  if (scientificNeeded) return (v) => special(v) ?? scientific(v);
+  if (scientificNeeded || min < 1e-4) return (v) => special(v) ?? scientific(v);
   return (v) => special(v) ?? v.toFixed(4);
 }
 
