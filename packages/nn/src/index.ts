@@ -4,6 +4,7 @@ export { Max, argmax, logsoftmax, max, softmax } from "./reductions.js";
 export { Dropout, dropout } from "./dropout.js";
 export { Conv1d, Conv2d, Linear, randomParameter, type LayerOptions } from "./layers.js";
 export { Sequential } from "./sequential.js";
+export { Flatten, ReLU, Sigmoid } from "./activations.js";
 export { Optimizer, SGD, type SGDOptions } from "./optim.js";
 export { Adam, type AdamOptions } from "./adam.js";
 export { bceLoss, crossEntropy, nllLoss } from "./losses.js";
