@@ -3,6 +3,7 @@
  * static `forward` computes the value and whose static `backward`, right
  * below it, returns the derivative owed to each input.
  */
+import { isGradEnabled } from "./gradMode.js";
 import { Context } from "./autodiff.js";
 import * as operators from "./operators.js";
 import type { Scalar, ScalarLike } from "./scalar.js";
@@ -38,7 +39,7 @@ export abstract class ScalarFunction {
   static apply(this: ScalarFunctionClass, ...vals: ScalarLike[]): Scalar {
     const { Scalar, ScalarHistory } = scalarModule;
     const scalars = vals.map((v) => (v instanceof Scalar ? v : new Scalar(v)));
-    const needGrad = scalars.some((s) => !s.isConstant());
+    const needGrad = isGradEnabled() && scalars.some((s) => !s.isConstant());
     const ctx = new Context(!needGrad);
     const c = this.forward(ctx, ...scalars.map((s) => s.data));
     if (typeof c !== "number") {

@@ -16,5 +16,8 @@ export {
   Sigmoid,
   Sum,
   View,
+  Cat,
+  Narrow,
+  MoveTo,
   TensorFunction,
 } from "@minitorch/tensor-core";

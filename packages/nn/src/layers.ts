@@ -3,13 +3,13 @@
  * uniformly from [−0.05, 0.05) by the library's seedable generator.
  */
 import { defaultRandom, type Random } from "@minitorch/autodiff";
-import { SimpleBackend, rand, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { getDefaultBackend, rand, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { conv1d, conv2d } from "@minitorch/fast-conv";
 import { Module, Parameter } from "./module.js";
 
 /** Where a layer's parameters live and how they are drawn. */
 export interface LayerOptions {
-  /** Defaults to SimpleBackend. */
+  /** Defaults to the default backend (setDefaultBackend; SimpleBackend unless changed). */
   backend?: TensorBackend;
   /** Defaults to the library's default generator. */
   random?: Random;
@@ -17,7 +17,7 @@ export interface LayerOptions {
 
 /** A parameter of `shape`, uniform in [−0.05, 0.05): minitorch's RParam. */
 export function randomParameter(shape: readonly number[], options: LayerOptions = {}): Parameter<Tensor> {
-  const backend = options.backend ?? SimpleBackend;
+  const backend = options.backend ?? getDefaultBackend();
   const r = rand(shape, backend, options.random ?? defaultRandom);
   const s = r.storage;
   for (let i = 0; i < s.length; i++) s[i] = 0.1 * (s[i]! - 0.5);
@@ -51,6 +51,16 @@ export class Linear extends Module {
     }
     return x.matmul(this.weights.value).add(this.bias.value);
   }
+  override extraRepr(): string {
+    return `in_features=${this.inSize}, out_features=${this.outSize}`;
+  }
+  /** PyTorch's Linear holds `weight` as [out, in] (it computes x · Wᵀ + b); this one holds [in, out]. */
+  protected override ownTorchState(): Array<[string, Tensor]> {
+    return [
+      ["weight", this.weights.value.transpose(0, 1)],
+      ["bias", this.bias.value],
+    ];
+  }
 }
 
 /** 1-D convolution layer: [batch, inChannels, width] → [batch, outChannels, width], with a bias per channel. */
@@ -69,6 +79,17 @@ export class Conv1d extends Module {
 
   override forward(input: Tensor): Tensor {
     return conv1d(input, this.weights.value).add(this.bias.value);
+  }
+  override extraRepr(): string {
+    const [outChannels, inChannels, k] = this.weights.value.shape;
+    return `in_channels=${inChannels}, out_channels=${outChannels}, kernel_size=(${k},)`;
+  }
+  /** PyTorch's Conv1d: the same weight [out, in, k], its bias as [out]. */
+  protected override ownTorchState(): Array<[string, Tensor]> {
+    return [
+      ["weight", this.weights.value],
+      ["bias", this.bias.value.reshape(-1)],
+    ];
   }
 }
 
@@ -89,5 +110,16 @@ export class Conv2d extends Module {
 
   override forward(input: Tensor): Tensor {
     return conv2d(input, this.weights.value).add(this.bias.value);
+  }
+  override extraRepr(): string {
+    const [outChannels, inChannels, kh, kw] = this.weights.value.shape;
+    return `in_channels=${inChannels}, out_channels=${outChannels}, kernel_size=(${kh}, ${kw})`;
+  }
+  /** PyTorch's Conv2d: the same weight [out, in, kh, kw], its bias as [out]. */
+  protected override ownTorchState(): Array<[string, Tensor]> {
+    return [
+      ["weight", this.weights.value],
+      ["bias", this.bias.value.reshape(-1)],
+    ];
   }
 }

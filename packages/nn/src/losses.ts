@@ -1,7 +1,8 @@
 /**
  * The losses the course's networks train with.
  */
-import { IndexingError, type Tensor } from "@minitorch/tensor-core";
+import { IndexingError, Tensor } from "@minitorch/tensor-core";
+import { logsoftmax } from "./reductions.js";
 
 /**
  * Negative log-likelihood of one-hot targets under log-probabilities:
@@ -29,6 +30,41 @@ export function bceLoss(probs: Tensor, target: Tensor): Tensor {
   nonEmptyBatch(probs, "bceLoss");
   const likelihood = probs.mul(target).add(probs.sub(1).mul(target.sub(1)));
   return likelihood.log().div(probs.shape[0]!).sum().neg();
+}
+
+/**
+ * PyTorch's cross-entropy with class indices: −(1/N) Σₙ log softmax(logits[n])[targets[n]],
+ * for logits [N, classes] and N class indices (a tensor of shape [N] or a
+ * number array), with the mean over the batch as torch's default reduction.
+ * Computed as nllLoss of logsoftmax (stable for large logits); the gradient
+ * flows to the logits. Returns a tensor of shape [1].
+ */
+export function crossEntropy(logits: Tensor, targets: Tensor | readonly number[]): Tensor {
+  if (!(logits instanceof Tensor) || logits.dims !== 2) {
+    const got = logits instanceof Tensor ? `shape [${logits.shape.join(", ")}]` : typeof logits;
+    throw new IndexingError(`crossEntropy: logits must be [batch, classes], got ${got}`);
+  }
+  const [n, classes] = logits.shape as [number, number];
+  let indices: ArrayLike<number>;
+  if (targets instanceof Tensor) {
+    if (targets.dims !== 1) throw new IndexingError(`crossEntropy: targets must be class indices of shape [${n}], got shape [${targets.shape.join(", ")}]`);
+    indices = targets.toFloat64Array();
+  } else if (Array.isArray(targets)) {
+    indices = targets;
+  } else {
+    throw new TypeError(`crossEntropy: targets must be a Tensor or an array of class indices, got ${targets === null ? "null" : typeof targets}`);
+  }
+  if (indices.length !== n) throw new IndexingError(`crossEntropy: ${indices.length} targets for a batch of ${n} logits rows`);
+  nonEmptyBatch(logits, "crossEntropy");
+  const oneHot = logits.zeros([n, classes]);
+  for (let i = 0; i < n; i++) {
+    const c = indices[i]!;
+    if (!Number.isInteger(c) || c < 0 || c >= classes) {
+      throw new RangeError(`crossEntropy: target ${i} is ${c}, expected a class index in [0, ${classes})`);
+    }
+    oneHot.storage[i * classes + c] = 1;
+  }
+  return nllLoss(logsoftmax(logits, 1), oneHot);
 }
 
 /**

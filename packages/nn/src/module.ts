@@ -56,31 +56,31 @@ export type StateDict = Record<string, SavedTensor>;
  * Base class of networks and layers. Subclasses assign submodules and
  * parameters to their own properties and define `forward`.
  */
-export class Module {
+export class Module<V = Tensor> {
   /** True in training mode (the default), false in evaluation mode. */
   training = true;
 
   /** The direct submodules, with their property names, in definition order. */
-  namedChildren(): Array<[string, Module]> {
+  namedChildren(): Array<[string, Module<V>]> {
     // BEGIN ASSIGN0.4
-    return Object.entries(this).filter((e): e is [string, Module] => e[1] instanceof Module);
+    return Object.entries(this).filter((e): e is [string, Module<V>] => e[1] instanceof Module);
     // END ASSIGN0.4
   }
 
   /** The direct submodules. */
-  children(): Module[] {
+  children(): Module<V>[] {
     return this.namedChildren().map(([, m]) => m);
   }
 
   /** This module's own parameters (not its children's), with their names. */
-  ownParameters(): Array<[string, Parameter<unknown>]> {
+  ownParameters(): Array<[string, Parameter<V>]> {
     // BEGIN ASSIGN0.4
-    return Object.entries(this).filter((e): e is [string, Parameter<unknown>] => e[1] instanceof Parameter);
+    return Object.entries(this).filter((e): e is [string, Parameter<V>] => e[1] instanceof Parameter);
     // END ASSIGN0.4
   }
 
   /** Every module below this one, depth first (this one excluded). */
-  modules(): Module[] {
+  modules(): Module<V>[] {
     // BEGIN ASSIGN0.4
     return this.children().flatMap((m) => [m, ...m.modules()]);
     // END ASSIGN0.4
@@ -113,9 +113,9 @@ export class Module {
    * All parameters of this module and its descendants, named by their
    * property path: `"weight"`, `"conv1.bias"`, `"a.b.c"`.
    */
-  namedParameters(): Array<[string, Parameter<unknown>]> {
+  namedParameters(): Array<[string, Parameter<V>]> {
     // BEGIN ASSIGN0.4
-    const out: Array<[string, Parameter<unknown>]> = [...this.ownParameters()];
+    const out: Array<[string, Parameter<V>]> = [...this.ownParameters()];
     for (const [name, child] of this.namedChildren()) {
       for (const [sub, p] of child.namedParameters()) out.push([`${name}.${sub}`, p]);
     }
@@ -123,8 +123,12 @@ export class Module {
     // END ASSIGN0.4
   }
 
-  /** All parameters of this module and its descendants. */
-  parameters(): Parameter<unknown>[] {
+  /**
+   * All parameters of this module and its descendants. Typed by the
+   * module's value type: tensors unless declared (`Module<Scalar>` for the
+   * scalar networks of Module 1).
+   */
+  parameters(): Parameter<V>[] {
     return this.namedParameters().map(([, p]) => p);
   }
 
@@ -185,8 +189,37 @@ export class Module {
     }
   }
 
+  /** The layer's settings as its line in `toString()` shows them (PyTorch's extra_repr). */
+  extraRepr(): string {
+    return "";
+  }
+
+  /** The module tree as PyTorch prints it: `Sequential(\n  (0): Linear(in_features=2, out_features=10)\n  …\n)`. */
   toString(): string {
+    const extra = this.extraRepr();
     const lines = this.namedChildren().map(([name, m]) => `  (${name}): ${String(m).replace(/\n/g, "\n  ")}`);
-    return lines.length === 0 ? `${this.constructor.name}()` : `${this.constructor.name}(\n${lines.join("\n")}\n)`;
+    if (lines.length === 0) return `${this.constructor.name}(${extra})`;
+    return `${this.constructor.name}(\n${extra ? `  ${extra}\n` : ""}${lines.join("\n")}\n)`;
+  }
+  /** What Node's console.log shows: the same tree. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  /**
+   * The tensors PyTorch's equivalent module holds in its state_dict, named
+   * and shaped as there: this module's own (see `ownTorchState`), then each
+   * child's under `child.`. Used by saveSafetensors.
+   */
+  torchState(): Array<[string, Tensor]> {
+    const out = this.ownTorchState();
+    for (const [name, child] of this.namedChildren()) {
+      for (const [sub, t] of child.torchState()) out.push([`${name}.${sub}`, t]);
+    }
+    return out;
+  }
+  /** This module's own tensors for PyTorch; by default its tensor parameters as they are. Layers whose layout differs override it. */
+  protected ownTorchState(): Array<[string, Tensor]> {
+    return this.ownParameters().flatMap(([name, p]): Array<[string, Tensor]> => (p.value instanceof Tensor ? [[name, p.value]] : []));
   }
 }

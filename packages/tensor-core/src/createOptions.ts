@@ -13,12 +13,33 @@ import type { TensorBackend } from "./tensorOps.js";
 export type Dtype = "float64" | "float32";
 
 export interface CreateOptions {
-  /** Defaults to SimpleBackend. */
+  /** Defaults to the default backend (SimpleBackend unless setDefaultBackend changed it). */
   backend?: TensorBackend;
   /** "float64" (the default, and the only one stored so far). */
   dtype?: Dtype;
   /** Track gradients (makes a leaf). */
   requiresGrad?: boolean;
+}
+
+let defaultBackend: TensorBackend = SimpleBackend;
+
+/**
+ * Sets the backend that tensors and layers are made on when none is given
+ * (SimpleBackend until changed), as PyTorch's default device; returns the
+ * previous one. Existing tensors stay where they are.
+ */
+export function setDefaultBackend(backend: TensorBackend): TensorBackend {
+  if (!isBackend(backend)) {
+    throw new TypeError(`setDefaultBackend: expected a TensorBackend (SimpleBackend, FastBackend, …), got ${backend === null ? "null" : typeof backend}`);
+  }
+  const previous = defaultBackend;
+  defaultBackend = backend;
+  return previous;
+}
+
+/** The backend new tensors and layers get when none is given. */
+export function getDefaultBackend(): TensorBackend {
+  return defaultBackend;
 }
 
 const KEYS = new Set(["backend", "dtype", "requiresGrad"]);
@@ -28,7 +49,7 @@ const isBackend = (v: unknown): v is TensorBackend =>
 
 /** What a creation function was given last: a backend, an options object or nothing, as checked options. */
 export function creationOptions(op: string, arg: unknown): { backend: TensorBackend; requiresGrad: boolean } {
-  if (arg === undefined) return { backend: SimpleBackend, requiresGrad: false };
+  if (arg === undefined) return { backend: defaultBackend, requiresGrad: false };
   if (isBackend(arg)) return { backend: arg, requiresGrad: false };
   if (typeof arg !== "object" || arg === null || Array.isArray(arg)) {
     throw new TypeError(`${op}: expected a backend or an options object { backend?, dtype?, requiresGrad? }, got ${arg === null ? "null" : Array.isArray(arg) ? "an array" : typeof arg}`);
@@ -47,7 +68,7 @@ export function creationOptions(op: string, arg: unknown): { backend: TensorBack
   if (o.requiresGrad !== undefined && typeof o.requiresGrad !== "boolean") {
     throw new TypeError(`${op}: options.requiresGrad must be true or false, got ${JSON.stringify(o.requiresGrad)}`);
   }
-  return { backend: (o.backend as TensorBackend | undefined) ?? SimpleBackend, requiresGrad: o.requiresGrad === true };
+  return { backend: (o.backend as TensorBackend | undefined) ?? defaultBackend, requiresGrad: o.requiresGrad === true };
 }
 
 /** `t`, made a leaf that tracks gradients when asked. */

@@ -68,6 +68,9 @@ export {
 export { CompositeFunction } from "./composite.js";
 export { unaryOp, type ShaderFn, type UnaryOp, type UnaryOpDefinition } from "./unaryOp.js";
 export { fromArray, ones, rand, tensor, zeros, type TensorOptions } from "./create.js";
+export { getDefaultBackend, setDefaultBackend } from "./createOptions.js";
+export { Cat, MoveTo, Narrow, cat, normalizeDim, stack } from "./join.js";
+export { formatTensor, printOptions } from "./printing.js";
 export { type CreateOptions, type Dtype } from "./createOptions.js";
 export { checkScalarFunction, scalarOpLabel } from "./scalarFunction.js";
 export { gradCheck, type GradCheckOptions } from "./gradCheck.js";

@@ -27,6 +27,8 @@ import {
   View,
   type TensorFunctionClass,
 } from "./tensorFunctions.js";
+import { MoveTo, Narrow, checkNarrow, normalizeDim } from "./join.js";
+import { formatTensor } from "./printing.js";
 
 /** A tensor or a plain number, wherever an operand is accepted. */
 export type TensorLike = Tensor | number;
@@ -126,8 +128,13 @@ export class Tensor implements Variable<Tensor> {
     return this.data.toFloat64Array();
   }
 
+  /** As PyTorch prints it: values (summarised past 1000 elements), shape, dtype, backend. */
   toString(): string {
-    return `Tensor(${JSON.stringify(this.toArray())}, shape=[${this.shape.join(", ")}])`;
+    return formatTensor(this);
+  }
+  /** What Node's console.log and util.inspect show (a registered symbol, so no Node import). */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return formatTensor(this);
   }
 
   // Arithmetic: every method is a Function application.
@@ -225,6 +232,34 @@ export class Tensor implements Variable<Tensor> {
   /** True when the elements lie in storage in row-major order without gaps. */
   isContiguous(): boolean {
     return isContiguousLayout(this.shape, this.strides);
+  }
+
+  // PyTorch's shape methods (join.ts).
+
+  /** Indices [start, start + length) of `dim`, as a view sharing storage; negative dim/start count from the end. */
+  narrow(dim: number, start: number, length: number): Tensor {
+    const [d, s] = checkNarrow(this, dim, start, length);
+    return Narrow.apply(this, d, s, length);
+  }
+  /** The same elements with a new shape (one size may be −1): a view when contiguous, else a copy. */
+  reshape(...shape: number[]): Tensor {
+    return (this.isContiguous() ? this : this.contiguous()).view(...shape);
+  }
+  /** Dimensions `d0` and `d1` swapped, as a view; negative dims count from the end. */
+  transpose(d0: number, d1: number): Tensor {
+    const order = this.shape.map((_, i) => i);
+    const a = normalizeDim(d0, this.dims, "transpose", this.shape);
+    const b = normalizeDim(d1, this.dims, "transpose", this.shape);
+    [order[a], order[b]] = [b, a];
+    return this.permute(...order);
+  }
+  /** This tensor on `backend`: a copy the gradient flows back through, or this tensor if already there. */
+  to(backend: TensorBackend): Tensor {
+    // Duck-typed: a backend built against another copy of this package is still a backend.
+    if (typeof backend !== "object" || backend === null || typeof (backend as Partial<TensorBackend>).idMap !== "function") {
+      throw new TypeError(`to: expected a TensorBackend (SimpleBackend, FastBackend, …), got ${backend === null ? "null" : typeof backend}`);
+    }
+    return backend === this.backend ? this : MoveTo.apply(this, backend);
   }
 
   /** A new tensor of zeros on this tensor's backend (default: this shape). */
@@ -354,7 +389,8 @@ export class Tensor implements Variable<Tensor> {
       shapeBroadcast(grad.shape, this.shape, "backward");
       g = this.backend.idMap(grad.detach(), this.zeros(this.shape));
     }
-    backpropagate<Tensor>(this, g, (a, b) => this.backend.addZip(a, b));
+    // Each gradient is added on its own tensor's backend (to() puts a graph across two).
+    backpropagate<Tensor>(this, g, (a, b) => a.backend.addZip(a, b));
     if (options.retainGraph !== true) {
       for (const node of topologicalSort<Tensor>(this)) (node as Tensor).history?.ctx?.release();
     }

@@ -5,13 +5,14 @@
  * back down). Forward passes see detached inputs, so nothing they do is
  * recorded; state crosses to the backward pass only through the Context.
  */
-import { Context } from "@minitorch/autodiff";
+import { Context, isGradEnabled } from "@minitorch/autodiff";
 import { IndexingError, shapeSize } from "./tensorData.js";
+import type { TensorBackend } from "./tensorOps.js";
 // A value import of a module that imports this one: used only inside functions.
 import { History, Tensor, sameBackend } from "./tensor.js";
 
 /** Arguments of a tensor function: tensors take part in differentiation, the rest are parameters. */
-export type FunctionArg = Tensor | number | readonly number[] | undefined;
+export type FunctionArg = Tensor | number | readonly number[] | TensorBackend | undefined;
 
 /** The static side of a TensorFunction subclass. */
 export interface TensorFunctionClass {
@@ -44,15 +45,16 @@ export abstract class TensorFunction {
   static apply(this: TensorFunctionClass, ...vals: FunctionArg[]): Tensor {
     const inputs: Tensor[] = [];
     let needGrad = false;
+    const recording = isGradEnabled();
     const raw = vals.map((v) => {
       if (!(v instanceof Tensor)) return v;
       inputs.push(v);
-      if (v.requiresGrad()) needGrad = true;
+      if (recording && v.requiresGrad()) needGrad = true;
       return v.detach();
     });
     sameBackend(this.name, inputs);
     const ctx = new Context(!needGrad);
-    ctx.needsInputGrad = inputs.map((t) => t.requiresGrad());
+    ctx.needsInputGrad = inputs.map((t) => recording && t.requiresGrad());
     const c = this.forward(ctx, ...raw);
     return new Tensor(c.data, needGrad ? new History(this, ctx, inputs) : null, c.backend);
   }
