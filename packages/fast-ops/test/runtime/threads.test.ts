@@ -49,7 +49,8 @@ runtimeFaultSuite({
     throw new Error(`${kernel.name} never failed on a worker within 10 s: ${JSON.stringify(poolStats())}`);
   },
   says: {
-    throw: /^throwKernel: boom in a worker at \[\d+, \d+\)$/,
+    // The first line; the kernel's stack frames follow on the next ones.
+    throw: /^throwKernel: boom in a worker at \[\d+, \d+\)$/m,
     exit: /^exitKernel: a FastOps worker exited during the operation; the pool was restarted$/,
     hang: /^hangKernel: a FastOps worker did not finish within 1 s \(MINITORCH_THREAD_TIMEOUT_MS\); the pool was restarted$/,
   },
