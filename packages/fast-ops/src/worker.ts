@@ -25,27 +25,42 @@ const pendingImports: Array<Promise<void>> = [];
 let buffers: SharedArrayBuffer[] | null = null;
 let buffersMessage = 0;
 
+/** Modules this thread has imported, so a kernel from one of them is defined at once, within the job that brings it. */
+const loaded = new Map<string, Record<string, unknown>>();
+
 function define(id: number, def: KernelDef): void {
+  const known = loaded.get(def.module);
+  if (known !== undefined) {
+    defineFrom(known, id, def);
+    return;
+  }
   pendingImports.push(
     importModule(def.module).then(
       (mod: Record<string, unknown>) => {
-        const fn = mod[def.name];
-        if (typeof fn !== "function") failures.set(id, `module ${def.module} has no function export "${def.name}"`);
-        else if (def.fn === undefined) kernels[id] = fn as KernelFn;
-        else {
-          // An elementwise factory: the kernel is what it makes for the scalar function named.
-          try {
-            kernels[id] = (fn as (f: unknown) => KernelFn)(scalarFunction(def.fn, def.name));
-          } catch (e) {
-            failures.set(id, (e as Error).message);
-          }
-        }
+        loaded.set(def.module, mod);
+        defineFrom(mod, id, def);
       },
       (e: unknown) => {
         failures.set(id, `cannot load ${def.module}: ${(e as Error).message}`);
       },
     ),
   );
+}
+
+/** Kernel `id` from its imported module: the export itself, or what the export (an elementwise factory) makes for the scalar function named. */
+function defineFrom(mod: Record<string, unknown>, id: number, def: KernelDef): void {
+  const fn = mod[def.name];
+  if (typeof fn !== "function") {
+    failures.set(id, `module ${def.module} has no function export "${def.name}"`);
+  } else if (def.fn === undefined) {
+    kernels[id] = fn as KernelFn;
+  } else {
+    try {
+      kernels[id] = (fn as (f: unknown) => KernelFn)(scalarFunction(def.fn, def.name));
+    } catch (e) {
+      failures.set(id, (e as Error).message);
+    }
+  }
 }
 
 function message(m: unknown, n: number): void {
