@@ -24,3 +24,4 @@ export {
 } from "./scalarFunctions.js";
 export { Random, defaultRandom, manualSeed } from "./random.js";
 export { envFlag, envInt, envPath } from "./env.js";
+export { MissingPackageError, resolveOptional, type OptionalPackage } from "./optionalPackage.js";

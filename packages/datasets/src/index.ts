@@ -19,6 +19,7 @@ export {
   MNIST_SIZE,
   loadMnist,
   loadMnistPackage,
+  MNIST_PACKAGE,
   readIdxPair,
   takeMnist,
   type MnistData,
@@ -40,7 +41,7 @@ export {
   type Sst2Split,
 } from "./sst2.js";
 export { WordEmbeddings, loadGlove, readGloveText, type Embeddings, type GloveOptions } from "./glove.js";
-export { WINK_PACKAGE, locateWink, scanWinkVectors, type WinkLocation } from "./wink.js";
+export { WINK, WINK_PACKAGE, locateWink, scanWinkVectors, type WinkLocation } from "./wink.js";
 export {
   encodeSentiment,
   sentenceVocabulary,

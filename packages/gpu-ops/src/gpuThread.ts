@@ -8,9 +8,9 @@
  * thread is told to destroy its device (Dawn may abort otherwise).
  */
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
-import { envInt } from "@minitorch/autodiff";
+import { MissingPackageError, envInt, resolveOptional } from "@minitorch/autodiff";
 import { ArgWriter, builtModuleUrl, createSharedBlock, type SharedBlock } from "@minitorch/fast-ops";
-import { noAdapterAdvice } from "./diagnose.js";
+import { WEBGPU_PACKAGE, noAdapterAdvice } from "./diagnose.js";
 import {
   COMMAND,
   CONTROL_INTS,
@@ -239,6 +239,15 @@ export class GpuThread {
   }
 
   private start(): void {
+    // The thread imports webgpu; without the package there is nothing to start.
+    try {
+      resolveOptional((s) => import.meta.resolve(s), WEBGPU_PACKAGE.name, "GpuBackend", WEBGPU_PACKAGE);
+    } catch (e) {
+      if (!(e instanceof MissingPackageError)) throw e;
+      this.report = null;
+      this.failure = e.message;
+      return;
+    }
     // Mesa's device-select layer prints errors when there is no display to ask.
     if (process.env.XDG_RUNTIME_DIR === undefined && process.env.NODEVICE_SELECT === undefined) process.env.NODEVICE_SELECT = "1";
     const block = createSharedBlock();
