@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import { Command, Option } from "commander";
-import { UsageError, oneOf, percent, positiveInt, runMain } from "@minitorch/app-common";
+import { UsageError, oneOf, percent, positiveInt, runMain, standardCli } from "@minitorch/app-common";
 import { FastBackend } from "@minitorch/fast-ops";
 import { exportCheckpoint, type ValueSummary } from "./exportCheckpoint.js";
 
@@ -44,6 +44,8 @@ const program = new Command()
 function line(kind: string, v: ValueSummary, dtype: string): string {
   return `${kind.padEnd(6)} ${JSON.stringify(v.name)} ${dtype} [${v.shape.join(", ")}]: ${v.meaning}`;
 }
+
+standardCli(program, import.meta.url);
 
 runMain("export-onnx", async () => {
   program.parse();
