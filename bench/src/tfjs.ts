@@ -10,10 +10,10 @@ import { FILTER_GRAD_WORKAROUND, checkWasmFilterGradient, registerWasmFilterGrad
 import type { Variant } from "./timing.js";
 import { reasonOf } from "./timing.js";
 
-export type Tf = typeof import("@tensorflow/tfjs-core");
-export type TfTensor = import("@tensorflow/tfjs-core").Tensor;
-export type TfTensor3D = import("@tensorflow/tfjs-core").Tensor3D;
-export type TfTensor4D = import("@tensorflow/tfjs-core").Tensor4D;
+export type Tf = typeof import("@tensorflow/tfjs");
+export type TfTensor = import("@tensorflow/tfjs").Tensor;
+export type TfTensor3D = import("@tensorflow/tfjs").Tensor3D;
+export type TfTensor4D = import("@tensorflow/tfjs").Tensor4D;
 export type TfBackendName = "cpu" | "wasm";
 
 export interface PeerInfo {
@@ -54,17 +54,14 @@ export function loadPeers(): Promise<Peers> {
 async function load(): Promise<Peers> {
   let tf: Tf;
   try {
-    // tfjs-core and its CPU backend, not the @tensorflow/tfjs umbrella: it adds nothing used
-    // here and pulls in core-js, whose install script prints a banner.
-    tf = await import("@tensorflow/tfjs-core");
-    await import("@tensorflow/tfjs-backend-cpu");
+    tf = await import("@tensorflow/tfjs");
   } catch (e) {
-    const no = { ok: false, detail: `cannot load @tensorflow/tfjs-core: ${reasonOf(e)}` };
+    const no = { ok: false, detail: `cannot load @tensorflow/tfjs: ${reasonOf(e)}` };
     return { tf: null, version: "–", cpu: no, wasm: no };
   }
   // Production mode: no debug checks, and no "install tfjs-node" banner (tfjs-node is deliberately not used).
   tf.enableProdMode();
-  const version = tf.version_core;
+  const version = tf.version.tfjs;
   const cpu = await check(tf, "cpu", `@tensorflow/tfjs ${version}, backend-cpu (plain JavaScript, one thread)`);
   let wasm: PeerInfo;
   try {

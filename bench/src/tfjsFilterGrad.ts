@@ -14,8 +14,8 @@
  */
 import type { Tf } from "./tfjs.js";
 
-type TensorInfo = import("@tensorflow/tfjs-core").TensorInfo;
-type KernelFunc = import("@tensorflow/tfjs-core").KernelFunc;
+type TensorInfo = import("@tensorflow/tfjs").TensorInfo;
+type KernelFunc = import("@tensorflow/tfjs").KernelFunc;
 
 /** What the mark on tfjs-wasm's rows stands for. */
 export const FILTER_GRAD_WORKAROUND =
@@ -77,7 +77,7 @@ export async function checkWasmFilterGradient(tf: Tf): Promise<number> {
       grads.push(
         tf.tidy(() => {
           const x = tf.tensor(xs, c.x);
-          const f = (w: import("@tensorflow/tfjs-core").Tensor) =>
+          const f = (w: import("@tensorflow/tfjs").Tensor) =>
             tf.sum(tf.mul(c.conv1 ? tf.conv1d(x as never, w as never, 1, "valid") : tf.conv2d(x as never, w as never, 1, "valid"), tf.scalar(0.5)));
           return tf.grad(f)(tf.tensor(ws, c.w)).dataSync() as Float32Array;
         }),

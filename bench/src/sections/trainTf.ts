@@ -9,8 +9,8 @@
 import type { Tf, TfTensor, TfTensor3D, TfTensor4D, TfWork } from "../tfjs.js";
 import type { KimData, MnistData } from "./trainData.js";
 
-type Variable = import("@tensorflow/tfjs-core").Variable;
-type Scalar = import("@tensorflow/tfjs-core").Scalar;
+type Variable = import("@tensorflow/tfjs").Variable;
+type Scalar = import("@tensorflow/tfjs").Scalar;
 
 /** A parameter drawn like minitorch's: uniform in [−0.05, 0.05). */
 function param(tf: Tf, shape: number[]): Variable {
