@@ -5,7 +5,7 @@
  *   export-onnx --checkpoint runs/l.ckpt --out runs/lenet.onnx
  */
 import { Command, Option } from "commander";
-import { oneOf, percent, positiveInt, runMain } from "@minitorch/app-common";
+import { UsageError, oneOf, percent, positiveInt, runMain, standardCli } from "@minitorch/app-common";
 import { FastBackend } from "@minitorch/fast-ops";
 import { exportCheckpoint, type ValueSummary } from "./exportCheckpoint.js";
 
@@ -43,6 +43,8 @@ const program = new Command()
 function line(kind: string, v: ValueSummary, dtype: string): string {
   return `${kind.padEnd(6)} ${JSON.stringify(v.name)} ${dtype} [${v.shape.join(", ")}]: ${v.meaning}`;
 }
+
+standardCli(program, import.meta.url);
 
 runMain("export-onnx", async () => {
   program.parse();

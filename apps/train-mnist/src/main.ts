@@ -4,7 +4,7 @@
  *
  *   train-mnist --epochs 2 --log mnist.txt
  */
-import { runMain, startRun, trainingProgram, type TrainingOptions } from "@minitorch/app-common";
+import { runMain, standardCli, startRun, trainingProgram, type TrainingOptions } from "@minitorch/app-common";
 import { MNIST_FILE_NAMES, loadMnist } from "@minitorch/datasets";
 import { trainMnist } from "./train.js";
 
@@ -21,6 +21,8 @@ const program = trainingProgram(
     dataDir: "read MNIST-format IDX files (train-images-idx3-ubyte[.gz], …) from <dir>",
   },
 );
+
+standardCli(program, import.meta.url);
 
 runMain("train-mnist", async () => {
   program.parse();

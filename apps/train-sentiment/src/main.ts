@@ -4,7 +4,7 @@
  *
  *   train-sentiment --data-dir path/to/SST-2 --log sentiment.txt
  */
-import { runMain, startRun, trainingProgram, type TrainingOptions } from "@minitorch/app-common";
+import { runMain, standardCli, startRun, trainingProgram, type TrainingOptions } from "@minitorch/app-common";
 import { SST2_FILE_NAMES, encodeSentiment, loadGlove, loadSst2, sentenceVocabulary } from "@minitorch/datasets";
 import { trainSentiment } from "./train.js";
 
@@ -26,6 +26,8 @@ const program = trainingProgram(
     dataDir: "directory holding train.tsv and dev.tsv",
   },
 ).option("--embeddings <file>", "GloVe embeddings in text format (word v1 … vd, optionally gzip'd)");
+
+standardCli(program, import.meta.url);
 
 runMain("train-sentiment", async () => {
   program.parse();

@@ -8,7 +8,7 @@
  */
 import fs from "node:fs";
 import { Command } from "commander";
-import { UsageError, integerIn, runMain } from "@minitorch/app-common";
+import { UsageError, integerIn, runMain, standardCli } from "@minitorch/app-common";
 import { envPath } from "@minitorch/autodiff";
 import { startServer } from "./server.js";
 
@@ -29,6 +29,8 @@ const program = new Command()
   .option("--port <n>", "port (0 = any free port)", port, 8050)
   .option("--sst2-dir <dir>", "directory with SST-2's dev.tsv, for example sentences (default: $MINITORCH_SST2_DIR)")
   .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") });
+
+standardCli(program, import.meta.url);
 
 runMain("visualize", async () => {
   program.parse();

@@ -25,3 +25,4 @@ export {
 export { Random, defaultRandom, manualSeed } from "./random.js";
 export { envFlag, envInt, envPath } from "./env.js";
 export { isGradEnabled, noGrad } from "./gradMode.js";
+export { MissingPackageError, resolveOptional, type OptionalPackage } from "./optionalPackage.js";

@@ -20,6 +20,7 @@ export {
   MNIST_FILE_NAMES,
   loadMnist,
   loadMnistPackage,
+  MNIST_PACKAGE,
   readIdxPair,
   takeMnist,
   type MnistData,
@@ -42,7 +43,7 @@ export {
   type Sst2Split,
 } from "./sst2.js";
 export { WordEmbeddings, loadGlove, readGloveText, type Embeddings, type GloveOptions } from "./glove.js";
-export { WINK_PACKAGE, locateWink, scanWinkVectors, type WinkLocation } from "./wink.js";
+export { WINK, WINK_PACKAGE, locateWink, scanWinkVectors, type WinkLocation } from "./wink.js";
 export {
   encodeSentiment,
   sentenceVocabulary,

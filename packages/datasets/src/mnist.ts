@@ -9,9 +9,9 @@
  *   `t10k-…`, plain or `.gz`), given as `dataDir`.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { Random } from "@minitorch/autodiff";
+import { fileURLToPath } from "node:url";
+import { Random, resolveOptional, type OptionalPackage } from "@minitorch/autodiff";
 import { readIdxImages, readIdxLabels } from "./idx.js";
 
 /** Image height and width of MNIST. */
@@ -71,7 +71,9 @@ export interface MnistOptions {
   seed?: number;
 }
 
-const require = createRequire(import.meta.url);
+/** The default source, an optional peer dependency (41 MB, so not fetched unless asked for). */
+export const MNIST_PACKAGE: OptionalPackage = { name: "mnist", version: "1.1.0" };
+
 let packageCache: MnistPool | undefined;
 
 /**
@@ -83,7 +85,9 @@ let packageCache: MnistPool | undefined;
  */
 export function loadMnistPackage(): MnistPool {
   if (packageCache) return packageCache;
-  const pkgPath = require.resolve("mnist/package.json");
+  const pkgPath = fileURLToPath(
+    resolveOptional((s) => import.meta.resolve(s), "mnist/package.json", "loadMnist", MNIST_PACKAGE, "give dataDir, a directory of MNIST IDX files"),
+  );
   const { version } = JSON.parse(readFileSync(pkgPath, "utf8")) as { version: string };
   const perDigit: Uint8Array[] = [];
   for (let d = 0; d < 10; d++) {

