@@ -5,7 +5,7 @@
  *   export-onnx --checkpoint runs/l.ckpt --out runs/lenet.onnx
  */
 import { Command, Option } from "commander";
-import { UsageError, oneOf, percent, positiveInt, runMain, standardCli } from "@minitorch/app-common";
+import { oneOf, percent, positiveInt, runMain, standardCli } from "@minitorch/app-common";
 import { FastBackend } from "@minitorch/fast-ops";
 import { exportCheckpoint, type ValueSummary } from "./exportCheckpoint.js";
 
