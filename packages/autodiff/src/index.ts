@@ -23,5 +23,5 @@ export {
   type ScalarFunctionClass,
 } from "./scalarFunctions.js";
 export { Random, defaultRandom, manualSeed } from "./random.js";
-export { envFlag, envInt, envPath } from "./env.js";
 export { MissingPackageError, resolveOptional, type OptionalPackage } from "./optionalPackage.js";
+export { envFlag, envInt, envPath } from "./env.js";

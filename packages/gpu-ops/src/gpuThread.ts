@@ -8,9 +8,9 @@
  * thread is told to destroy its device (Dawn may abort otherwise).
  */
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
-import { MissingPackageError, envInt, resolveOptional } from "@minitorch/autodiff";
+import { envInt } from "@minitorch/autodiff";
 import { ArgWriter, builtModuleUrl, createSharedBlock, type SharedBlock } from "@minitorch/fast-ops";
-import { WEBGPU_PACKAGE, noAdapterAdvice } from "./diagnose.js";
+import { noAdapterAdvice, webgpuMissing } from "./diagnose.js";
 import {
   COMMAND,
   CONTROL_INTS,
@@ -240,12 +240,10 @@ export class GpuThread {
 
   private start(): void {
     // The thread imports webgpu; without the package there is nothing to start.
-    try {
-      resolveOptional((s) => import.meta.resolve(s), WEBGPU_PACKAGE.name, "GpuBackend", WEBGPU_PACKAGE);
-    } catch (e) {
-      if (!(e instanceof MissingPackageError)) throw e;
+    const missing = webgpuMissing();
+    if (missing !== null) {
       this.report = null;
-      this.failure = e.message;
+      this.failure = missing;
       return;
     }
     // Mesa's device-select layer prints errors when there is no display to ask.

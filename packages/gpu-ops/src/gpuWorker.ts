@@ -10,7 +10,6 @@
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import type {} from "webgpu";
 import { BufferPool, READBACK_USAGE, STORAGE_USAGE } from "./bufferPool.js";
-import { WEBGPU_PACKAGE } from "./diagnose.js";
 import { ArgReader, POISON, weighAll } from "@minitorch/fast-ops";
 import {
   COMMAND,
@@ -87,7 +86,7 @@ async function start(): Promise<boolean> {
   try {
     webgpu = await import("webgpu");
   } catch (e) {
-    writeMessage(control, messageArea, `Dawn's Node bindings (npm package ${WEBGPU_PACKAGE.name}@${WEBGPU_PACKAGE.version}) did not load: ${describe(e)}`);
+    writeMessage(control, messageArea, `Dawn's Node bindings (npm package webgpu@0.4.0) did not load: ${describe(e)}`);
     return false;
   }
   instance = webgpu.create([]);
