@@ -23,6 +23,6 @@ export {
   type ScalarFunctionClass,
 } from "./scalarFunctions.js";
 export { Random, defaultRandom, manualSeed } from "./random.js";
-export { envFlag, envInt, envPath } from "./env.js";
 export { isGradEnabled, noGrad } from "./gradMode.js";
 export { MissingPackageError, resolveOptional, type OptionalPackage } from "./optionalPackage.js";
+export { envFlag, envInt, envPath } from "./env.js";

@@ -3,10 +3,25 @@
  * WebGPU → Dawn → Vulkan chain is missing and what to install.
  */
 import { existsSync, readFileSync } from "node:fs";
-import type { OptionalPackage } from "@minitorch/autodiff";
+import { MissingPackageError, resolveOptional, type OptionalPackage } from "@minitorch/autodiff";
 
 /** Dawn's WebGPU bindings for Node: an optional peer dependency (68 MB, native). */
 export const WEBGPU_PACKAGE: OptionalPackage = { name: "webgpu", version: "0.4.0" };
+
+/**
+ * The message naming the package to install when webgpu is not installed,
+ * else null: then there is no GPU thread to start.
+ */
+export function webgpuMissing(): string | null {
+  try {
+    // Resolved from here as the GPU thread's module (beside this one) imports it.
+    resolveOptional((s) => import.meta.resolve(s), WEBGPU_PACKAGE.name, "GpuBackend", WEBGPU_PACKAGE);
+    return null;
+  } catch (e) {
+    if (e instanceof MissingPackageError) return e.message;
+    throw e;
+  }
+}
 
 /** Chromium's SwiftShader, a software Vulkan driver Debian ships with the chromium package. */
 export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";

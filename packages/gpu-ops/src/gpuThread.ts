@@ -8,9 +8,9 @@
  * operation. Before the process exits, the runtime tells the thread to
  * destroy its device (Dawn may abort otherwise).
  */
-import { MissingPackageError, envInt, resolveOptional } from "@minitorch/autodiff";
+import { envInt } from "@minitorch/autodiff";
 import { ArgWriter, READY, RETIRING, STARTING, ThreadGroup, createSharedBlock, siblingModule } from "@minitorch/fast-ops";
-import { WEBGPU_PACKAGE, noAdapterAdvice } from "./diagnose.js";
+import { noAdapterAdvice, webgpuMissing } from "./diagnose.js";
 import { COMMAND, FAULT, FAULT_EXIT, FAULT_HANG, FAULT_LOSE_DEVICE, INJECT, NARGS, RUN, type AdapterReport, type GpuThreadInit, type JobMessage, type KernelSource } from "./protocol.js";
 
 /** What `gpuAvailable()` reports. */
@@ -211,12 +211,10 @@ export class GpuThread {
 
   private start(): void {
     // The thread imports webgpu; without the package there is nothing to start.
-    try {
-      resolveOptional((s) => import.meta.resolve(s), WEBGPU_PACKAGE.name, "GpuBackend", WEBGPU_PACKAGE);
-    } catch (e) {
-      if (!(e instanceof MissingPackageError)) throw e;
+    const missing = webgpuMissing();
+    if (missing !== null) {
       this.report = null;
-      this.failure = e.message;
+      this.failure = missing;
       return;
     }
     // Mesa's device-select layer prints errors when there is no display to ask.

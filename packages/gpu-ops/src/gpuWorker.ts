@@ -9,7 +9,6 @@
  */
 import type {} from "webgpu";
 import { BufferPool, READBACK_USAGE, STORAGE_USAGE } from "./bufferPool.js";
-import { WEBGPU_PACKAGE } from "./diagnose.js";
 import { ArgReader, POISON, weighAll } from "@minitorch/fast-ops";
 import { retire, serve, thread } from "@minitorch/fast-ops/thread";
 import {
@@ -59,7 +58,7 @@ async function start(): Promise<string> {
   try {
     webgpu = await import("webgpu");
   } catch (e) {
-    throw new Error(`Dawn's Node bindings (npm package ${WEBGPU_PACKAGE.name}@${WEBGPU_PACKAGE.version}) did not load: ${describe(e)}`);
+    throw new Error(`Dawn's Node bindings (npm package webgpu@0.4.0) did not load: ${describe(e)}`);
   }
   instance = webgpu.create([]);
   adapter = await instance.requestAdapter({ powerPreference: "high-performance" });

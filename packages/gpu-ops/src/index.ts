@@ -15,7 +15,7 @@ export { MM_PRACTICE_DIM, TILE, matmulKernel, matmulShader, mmPracticeKernel } f
 export { conv1dKernel, conv1dShader, conv2dKernel, conv2dShader } from "./convKernels.js";
 export { MAX_DIMS, THREADS_PER_BLOCK, makePlan, prelude } from "./wgslPrelude.js";
 export { wgslOperator, wgslOperatorNames, type WgslOperator } from "./wgslOperators.js";
-export { SWIFTSHADER_ICD, WEBGPU_PACKAGE, noAdapterAdvice } from "./diagnose.js";
+export { SWIFTSHADER_ICD, WEBGPU_PACKAGE, noAdapterAdvice, webgpuMissing } from "./diagnose.js";
 
 /**
  * Whether GpuBackend can run here: `ok`, the adapter's description, and
