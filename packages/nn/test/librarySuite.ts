@@ -5,6 +5,7 @@
  * gpuLibrary.test.ts for GpuBackend. It imports the built packages'
  * tensors (see tensor-core/test/backendSuite.ts).
  */
+import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Random, Scalar } from "@minitorch/autodiff";
@@ -75,6 +76,7 @@ export function describeNnLibrary(name: string, backend: TensorBackend, precisio
       model.eval();
       expect(model.forward(t([[1, 1], [-5, 0]])).toArray()).toEqual([[6], [0]]);
       expect(String(model)).toBe("Sequential(\n  (0): Linear(in_features=2, out_features=1)\n  (1): ReLU()\n  (2): Dropout(p=0.25)\n)");
+      expect(inspect(model)).toBe(String(model));
       expect(model.length).toBe(3);
       expect(model.at(-1)).toBeInstanceOf(Dropout);
     });

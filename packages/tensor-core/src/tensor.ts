@@ -434,7 +434,7 @@ export function sameBackend(op: string, tensors: readonly Tensor[]): void {
       const names = first.backend.name === t.backend.name ? `two instances of ${t.backend.name}` : `${first.backend.name} and ${t.backend.name}`;
       throw new TypeError(
         `${op}: tensors are on different backends (${names}); ` +
-          `move one across with fromArray(t.toFloat64Array(), t.shape, backend)`,
+          `move one across with t.to(backend)`,
       );
     }
   }
