@@ -1,9 +1,10 @@
 /**
- * A FastOps worker: served by the thread runtime (runtime/serve.ts), it takes chunks of each job,
- * and runs the kernel on views of the job's shared buffers, which arrive on
- * its port with the job and are dropped when it ends. Kernels are found by
- * id: module kernels are imported, map/zip/reduce kernels are compiled from
- * a library operator or from the source of a user function.
+ * A FastOps worker, run by the thread runtime (runtime/serve.ts): it takes
+ * chunks of each job and runs the kernel on views of the job's shared
+ * buffers, which arrive in a message with the job and are dropped when it
+ * ends. Kernels are found by id: module kernels are imported from their
+ * module's URL, map/zip/reduce kernels are compiled from a library operator
+ * or from the source of a user function.
  */
 import { weighAll } from "./storage.js";
 import { ArgReader } from "./transport.js";
