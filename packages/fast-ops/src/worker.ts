@@ -1,9 +1,10 @@
 /**
- * A FastOps worker: served by the thread runtime (runtime/serve.ts), it takes chunks of each job,
- * and runs the kernel on views of the job's shared buffers, which arrive on
- * its port with the job and are dropped when it ends. Kernels are found by
- * id and imported from their modules; an elementwise kernel is made there by
- * its set's factory, for a library operator named or a user function's source.
+ * A FastOps worker, run by the thread runtime (runtime/serve.ts): it takes
+ * chunks of each job and runs the kernel on views of the job's shared
+ * buffers, which arrive in a message with the job and are dropped when it
+ * ends. Kernels are found by id and imported from their module's URL; an
+ * elementwise kernel is made there by its set's factory, for a library
+ * operator named or a user function's source.
  */
 import { weighAll } from "./storage.js";
 import { ArgReader } from "./transport.js";

@@ -1,11 +1,13 @@
 /**
- * The GPU thread: owns the Dawn instance and device, blocks in
- * `Atomics.wait` between jobs (its event loop turns, for Dawn's callbacks
- * such as `mapAsync`, only while a job awaits them), and runs each published job — converts the operands from
- * float64 to float32 into ordinary buffers (queue.writeBuffer must not read a
- * SharedArrayBuffer), dispatches the kernel, reads the outputs back into the
- * shared float64 storage and signals DONE. It destroys the device before it
- * ends, since Dawn can abort if a process exits with a device alive.
+ * The GPU thread, run by fast-ops' thread runtime: owns the Dawn instance
+ * and device, blocks in `Atomics.wait` between jobs (its event loop turns,
+ * for Dawn's callbacks such as `mapAsync`, only while a job awaits them),
+ * and runs each published job — converts the operands from float64 to
+ * float32 into ordinary buffers (queue.writeBuffer must not read a
+ * SharedArrayBuffer), dispatches the kernel and reads the outputs back into
+ * the shared float64 storage; the runtime then reports the job done. It
+ * destroys the device when told to stop, since Dawn can abort if a process
+ * exits with a device alive.
  */
 import type {} from "webgpu";
 import { BufferPool, READBACK_USAGE, STORAGE_USAGE } from "./bufferPool.js";
