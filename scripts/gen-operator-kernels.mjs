@@ -43,9 +43,11 @@ ${indent}  for (let i = start; i < end; i++) out[i] = ${f}(a[i]!);
 ${indent}  return;
 ${indent}}
 ${indent}while (w.next()) {
-${indent}  const { n, po, pa, os, sa } = w;
-${indent}  if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!);
-${indent}  else for (let k = 0; k < n; k++) out[po + k * os] = ${f}(a[pa + k * sa]!);
+${indent}  const { n, m, os, sa, os2, sa2 } = w;
+${indent}  for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+${indent}    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!);
+${indent}    else for (let k = 0; k < n; k++) out[po + k * os] = ${f}(a[pa + k * sa]!);
+${indent}  }
 ${indent}}`;
 
 const zipBody = (f, indent) =>
@@ -55,17 +57,19 @@ ${indent}  for (let i = start; i < end; i++) out[i] = ${f}(a[i]!, b[i]!);
 ${indent}  return;
 ${indent}}
 ${indent}while (w.next()) {
-${indent}  const { n, po, pa, pb, os, sa, sb } = w;
-${indent}  if (os === 1 && sa === 1 && sb === 1) {
-${indent}    for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!, b[pb + k]!);
-${indent}  } else if (os === 1 && sa === 1 && sb === 0) {
-${indent}    const y = b[pb]!;
-${indent}    for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!, y);
-${indent}  } else if (os === 1 && sa === 0 && sb === 1) {
-${indent}    const x = a[pa]!;
-${indent}    for (let k = 0; k < n; k++) out[po + k] = ${f}(x, b[pb + k]!);
-${indent}  } else {
-${indent}    for (let k = 0; k < n; k++) out[po + k * os] = ${f}(a[pa + k * sa]!, b[pb + k * sb]!);
+${indent}  const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+${indent}  for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+${indent}    if (os === 1 && sa === 1 && sb === 1) {
+${indent}      for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!, b[pb + k]!);
+${indent}    } else if (os === 1 && sa === 1 && sb === 0) {
+${indent}      const y = b[pb]!;
+${indent}      for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!, y);
+${indent}    } else if (os === 1 && sa === 0 && sb === 1) {
+${indent}      const x = a[pa]!;
+${indent}      for (let k = 0; k < n; k++) out[po + k] = ${f}(x, b[pb + k]!);
+${indent}    } else {
+${indent}      for (let k = 0; k < n; k++) out[po + k * os] = ${f}(a[pa + k * sa]!, b[pb + k * sb]!);
+${indent}    }
 ${indent}  }
 ${indent}}`;
 

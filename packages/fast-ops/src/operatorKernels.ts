@@ -28,9 +28,11 @@ export function idMap(out: Float64Array, outShape: Int32Array, outStrides: Int32
     return;
   }
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = id(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = id(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = id(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = id(a[pa + k * sa]!);
+    }
   }
 }
 
@@ -41,9 +43,11 @@ export function negMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
     return;
   }
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = neg(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = neg(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = neg(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = neg(a[pa + k * sa]!);
+    }
   }
 }
 
@@ -54,9 +58,11 @@ export function sigmoidMap(out: Float64Array, outShape: Int32Array, outStrides: 
     return;
   }
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = sigmoid(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = sigmoid(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = sigmoid(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = sigmoid(a[pa + k * sa]!);
+    }
   }
 }
 
@@ -67,9 +73,11 @@ export function reluMap(out: Float64Array, outShape: Int32Array, outStrides: Int
     return;
   }
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = relu(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = relu(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = relu(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = relu(a[pa + k * sa]!);
+    }
   }
 }
 
@@ -80,9 +88,11 @@ export function logMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
     return;
   }
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = log(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = log(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = log(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = log(a[pa + k * sa]!);
+    }
   }
 }
 
@@ -93,9 +103,11 @@ export function expMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
     return;
   }
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = exp(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = exp(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = exp(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = exp(a[pa + k * sa]!);
+    }
   }
 }
 
@@ -106,9 +118,11 @@ export function invMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
     return;
   }
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = inv(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = inv(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = inv(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = inv(a[pa + k * sa]!);
+    }
   }
 }
 
@@ -119,17 +133,19 @@ export function mulZip(out: Float64Array, outShape: Int32Array, outStrides: Int3
     return;
   }
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = mul(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = mul(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = mul(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = mul(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = mul(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = mul(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = mul(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = mul(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -154,17 +170,19 @@ export function addZip(out: Float64Array, outShape: Int32Array, outStrides: Int3
     return;
   }
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = add(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = add(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = add(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = add(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = add(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = add(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = add(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = add(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -189,17 +207,19 @@ export function ltZip(out: Float64Array, outShape: Int32Array, outStrides: Int32
     return;
   }
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = lt(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = lt(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = lt(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = lt(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = lt(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = lt(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = lt(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = lt(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -224,17 +244,19 @@ export function eqZip(out: Float64Array, outShape: Int32Array, outStrides: Int32
     return;
   }
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = eq(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = eq(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = eq(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = eq(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = eq(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = eq(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = eq(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = eq(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -259,17 +281,19 @@ export function sameValueZip(out: Float64Array, outShape: Int32Array, outStrides
     return;
   }
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = sameValue(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = sameValue(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = sameValue(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = sameValue(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = sameValue(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = sameValue(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = sameValue(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = sameValue(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -294,17 +318,19 @@ export function maxZip(out: Float64Array, outShape: Int32Array, outStrides: Int3
     return;
   }
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = max(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = max(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = max(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = max(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = max(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = max(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = max(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = max(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -329,17 +355,19 @@ export function isCloseZip(out: Float64Array, outShape: Int32Array, outStrides: 
     return;
   }
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = isClose(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = isClose(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = isClose(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = isClose(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = isClose(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = isClose(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = isClose(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = isClose(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -364,17 +392,19 @@ export function logBackZip(out: Float64Array, outShape: Int32Array, outStrides: 
     return;
   }
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = logBack(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = logBack(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = logBack(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = logBack(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = logBack(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = logBack(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = logBack(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = logBack(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -399,17 +429,19 @@ export function invBackZip(out: Float64Array, outShape: Int32Array, outStrides: 
     return;
   }
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = invBack(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = invBack(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = invBack(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = invBack(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = invBack(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = invBack(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = invBack(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = invBack(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -434,17 +466,19 @@ export function reluBackZip(out: Float64Array, outShape: Int32Array, outStrides:
     return;
   }
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = reluBack(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = reluBack(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = reluBack(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = reluBack(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = reluBack(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = reluBack(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = reluBack(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = reluBack(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -469,17 +503,19 @@ export function sigmoidBackZip(out: Float64Array, outShape: Int32Array, outStrid
     return;
   }
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = sigmoidBack(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = sigmoidBack(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -549,9 +585,11 @@ export function mapWith(f: (x: number) => number): MapKernel {
       return;
     }
     while (w.next()) {
-      const { n, po, pa, os, sa } = w;
-      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!);
-      else for (let k = 0; k < n; k++) out[po + k * os] = f(a[pa + k * sa]!);
+      const { n, m, os, sa, os2, sa2 } = w;
+      for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+        if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!);
+        else for (let k = 0; k < n; k++) out[po + k * os] = f(a[pa + k * sa]!);
+      }
     }
   };
 }
@@ -565,17 +603,19 @@ export function zipWith(f: (x: number, y: number) => number): ZipKernel {
       return;
     }
     while (w.next()) {
-      const { n, po, pa, pb, os, sa, sb } = w;
-      if (os === 1 && sa === 1 && sb === 1) {
-        for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!, b[pb + k]!);
-      } else if (os === 1 && sa === 1 && sb === 0) {
-        const y = b[pb]!;
-        for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!, y);
-      } else if (os === 1 && sa === 0 && sb === 1) {
-        const x = a[pa]!;
-        for (let k = 0; k < n; k++) out[po + k] = f(x, b[pb + k]!);
-      } else {
-        for (let k = 0; k < n; k++) out[po + k * os] = f(a[pa + k * sa]!, b[pb + k * sb]!);
+      const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+      for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+        if (os === 1 && sa === 1 && sb === 1) {
+          for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!, b[pb + k]!);
+        } else if (os === 1 && sa === 1 && sb === 0) {
+          const y = b[pb]!;
+          for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!, y);
+        } else if (os === 1 && sa === 0 && sb === 1) {
+          const x = a[pa]!;
+          for (let k = 0; k < n; k++) out[po + k] = f(x, b[pb + k]!);
+        } else {
+          for (let k = 0; k < n; k++) out[po + k * os] = f(a[pa + k * sa]!, b[pb + k * sb]!);
+        }
       }
     }
   };
