@@ -14,7 +14,7 @@
 // mean of the two new/old ratios (a copy loaded second can run slower on
 // identical code). Needs `pnpm build` in both checkouts.
 //
-//   node scripts/compare-elementwise.mjs OLD_ROOT NEW_ROOT [rounds=15]
+//   node scripts/compare-elementwise.mjs OLD_ROOT NEW_ROOT [rounds=60]
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -24,7 +24,7 @@ if (oldRoot === undefined || newRoot === undefined) {
   console.error("usage: node scripts/compare-elementwise.mjs OLD_ROOT NEW_ROOT [rounds]");
   process.exit(2);
 }
-const rounds = Number(process.argv[4] ?? 15);
+const rounds = Number(process.argv[4] ?? 60);
 const isChild = process.argv.includes("--child");
 
 if (!isChild) {
@@ -81,14 +81,14 @@ function cases(n) {
   ];
 }
 
-/** ns per element of `call`, repeated for about 15 ms. */
+/** ns per element of `call`, repeated for about 3 ms. */
 function time(call, n) {
   let reps = 1;
   for (;;) {
     const t0 = performance.now();
     for (let r = 0; r < reps; r++) call();
     const ms = performance.now() - t0;
-    if (ms >= 15) return (ms * 1e6) / (reps * n);
+    if (ms >= 3) return (ms * 1e6) / (reps * n);
     reps *= 2;
   }
 }

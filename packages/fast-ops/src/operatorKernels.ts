@@ -5,12 +5,13 @@
  * The library's elementwise kernels ("how a library does it"): one map
  * kernel per operator of one number, one zip and one reduce kernel per
  * operator of two. Each calls its operator directly, so V8 inlines it into
- * the loop; the walks over rows are rowWalk.ts. Users' own functions get
+ * the loop; the walks over rows are rowWalk.ts. Aligned operands (position
+ * i is element i of each) take a flat loop before any walk is made. Users' own functions get
  * the same loops with the function as a parameter (mapWith, zipWith,
  * reduceWith).
  */
 import { operators } from "@minitorch/autodiff";
-import { Cells, Rows } from "./rowWalk.js";
+import { Cells, Rows, sameLayout } from "./rowWalk.js";
 
 const { id, neg, sigmoid, relu, log, exp, inv, mul, add, lt, eq, sameValue, max, isClose, logBack, invBack, reluBack, sigmoidBack } = operators;
 
@@ -22,11 +23,11 @@ export type ZipKernel = (out: Float64Array, outShape: Int32Array, outStrides: In
 export type ReduceKernel = (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number) => void;
 
 export function idMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = id(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
     const { n, m, os, sa, os2, sa2 } = w;
     for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
@@ -37,11 +38,11 @@ export function idMap(out: Float64Array, outShape: Int32Array, outStrides: Int32
 }
 
 export function negMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = neg(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
     const { n, m, os, sa, os2, sa2 } = w;
     for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
@@ -52,11 +53,11 @@ export function negMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
 }
 
 export function sigmoidMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = sigmoid(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
     const { n, m, os, sa, os2, sa2 } = w;
     for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
@@ -67,11 +68,11 @@ export function sigmoidMap(out: Float64Array, outShape: Int32Array, outStrides: 
 }
 
 export function reluMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = relu(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
     const { n, m, os, sa, os2, sa2 } = w;
     for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
@@ -82,11 +83,11 @@ export function reluMap(out: Float64Array, outShape: Int32Array, outStrides: Int
 }
 
 export function logMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = log(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
     const { n, m, os, sa, os2, sa2 } = w;
     for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
@@ -97,11 +98,11 @@ export function logMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
 }
 
 export function expMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = exp(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
     const { n, m, os, sa, os2, sa2 } = w;
     for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
@@ -112,11 +113,11 @@ export function expMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
 }
 
 export function invMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = inv(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
     const { n, m, os, sa, os2, sa2 } = w;
     for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
@@ -127,11 +128,11 @@ export function invMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
 }
 
 export function mulZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = mul(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
     const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
     for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
@@ -164,11 +165,11 @@ export function mulReduce(out: Float64Array, outShape: Int32Array, outStrides: I
 }
 
 export function addZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = add(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
     const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
     for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
@@ -201,11 +202,11 @@ export function addReduce(out: Float64Array, outShape: Int32Array, outStrides: I
 }
 
 export function ltZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = lt(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
     const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
     for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
@@ -238,11 +239,11 @@ export function ltReduce(out: Float64Array, outShape: Int32Array, outStrides: In
 }
 
 export function eqZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = eq(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
     const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
     for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
@@ -275,11 +276,11 @@ export function eqReduce(out: Float64Array, outShape: Int32Array, outStrides: In
 }
 
 export function sameValueZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = sameValue(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
     const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
     for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
@@ -312,11 +313,11 @@ export function sameValueReduce(out: Float64Array, outShape: Int32Array, outStri
 }
 
 export function maxZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = max(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
     const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
     for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
@@ -349,11 +350,11 @@ export function maxReduce(out: Float64Array, outShape: Int32Array, outStrides: I
 }
 
 export function isCloseZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = isClose(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
     const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
     for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
@@ -386,11 +387,11 @@ export function isCloseReduce(out: Float64Array, outShape: Int32Array, outStride
 }
 
 export function logBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = logBack(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
     const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
     for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
@@ -423,11 +424,11 @@ export function logBackReduce(out: Float64Array, outShape: Int32Array, outStride
 }
 
 export function invBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = invBack(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
     const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
     for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
@@ -460,11 +461,11 @@ export function invBackReduce(out: Float64Array, outShape: Int32Array, outStride
 }
 
 export function reluBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = reluBack(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
     const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
     for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
@@ -497,11 +498,11 @@ export function reluBackReduce(out: Float64Array, outShape: Int32Array, outStrid
 }
 
 export function sigmoidBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = sigmoidBack(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
     const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
     for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
@@ -579,11 +580,11 @@ export const operatorKernels: {
 /** The map kernel for a function that is not one of the operators (one shared loop: `f` is not inlined). */
 export function mapWith(f: (x: number) => number): MapKernel {
   return (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void => {
-    const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-    if (w.flat) {
+    if (sameLayout(outShape, outStrides, aShape, aStrides)) {
       for (let i = start; i < end; i++) out[i] = f(a[i]!);
       return;
     }
+    const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
     while (w.next()) {
       const { n, m, os, sa, os2, sa2 } = w;
       for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
@@ -597,11 +598,11 @@ export function mapWith(f: (x: number) => number): MapKernel {
 /** The zip kernel for a function that is not one of the operators. */
 export function zipWith(f: (x: number, y: number) => number): ZipKernel {
   return (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void => {
-    const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-    if (w.flat) {
+    if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
       for (let i = start; i < end; i++) out[i] = f(a[i]!, b[i]!);
       return;
     }
+    const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
     while (w.next()) {
       const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
       for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
