@@ -14,7 +14,7 @@
 // mean of the two new/old ratios (a copy loaded second can run slower on
 // identical code). Needs `pnpm build` in both checkouts.
 //
-//   node scripts/compare-elementwise.mjs OLD_ROOT NEW_ROOT [rounds=15]
+//   node scripts/compare-elementwise.mjs OLD_ROOT NEW_ROOT [rounds=60]
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -24,7 +24,7 @@ if (oldRoot === undefined || newRoot === undefined) {
   console.error("usage: node scripts/compare-elementwise.mjs OLD_ROOT NEW_ROOT [rounds]");
   process.exit(2);
 }
-const rounds = Number(process.argv[4] ?? 15);
+const rounds = Number(process.argv[4] ?? 60);
 const isChild = process.argv.includes("--child");
 
 if (!isChild) {
@@ -70,7 +70,7 @@ function cases(n) {
   const b = values(n).reverse();
   const row = values(cols);
   const out = new Float64Array(n);
-  const sums = new Float64Array(Math.max(rows, cols));
+  const sums = new Float64Array(Math.max(rows, cols, n / 4));
   return [
     ["zip add", "contiguous", (k) => k.zip(out, i32(n), i32(1), a, i32(n), i32(1), b, i32(n), i32(1), 0, n)],
     ["zip add", `[${rows},${cols}] + [${cols}]`, (k) => k.zip(out, i32(rows, cols), i32(cols, 1), a, i32(rows, cols), i32(cols, 1), row, i32(cols), i32(1), 0, n)],
@@ -78,17 +78,20 @@ function cases(n) {
     ["map relu", `[${cols},${rows}] transposed`, (k) => k.map(out, i32(cols, rows), i32(rows, 1), a, i32(cols, rows), i32(1, cols), 0, n)],
     ["reduce sum", `[${rows},${cols}] dim 1`, (k) => k.reduce(sums, i32(rows, 1), i32(1, 1), a, i32(rows, cols), i32(cols, 1), 1, 0, 0, rows)],
     ["reduce sum", `[${rows},${cols}] dim 0`, (k) => k.reduce(sums, i32(1, cols), i32(cols, 1), a, i32(rows, cols), i32(cols, 1), 0, 0, 0, cols)],
+    // Short rows, as pooling's tiles make them: a per-row broadcast and a fold of 4.
+    ["zip add", `[${n / 4},4] + [${n / 4},1]`, (k) => k.zip(out, i32(n / 4, 4), i32(4, 1), a, i32(n / 4, 4), i32(4, 1), b, i32(n / 4, 1), i32(1, 1), 0, n)],
+    ["reduce sum", `[${n / 4},4] dim 1`, (k) => k.reduce(sums, i32(n / 4, 1), i32(1, 1), a, i32(n / 4, 4), i32(4, 1), 1, 0, 0, n / 4)],
   ];
 }
 
-/** ns per element of `call`, repeated for about 15 ms. */
+/** ns per element of `call`, repeated for about 3 ms. */
 function time(call, n) {
   let reps = 1;
   for (;;) {
     const t0 = performance.now();
     for (let r = 0; r < reps; r++) call();
     const ms = performance.now() - t0;
-    if (ms >= 15) return (ms * 1e6) / (reps * n);
+    if (ms >= 3) return (ms * 1e6) / (reps * n);
     reps *= 2;
   }
 }

@@ -37,35 +37,39 @@ const REDUCE_ARGS =
   "out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number";
 
 const mapBody = (f, indent) =>
-  `${indent}const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-${indent}if (w.flat) {
+  `${indent}if (sameLayout(outShape, outStrides, aShape, aStrides)) {
 ${indent}  for (let i = start; i < end; i++) out[i] = ${f}(a[i]!);
 ${indent}  return;
 ${indent}}
+${indent}const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
 ${indent}while (w.next()) {
-${indent}  const { n, po, pa, os, sa } = w;
-${indent}  if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!);
-${indent}  else for (let k = 0; k < n; k++) out[po + k * os] = ${f}(a[pa + k * sa]!);
+${indent}  const { n, m, os, sa, os2, sa2 } = w;
+${indent}  for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+${indent}    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!);
+${indent}    else for (let k = 0; k < n; k++) out[po + k * os] = ${f}(a[pa + k * sa]!);
+${indent}  }
 ${indent}}`;
 
 const zipBody = (f, indent) =>
-  `${indent}const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-${indent}if (w.flat) {
+  `${indent}if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
 ${indent}  for (let i = start; i < end; i++) out[i] = ${f}(a[i]!, b[i]!);
 ${indent}  return;
 ${indent}}
+${indent}const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
 ${indent}while (w.next()) {
-${indent}  const { n, po, pa, pb, os, sa, sb } = w;
-${indent}  if (os === 1 && sa === 1 && sb === 1) {
-${indent}    for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!, b[pb + k]!);
-${indent}  } else if (os === 1 && sa === 1 && sb === 0) {
-${indent}    const y = b[pb]!;
-${indent}    for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!, y);
-${indent}  } else if (os === 1 && sa === 0 && sb === 1) {
-${indent}    const x = a[pa]!;
-${indent}    for (let k = 0; k < n; k++) out[po + k] = ${f}(x, b[pb + k]!);
-${indent}  } else {
-${indent}    for (let k = 0; k < n; k++) out[po + k * os] = ${f}(a[pa + k * sa]!, b[pb + k * sb]!);
+${indent}  const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+${indent}  for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+${indent}    if (os === 1 && sa === 1 && sb === 1) {
+${indent}      for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!, b[pb + k]!);
+${indent}    } else if (os === 1 && sa === 1 && sb === 0) {
+${indent}      const y = b[pb]!;
+${indent}      for (let k = 0; k < n; k++) out[po + k] = ${f}(a[pa + k]!, y);
+${indent}    } else if (os === 1 && sa === 0 && sb === 1) {
+${indent}      const x = a[pa]!;
+${indent}      for (let k = 0; k < n; k++) out[po + k] = ${f}(x, b[pb + k]!);
+${indent}    } else {
+${indent}      for (let k = 0; k < n; k++) out[po + k * os] = ${f}(a[pa + k * sa]!, b[pb + k * sb]!);
+${indent}    }
 ${indent}  }
 ${indent}}`;
 
@@ -94,12 +98,13 @@ export function operatorKernelsSource(operatorsSource) {
  * The library's elementwise kernels ("how a library does it"): one map
  * kernel per operator of one number, one zip and one reduce kernel per
  * operator of two. Each calls its operator directly, so V8 inlines it into
- * the loop; the walks over rows are rowWalk.ts. Users' own functions get
+ * the loop; the walks over rows are rowWalk.ts. Aligned operands (position
+ * i is element i of each) take a flat loop before any walk is made. Users' own functions get
  * the same loops with the function as a parameter (mapWith, zipWith,
  * reduceWith).
  */
 import { operators } from "@minitorch/autodiff";
-import { Cells, Rows } from "./rowWalk.js";
+import { Cells, Rows, sameLayout } from "./rowWalk.js";
 
 const { ${[...unary, ...binary].join(", ")} } = operators;
 

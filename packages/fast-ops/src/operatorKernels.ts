@@ -5,12 +5,13 @@
  * The library's elementwise kernels ("how a library does it"): one map
  * kernel per operator of one number, one zip and one reduce kernel per
  * operator of two. Each calls its operator directly, so V8 inlines it into
- * the loop; the walks over rows are rowWalk.ts. Users' own functions get
+ * the loop; the walks over rows are rowWalk.ts. Aligned operands (position
+ * i is element i of each) take a flat loop before any walk is made. Users' own functions get
  * the same loops with the function as a parameter (mapWith, zipWith,
  * reduceWith).
  */
 import { operators } from "@minitorch/autodiff";
-import { Cells, Rows } from "./rowWalk.js";
+import { Cells, Rows, sameLayout } from "./rowWalk.js";
 
 const { id, neg, sigmoid, relu, log, exp, inv, mul, add, lt, eq, sameValue, max, isClose, logBack, invBack, reluBack, sigmoidBack } = operators;
 
@@ -22,114 +23,130 @@ export type ZipKernel = (out: Float64Array, outShape: Int32Array, outStrides: In
 export type ReduceKernel = (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number) => void;
 
 export function idMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = id(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = id(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = id(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = id(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = id(a[pa + k * sa]!);
+    }
   }
 }
 
 export function negMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = neg(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = neg(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = neg(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = neg(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = neg(a[pa + k * sa]!);
+    }
   }
 }
 
 export function sigmoidMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = sigmoid(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = sigmoid(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = sigmoid(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = sigmoid(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = sigmoid(a[pa + k * sa]!);
+    }
   }
 }
 
 export function reluMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = relu(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = relu(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = relu(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = relu(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = relu(a[pa + k * sa]!);
+    }
   }
 }
 
 export function logMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = log(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = log(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = log(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = log(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = log(a[pa + k * sa]!);
+    }
   }
 }
 
 export function expMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = exp(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = exp(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = exp(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = exp(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = exp(a[pa + k * sa]!);
+    }
   }
 }
 
 export function invMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = inv(a[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
   while (w.next()) {
-    const { n, po, pa, os, sa } = w;
-    if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = inv(a[pa + k]!);
-    else for (let k = 0; k < n; k++) out[po + k * os] = inv(a[pa + k * sa]!);
+    const { n, m, os, sa, os2, sa2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = inv(a[pa + k]!);
+      else for (let k = 0; k < n; k++) out[po + k * os] = inv(a[pa + k * sa]!);
+    }
   }
 }
 
 export function mulZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = mul(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = mul(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = mul(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = mul(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = mul(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = mul(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = mul(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = mul(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = mul(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -148,23 +165,25 @@ export function mulReduce(out: Float64Array, outShape: Int32Array, outStrides: I
 }
 
 export function addZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = add(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = add(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = add(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = add(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = add(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = add(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = add(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = add(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = add(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -183,23 +202,25 @@ export function addReduce(out: Float64Array, outShape: Int32Array, outStrides: I
 }
 
 export function ltZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = lt(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = lt(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = lt(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = lt(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = lt(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = lt(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = lt(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = lt(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = lt(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -218,23 +239,25 @@ export function ltReduce(out: Float64Array, outShape: Int32Array, outStrides: In
 }
 
 export function eqZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = eq(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = eq(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = eq(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = eq(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = eq(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = eq(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = eq(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = eq(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = eq(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -253,23 +276,25 @@ export function eqReduce(out: Float64Array, outShape: Int32Array, outStrides: In
 }
 
 export function sameValueZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = sameValue(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = sameValue(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = sameValue(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = sameValue(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = sameValue(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = sameValue(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = sameValue(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = sameValue(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = sameValue(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -288,23 +313,25 @@ export function sameValueReduce(out: Float64Array, outShape: Int32Array, outStri
 }
 
 export function maxZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = max(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = max(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = max(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = max(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = max(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = max(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = max(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = max(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = max(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -323,23 +350,25 @@ export function maxReduce(out: Float64Array, outShape: Int32Array, outStrides: I
 }
 
 export function isCloseZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = isClose(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = isClose(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = isClose(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = isClose(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = isClose(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = isClose(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = isClose(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = isClose(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = isClose(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -358,23 +387,25 @@ export function isCloseReduce(out: Float64Array, outShape: Int32Array, outStride
 }
 
 export function logBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = logBack(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = logBack(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = logBack(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = logBack(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = logBack(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = logBack(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = logBack(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = logBack(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = logBack(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -393,23 +424,25 @@ export function logBackReduce(out: Float64Array, outShape: Int32Array, outStride
 }
 
 export function invBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = invBack(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = invBack(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = invBack(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = invBack(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = invBack(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = invBack(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = invBack(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = invBack(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = invBack(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -428,23 +461,25 @@ export function invBackReduce(out: Float64Array, outShape: Int32Array, outStride
 }
 
 export function reluBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = reluBack(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = reluBack(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = reluBack(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = reluBack(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = reluBack(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = reluBack(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = reluBack(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = reluBack(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = reluBack(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -463,23 +498,25 @@ export function reluBackReduce(out: Float64Array, outShape: Int32Array, outStrid
 }
 
 export function sigmoidBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
-  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-  if (w.flat) {
+  if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = sigmoidBack(a[i]!, b[i]!);
     return;
   }
+  const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
   while (w.next()) {
-    const { n, po, pa, pb, os, sa, sb } = w;
-    if (os === 1 && sa === 1 && sb === 1) {
-      for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(a[pa + k]!, b[pb + k]!);
-    } else if (os === 1 && sa === 1 && sb === 0) {
-      const y = b[pb]!;
-      for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(a[pa + k]!, y);
-    } else if (os === 1 && sa === 0 && sb === 1) {
-      const x = a[pa]!;
-      for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(x, b[pb + k]!);
-    } else {
-      for (let k = 0; k < n; k++) out[po + k * os] = sigmoidBack(a[pa + k * sa]!, b[pb + k * sb]!);
+    const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+    for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+      if (os === 1 && sa === 1 && sb === 1) {
+        for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(a[pa + k]!, b[pb + k]!);
+      } else if (os === 1 && sa === 1 && sb === 0) {
+        const y = b[pb]!;
+        for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(a[pa + k]!, y);
+      } else if (os === 1 && sa === 0 && sb === 1) {
+        const x = a[pa]!;
+        for (let k = 0; k < n; k++) out[po + k] = sigmoidBack(x, b[pb + k]!);
+      } else {
+        for (let k = 0; k < n; k++) out[po + k * os] = sigmoidBack(a[pa + k * sa]!, b[pb + k * sb]!);
+      }
     }
   }
 }
@@ -543,15 +580,17 @@ export const operatorKernels: {
 /** The map kernel for a function that is not one of the operators (one shared loop: `f` is not inlined). */
 export function mapWith(f: (x: number) => number): MapKernel {
   return (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void => {
-    const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
-    if (w.flat) {
+    if (sameLayout(outShape, outStrides, aShape, aStrides)) {
       for (let i = start; i < end; i++) out[i] = f(a[i]!);
       return;
     }
+    const w = new Rows(outShape, outStrides, aShape, aStrides, null, null, start, end);
     while (w.next()) {
-      const { n, po, pa, os, sa } = w;
-      if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!);
-      else for (let k = 0; k < n; k++) out[po + k * os] = f(a[pa + k * sa]!);
+      const { n, m, os, sa, os2, sa2 } = w;
+      for (let r = 0, po = w.po, pa = w.pa; r < m; r++, po += os2, pa += sa2) {
+        if (os === 1 && sa === 1) for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!);
+        else for (let k = 0; k < n; k++) out[po + k * os] = f(a[pa + k * sa]!);
+      }
     }
   };
 }
@@ -559,23 +598,25 @@ export function mapWith(f: (x: number) => number): MapKernel {
 /** The zip kernel for a function that is not one of the operators. */
 export function zipWith(f: (x: number, y: number) => number): ZipKernel {
   return (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void => {
-    const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
-    if (w.flat) {
+    if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
       for (let i = start; i < end; i++) out[i] = f(a[i]!, b[i]!);
       return;
     }
+    const w = new Rows(outShape, outStrides, aShape, aStrides, bShape, bStrides, start, end);
     while (w.next()) {
-      const { n, po, pa, pb, os, sa, sb } = w;
-      if (os === 1 && sa === 1 && sb === 1) {
-        for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!, b[pb + k]!);
-      } else if (os === 1 && sa === 1 && sb === 0) {
-        const y = b[pb]!;
-        for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!, y);
-      } else if (os === 1 && sa === 0 && sb === 1) {
-        const x = a[pa]!;
-        for (let k = 0; k < n; k++) out[po + k] = f(x, b[pb + k]!);
-      } else {
-        for (let k = 0; k < n; k++) out[po + k * os] = f(a[pa + k * sa]!, b[pb + k * sb]!);
+      const { n, m, os, sa, sb, os2, sa2, sb2 } = w;
+      for (let r = 0, po = w.po, pa = w.pa, pb = w.pb; r < m; r++, po += os2, pa += sa2, pb += sb2) {
+        if (os === 1 && sa === 1 && sb === 1) {
+          for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!, b[pb + k]!);
+        } else if (os === 1 && sa === 1 && sb === 0) {
+          const y = b[pb]!;
+          for (let k = 0; k < n; k++) out[po + k] = f(a[pa + k]!, y);
+        } else if (os === 1 && sa === 0 && sb === 1) {
+          const x = a[pa]!;
+          for (let k = 0; k < n; k++) out[po + k] = f(x, b[pb + k]!);
+        } else {
+          for (let k = 0; k < n; k++) out[po + k * os] = f(a[pa + k * sa]!, b[pb + k * sb]!);
+        }
       }
     }
   };
