@@ -4,7 +4,7 @@
  * hold a `Parameter` or a `Module`, found by walking the object — the
  * TypeScript counterpart of minitorch's `__setattr__` bookkeeping.
  */
-import { Tensor, shapeSize } from "@minitorch/tensor-core";
+import { NODE_INSPECT, Tensor, shapeSize } from "@minitorch/tensor-core";
 
 /** Anything that can be told to track gradients. */
 interface GradTracking {
@@ -202,7 +202,7 @@ export class Module<V = Tensor> {
     return `${this.constructor.name}(\n${extra ? `  ${extra}\n` : ""}${lines.join("\n")}\n)`;
   }
   /** What Node's console.log shows: the same tree. */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
+  [NODE_INSPECT](): string {
     return this.toString();
   }
 

@@ -70,7 +70,7 @@ export { unaryOp, type ShaderFn, type UnaryOp, type UnaryOpDefinition } from "./
 export { fromArray, ones, rand, tensor, zeros, type TensorOptions } from "./create.js";
 export { getDefaultBackend, setDefaultBackend } from "./createOptions.js";
 export { Cat, MoveTo, Narrow, cat, normalizeDim, stack } from "./join.js";
-export { formatTensor, printOptions } from "./printing.js";
+export { NODE_INSPECT, formatTensor, printOptions } from "./printing.js";
 export { type CreateOptions, type Dtype } from "./createOptions.js";
 export { checkScalarFunction, scalarOpLabel } from "./scalarFunction.js";
 export { gradCheck, type GradCheckOptions } from "./gradCheck.js";

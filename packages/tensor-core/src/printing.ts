@@ -8,6 +8,14 @@
  */
 import type { Tensor } from "./tensor.js";
 
+/**
+ * The key under which Node's console.log and util.inspect look for an
+ * object's own text: Node documents it as this registered symbol, so a
+ * module can use it without importing node:util (and still load in a
+ * browser). The library's one registered symbol; it holds no state.
+ */
+export const NODE_INSPECT: unique symbol = Symbol.for("nodejs.util.inspect.custom") as never;
+
 /** PyTorch's print options: summarise above `threshold` elements, keeping `edgeItems` at each end. */
 export const printOptions = { threshold: 1000, edgeItems: 3, lineWidth: 80 };
 

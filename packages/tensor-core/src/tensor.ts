@@ -28,7 +28,7 @@ import {
   type TensorFunctionClass,
 } from "./tensorFunctions.js";
 import { MoveTo, Narrow, checkNarrow, normalizeDim } from "./join.js";
-import { formatTensor } from "./printing.js";
+import { NODE_INSPECT, formatTensor } from "./printing.js";
 
 /** A tensor or a plain number, wherever an operand is accepted. */
 export type TensorLike = Tensor | number;
@@ -132,8 +132,8 @@ export class Tensor implements Variable<Tensor> {
   toString(): string {
     return formatTensor(this);
   }
-  /** What Node's console.log and util.inspect show (a registered symbol, so no Node import). */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
+  /** What Node's console.log and util.inspect show. */
+  [NODE_INSPECT](): string {
     return formatTensor(this);
   }
 
