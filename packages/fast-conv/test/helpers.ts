@@ -133,9 +133,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /**
  * Repeats `op` until one run of it completes chunks on worker threads (the
  * workers may still be booting, or importing the kernel's module), and
- * returns that run's result. Fails after `timeoutMs`.
+ * returns that run's result. Fails after `timeoutMs`: generous, because a
+ * worker under test first transpiles the TypeScript it imports, which takes
+ * seconds when many test files start their workers at once.
  */
-export async function onWorkers<T>(op: () => T, timeoutMs = 5000): Promise<T> {
+export async function onWorkers<T>(op: () => T, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const before = poolStats().workerChunks;

@@ -61,7 +61,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * first parallel operations may run wholly on the main thread while the
  * workers boot), and returns that run's result. Fails after `timeoutMs`.
  */
-export async function onWorkers<T>(op: () => T, stats: () => PoolStats, timeoutMs = 5000): Promise<T> {
+export async function onWorkers<T>(op: () => T, stats: () => PoolStats, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const before = stats().workerChunks;
