@@ -215,8 +215,9 @@ describe.skipIf(reason !== null)("course scaffolding", () => {
       for (const task of filled) {
         const tests = after.tests.filter((t) => taskOfTest(t) === testTag(task));
         expect(tests.length, `${testTag(task)} runs in the filled-in copy`).toBeGreaterThan(0);
+        // A GPU task's tests are skipped, with the reason printed, where no adapter exists outside CI (under CI they run).
         expect(
-          tests.filter((t) => t.status !== "passed").map((t) => `${t.fullName}: ${t.failureMessages.join(" / ").split("\n")[0] ?? ""}`),
+          tests.filter((t) => t.status === "failed").map((t) => `${t.fullName}: ${t.failureMessages.join(" / ").split("\n")[0] ?? ""}`),
           `${testTag(task)} passes once its solution is written into the stubs`,
         ).toEqual([]);
       }
