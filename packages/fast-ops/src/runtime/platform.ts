@@ -22,6 +22,8 @@
  *   (`receiveMessageOnPort`).
  * - `idleWait(control, slot, value)` sleeps until `control[slot]` changes.
  * - `onThreadExit(fn)` runs `fn` when the thread ends however it ends.
+ * - `readBinary(url)`: a file's bytes (the SIMD kernels' wasm), or null when
+ *   it does not exist; `describeFile(url)` names it in messages.
  * - `importModule(url)` imports a kernel module; a `.ts` URL (source under
  *   test) needs a TypeScript loader, registered on first need (tsx here; a
  *   browser gets built JavaScript from its bundler).
@@ -37,7 +39,9 @@
  * then resident), `availableParallelism` is `navigator.hardwareConcurrency`,
  * `alive` comes from the worker's `error` event and the exit flag.
  */
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
+import { fileURLToPath } from "node:url";
 import { MessageChannel, Worker, receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 
 /** A started thread, as the calling side sees it. */
@@ -135,4 +139,13 @@ export function onThreadExit(fn: () => void): void {
 /** Lets a thread that has finished serving end (its port would keep it alive). */
 export function closeThread(): void {
   (workerData as NodeThreadData).port.close();
+}
+
+export function readBinary(url: URL): Uint8Array | null {
+  const path = fileURLToPath(url);
+  return existsSync(path) ? readFileSync(path) : null;
+}
+
+export function describeFile(url: URL): string {
+  return fileURLToPath(url);
 }

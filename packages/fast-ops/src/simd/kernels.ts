@@ -9,8 +9,7 @@
  * cannot address, so the JavaScript around each kernel copies its operands
  * into this memory (where it pads or packs them anyway) and its results out.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { describeFile, readBinary } from "../runtime/platform.js";
 import { threadContext } from "../threadContext.js";
 
 /** The kernels' exports; addresses are byte offsets into the thread's memory. */
@@ -74,11 +73,11 @@ export const SCRATCH_BASE = 1024;
 /** The compiled module (once per thread, kept in its thread context). */
 export function simdModule(): WasmModule {
   return threadContext().resource("simd.module", () => {
-    const path = fileURLToPath(SIMD_WASM_URL);
-    if (!existsSync(path)) {
-      throw new Error(`simd kernels: ${path} is missing; run \`pnpm build\` (asc compiles packages/fast-ops/assembly)`);
+    const bytes = readBinary(SIMD_WASM_URL);
+    if (bytes === null) {
+      throw new Error(`simd kernels: ${describeFile(SIMD_WASM_URL)} is missing; run \`pnpm build\` (asc compiles packages/fast-ops/assembly)`);
     }
-    return new wasm.Module(readFileSync(path));
+    return new wasm.Module(bytes);
   });
 }
 

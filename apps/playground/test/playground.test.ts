@@ -1,0 +1,176 @@
+/**
+ * The playground in a real browser: the built site served by `playground`,
+ * Debian's Chromium driven by playwright-core (which never downloads a
+ * browser), with SwiftShader for WebGPU. Each run goes through the page's
+ * test hooks and is checked on #result; a screenshot of each page is saved
+ * under test-output/playground/. The browser's LeNet step time is printed
+ * beside Node's, measured in this same test run. Skipped, with a message,
+ * only where no Chromium is installed and CI is unset.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { manualSeed } from "@minitorch/autodiff";
+import { loadMnist } from "@minitorch/datasets";
+import { FastBackend } from "@minitorch/fast-ops";
+import { SGD, nllLoss } from "@minitorch/nn";
+import { LeNet, makeBatch } from "@minitorch/train-mnist";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const CHROMIUM = "/usr/bin/chromium";
+const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const repo = path.resolve(app, "../..");
+const outDir = path.join(repo, "test-output", "playground");
+const hasChromium = fs.existsSync(CHROMIUM);
+const skip = !hasChromium && !process.env.CI;
+if (skip) process.stderr.write(`playground e2e: SKIPPED — no Chromium at ${CHROMIUM} (apt-get install -y chromium); with CI set this fails instead\n`);
+
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--enable-unsafe-webgpu",
+  "--enable-features=Vulkan",
+  "--use-vulkan=swiftshader",
+  "--use-webgpu-adapter=swiftshader",
+];
+
+function startPlayground(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [path.join(app, "dist/main.js"), "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`playground did not start: ${out}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString();
+      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)?.[0];
+      if (url !== undefined) {
+        clearTimeout(timer);
+        resolve({ child, url });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`playground exited with ${code}: ${out}`)));
+  });
+}
+
+type ResultData = Record<string, string | undefined>;
+
+describe.skipIf(skip)("playground in Chromium", () => {
+  let tmp: string;
+  let server: { child: ChildProcess; url: string } | undefined;
+  let context: BrowserContext | undefined;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(app, "dist/site/index.html"))) throw new Error("playground e2e: dist/site is missing: run `pnpm build` first");
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "playground-e2e-"));
+    fs.mkdirSync(outDir, { recursive: true });
+    server = await startPlayground();
+    context = await chromium.launchPersistentContext(path.join(tmp, "profile"), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1360, height: 1000 },
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    server?.child.kill();
+    if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** Opens `query`, waits for #result's data-done, saves a screenshot as `name`.png, returns #result's data. */
+  async function run(query: string, name: string, timeoutMs: number): Promise<{ data: ResultData; ms: number; page: Page }> {
+    const page = await context!.newPage();
+    page.on("console", (m) => logs.push(`${name}: ${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => logs.push(`${name}: pageerror: ${e.message}`));
+    const started = Date.now();
+    await page.goto(`${server!.url}${query}`);
+    try {
+      await page.waitForSelector("#result[data-done]", { state: "attached", timeout: timeoutMs });
+    } catch (e) {
+      await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: true });
+      throw new Error(`${query}: no result within ${timeoutMs / 1000} s; page log:\n${logs.join("\n")}`, { cause: e });
+    }
+    const ms = Date.now() - started;
+    // Let the last drawing land before the picture.
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: true });
+    const data = await page.$eval("#result", (el) => ({ ...(el as HTMLElement).dataset }));
+    expect(data.error, `${query}: ${data.error}\n${logs.join("\n")}`).toBeUndefined();
+    return { data, ms, page };
+  }
+
+  it("xor trains to ≥ 95 % on Fast with epochs=200, cross-origin isolated, on ≥ 2 threads", async () => {
+    const { data, page } = await run("?run=xor&epochs=200&backend=fast", "train-xor", 120_000);
+    expect(data.backend).toBe("fast");
+    expect(data.crossOriginIsolated).toBe("true");
+    expect(Number(data.workers)).toBeGreaterThanOrEqual(2);
+    expect(Number(data.accuracy)).toBeGreaterThanOrEqual(0.95);
+    await page.close();
+  });
+
+  it("LeNet 300 steps on Fast reaches ≥ 80 % validation accuracy within 120 s, with a step time near Node's", async () => {
+    const { data, ms, page } = await run("?run=mnist&steps=300&backend=fast", "mnist", 120_000);
+    expect(data.backend).toBe("fast");
+    expect(Number(data.accuracy)).toBeGreaterThanOrEqual(0.8);
+    expect(ms).toBeLessThan(120_000);
+    const browserStep = Number(data.stepMs);
+    const nodeStep = nodeLenetStepMs(60);
+    process.stdout.write(
+      `playground: LeNet step (batch 16, Fast): browser ${browserStep.toFixed(1)} ms, Node ${nodeStep.toFixed(1)} ms, ratio ${(browserStep / nodeStep).toFixed(2)} ` +
+        `(browser run ${(ms / 1000).toFixed(1)} s, accuracy ${data.accuracy}, ${data.workers} threads)\n`,
+    );
+    await page.close();
+  });
+
+  it("GPU conv on SwiftShader matches the CPU to ≤ 1e-4", async () => {
+    const { data, page } = await run("?run=gpu-conv", "gpu", 120_000);
+    expect(data.adapter).toMatch(/\S/);
+    expect(Number(data.maxDiff)).toBeLessThanOrEqual(1e-4);
+    process.stdout.write(`playground: GPU conv on ${data.adapter}: max difference ${data.maxDiff}\n`);
+    await page.close();
+  });
+
+  it("every tab renders without an error (screenshots of each)", async () => {
+    for (const tab of ["autodiff", "tensor", "runs"]) {
+      const page = await context!.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${server!.url}?page=${tab}`);
+      await page.waitForSelector("main .panel");
+      await page.screenshot({ path: path.join(outDir, `${tab}.png`), fullPage: true });
+      expect(errors).toEqual([]);
+      expect(await page.$$eval("main .error", (els) => els.map((e) => e.textContent).join(""))).toBe("");
+      await page.close();
+    }
+  });
+});
+
+/** The same LeNet step as the page's (batch 16, forward, NLL loss, backward, SGD) in Node, averaged over `steps` after a warm-up. */
+function nodeLenetStepMs(steps: number): number {
+  const data = loadMnist({ trainSize: 320, valSize: 16 });
+  manualSeed(42);
+  const model = new LeNet({ backend: FastBackend });
+  const optim = new SGD(model.parameters(), 0.01);
+  const step = (i: number): void => {
+    const { x, y } = makeBatch(data.train, (i % 20) * 16, 16, FastBackend);
+    const loss = nllLoss(model.forward(x), y);
+    optim.zeroGrad();
+    loss.backward();
+    optim.step();
+    loss.item();
+  };
+  for (let i = 0; i < 10; i++) step(i);
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step(i);
+  return (performance.now() - t0) / steps;
+}
