@@ -93,9 +93,14 @@ function kernelModules(): string[] {
   return [...found].sort();
 }
 
-/** A thread's bundle: register `modules`, wait for the thread's init, then load `entry`, the runtime's thread module. */
-function threadEntry(entry: string, modules: string[]): string {
+/**
+ * A thread's bundle: register `modules`, run `prepare` (a module whose
+ * `prepare()` must finish while the caller's event loop turns), wait for
+ * the thread's init, then load `entry`, the runtime's thread module.
+ */
+function threadEntry(entry: string, modules: string[], prepare?: string): string {
   const lines = [`import { registerModule, threadReady } from "minitorch-web-platform";`];
+  if (prepare !== undefined) lines.push(`import { prepare } from ${JSON.stringify(prepare)};`, `await prepare();`);
   modules.forEach((m, i) => {
     lines.push(`import * as m${i} from ${JSON.stringify(m)};`);
     lines.push(`registerModule(${JSON.stringify(libraryName(m))}, m${i});`);
@@ -110,6 +115,8 @@ const common = {
   platform: "browser" as const,
   target: ["es2022"],
   minify: true,
+  // Graphs name each op by its Function class.
+  keepNames: true,
   charset: "utf8" as const,
   logLevel: "warning" as const,
   plugins: [webPlugin],
@@ -132,7 +139,7 @@ const results = await Promise.all([
   }),
   build({
     ...common,
-    stdin: { contents: threadEntry(path.join(repo, "packages/gpu-ops/dist/gpuWorker.js"), []), resolveDir: app, sourcefile: "gpuThread.js" },
+    stdin: { contents: threadEntry(path.join(repo, "packages/gpu-ops/dist/gpuWorker.js"), [], path.join(web, "shims/webgpu.ts")), resolveDir: app, sourcefile: "gpuThread.js" },
     outfile: path.join(out, "lib/gpu-ops/gpuWorker.js"),
   }),
 ]);

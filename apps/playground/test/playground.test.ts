@@ -116,21 +116,22 @@ describe.skipIf(skip)("playground in Chromium", () => {
     expect(Number(data.workers)).toBeGreaterThanOrEqual(2);
     expect(Number(data.accuracy)).toBeGreaterThanOrEqual(0.95);
     await page.close();
-  });
+  }, 180_000);
 
   it("LeNet 300 steps on Fast reaches ≥ 80 % validation accuracy within 120 s, with a step time near Node's", async () => {
     const { data, ms, page } = await run("?run=mnist&steps=300&backend=fast", "mnist", 120_000);
     expect(data.backend).toBe("fast");
     expect(Number(data.accuracy)).toBeGreaterThanOrEqual(0.8);
     expect(ms).toBeLessThan(120_000);
+    await page.close();
     const browserStep = Number(data.stepMs);
-    const nodeStep = nodeLenetStepMs(60);
+    // Measured after the page is closed, so the two never share the cores.
+    const nodeStep = nodeLenetStepMs(100);
     process.stdout.write(
       `playground: LeNet step (batch 16, Fast): browser ${browserStep.toFixed(1)} ms, Node ${nodeStep.toFixed(1)} ms, ratio ${(browserStep / nodeStep).toFixed(2)} ` +
         `(browser run ${(ms / 1000).toFixed(1)} s, accuracy ${data.accuracy}, ${data.workers} threads)\n`,
     );
-    await page.close();
-  });
+  }, 240_000);
 
   it("GPU conv on SwiftShader matches the CPU to ≤ 1e-4", async () => {
     const { data, page } = await run("?run=gpu-conv", "gpu", 120_000);
@@ -138,7 +139,7 @@ describe.skipIf(skip)("playground in Chromium", () => {
     expect(Number(data.maxDiff)).toBeLessThanOrEqual(1e-4);
     process.stdout.write(`playground: GPU conv on ${data.adapter}: max difference ${data.maxDiff}\n`);
     await page.close();
-  });
+  }, 180_000);
 
   it("every tab renders without an error (screenshots of each)", async () => {
     for (const tab of ["autodiff", "tensor", "runs"]) {

@@ -50,9 +50,16 @@ const FILL: Record<GraphNode["kind"], string> = { leaf: "#dbeafe", constant: "#e
 /** An SVG of `g`: a node's column is its longest path from a leaf. */
 export function graphSvg(g: Graph): SVGSVGElement {
   const depth = new Array<number>(g.nodes.length).fill(0);
-  // Edges go from lower to higher ids only through the walk's post-order, so one pass settles depths.
-  const sorted = [...g.edges].sort((a, b) => a[1] - b[1]);
-  for (let pass = 0; pass < 2; pass++) for (const [a, b] of sorted) depth[b] = Math.max(depth[b]!, depth[a]! + 1);
+  // Longest path from a leaf: relax until nothing changes (a graph of a few hundred nodes at most).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [a, b] of g.edges) {
+      if (depth[b]! < depth[a]! + 1) {
+        depth[b] = depth[a]! + 1;
+        changed = true;
+      }
+    }
+  }
   const columns: number[][] = [];
   g.nodes.forEach((n) => (columns[depth[n.id]!] ??= []).push(n.id));
   const colWidth = 150;

@@ -151,7 +151,7 @@ function trainPage(start: Partial<ToySettings> | null): void {
           return c;
         }),
       );
-      params.textContent = r.parameters.map((p) => `${p.name} [${p.shape.join(", ")}]\n  ${p.values.map((v) => v.toFixed(3)).join(" ")}`).join("\n");
+      params.textContent = r.parameters.map((p) => `${p.name} [${p.shape.join(", ")}]\n${p.values.map((v) => v.toFixed(2).padStart(6)).join(" ")}`).join("\n\n");
       if (r.graph !== undefined) graph.replaceChildren(graphSvg(r.graph));
     } else if (r.kind === "done") {
       info.textContent += ` — done in ${r.seconds.toFixed(1)} s on ${r.backend} (${r.workers} thread${r.workers === 1 ? "" : "s"})`;

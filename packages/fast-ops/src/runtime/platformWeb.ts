@@ -100,8 +100,9 @@ function startWorker(entry: string): Spare {
  * their bundles have loaded (true when all did). A worker nested in the
  * caller starts only when the caller's event loop turns, so a caller that
  * spawns a thread and blocks on it at once would wait forever: the runtime
- * takes these spares instead, and starts a replacement for each one taken,
- * ready after the caller's next turn of its event loop.
+ * takes these spares instead. A spare taken is not replaced (a GPU thread's
+ * spare holds a device): call this again before the next code that blocks,
+ * e.g. before each run.
  */
 export async function prestartThreads(entry: string, count: number): Promise<boolean> {
   const list = spares.get(entry) ?? [];
@@ -111,9 +112,8 @@ export async function prestartThreads(entry: string, count: number): Promise<boo
 }
 
 export function spawnThread(entry: string, init: unknown): ThreadHandle {
-  const list = spares.get(entry);
-  const spare = list?.shift() ?? startWorker(entry);
-  if (list !== undefined) list.push(startWorker(entry));
+  // Without a spare, the thread starts when the caller next yields (a pool runs without it until then).
+  const spare = spares.get(entry)?.shift() ?? startWorker(entry);
   const { worker } = spare;
   let alive = true;
   void spare.loaded.then((ok) => {
