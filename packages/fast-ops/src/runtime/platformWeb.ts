@@ -61,7 +61,12 @@ interface ThreadBoot {
 const LOADED = "minitorch-thread-loaded";
 
 /** Where the library's files are: beside the bundle that runs the user's code, or as its caller said (in a thread). */
-let base = new URL("./", scope.location.href).href;
+let base: string | null = null;
+
+function libraryBase(): string {
+  base ??= new URL("./", scope.location.href).href;
+  return base;
+}
 
 /** Sets the library's base URL (the directory holding PKG/PATH files), when it is not beside the caller's bundle. */
 export function setLibraryBase(url: string): void {
@@ -71,7 +76,7 @@ export function setLibraryBase(url: string): void {
 /** The file behind a `minitorch:/PKG/dist/PATH` name (any other URL is returned as it is). */
 export function libraryFile(name: string): string {
   const m = /^minitorch:\/([^/]+)\/dist\/(.+)$/.exec(name);
-  return m === null ? name : new URL(`${m[1]}/${m[2]}`, base).href;
+  return m === null ? name : new URL(`${m[1]}/${m[2]}`, libraryBase()).href;
 }
 
 /** A module worker started ahead of need, and whether its bundle has loaded. */
@@ -122,7 +127,7 @@ export function spawnThread(entry: string, init: unknown): ThreadHandle {
   worker.addEventListener("error", () => {
     alive = false;
   });
-  const boot: ThreadBoot = { minitorchThread: { init, base } };
+  const boot: ThreadBoot = { minitorchThread: { init, base: libraryBase() } };
   worker.postMessage(boot);
   return {
     get alive() {
