@@ -16,7 +16,7 @@ import { manualSeed } from "@minitorch/autodiff";
 import { loadMnist } from "@minitorch/datasets";
 import { FastBackend } from "@minitorch/fast-ops";
 import { SGD, nllLoss } from "@minitorch/nn";
-import { LeNet, makeBatch } from "@minitorch/train-mnist";
+import { LeNet, evaluate, makeBatch } from "@minitorch/train-mnist";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -138,6 +138,35 @@ describe.skipIf(skip)("playground in Chromium", () => {
     expect(data.adapter).toMatch(/\S/);
     expect(Number(data.maxDiff)).toBeLessThanOrEqual(1e-4);
     process.stdout.write(`playground: GPU conv on ${data.adapter}: max difference ${data.maxDiff}\n`);
+    await page.close();
+  }, 180_000);
+
+  it("the Runs tab opens a train-mnist checkpoint and scores it as Node does on the same 500 digits", async () => {
+    const data = loadMnist({ trainSize: 3000, valSize: 500 });
+    manualSeed(7);
+    const model = new LeNet({ backend: FastBackend });
+    const optim = new SGD(model.parameters(), 0.01);
+    for (let i = 0; i < 60; i++) {
+      const { x, y } = makeBatch(data.train, i * 16, 16, FastBackend);
+      const loss = nllLoss(model.forward(x), y);
+      optim.zeroGrad();
+      loss.backward();
+      optim.step();
+    }
+    const nodeAccuracy = evaluate(model, data.validation, FastBackend, 16) / 500;
+    const checkpoint = { format: "minitorch-ts-checkpoint", version: 1, app: "train-mnist", epoch: 1, model: model.stateDict(), optimizer: { lr: 0.01 }, random: [1, 2, 3, 4], settings: {}, bestValAccuracy: nodeAccuracy };
+    const file = path.join(tmp, "run.ckpt");
+    fs.writeFileSync(file, JSON.stringify(checkpoint));
+    const page = await context!.newPage();
+    page.on("pageerror", (e) => logs.push(`runs: pageerror: ${e.message}`));
+    await page.goto(`${server!.url}?page=runs`);
+    await page.setInputFiles("input[type=file]", file);
+    await page.waitForSelector("#result[data-done]", { state: "attached", timeout: 60_000 });
+    const result = await page.$eval("#result", (el) => ({ ...(el as HTMLElement).dataset }));
+    expect(result.error, logs.join("\n")).toBeUndefined();
+    expect(Number(result.accuracy)).toBe(nodeAccuracy);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(outDir, "runs-checkpoint.png"), fullPage: true });
     await page.close();
   }, 180_000);
 

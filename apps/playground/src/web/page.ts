@@ -7,7 +7,8 @@
  * `/?run=mnist&steps=N&backend=fast` and `/?run=gpu-conv` start a run on
  * load; when it ends, #result gets data-accuracy (0–1) or data-max-diff and
  * data-adapter, data-backend, data-workers, data-cross-origin-isolated,
- * data-step-ms, data-seconds and data-done="1" (data-error on failure).
+ * data-step-ms, data-seconds, data-pool (FastOps' job counters) and
+ * data-done="1" (data-error on failure).
  */
 import { autodiffPage, tensorPage } from "./sandboxes.js";
 import { runsPage, setCheckpointHandler } from "./runs.js";
@@ -59,6 +60,7 @@ function hook(r: Reply): void {
   d.workers = String(r.workers);
   d.crossOriginIsolated = String(r.crossOriginIsolated);
   d.seconds = r.seconds.toFixed(3);
+  d.pool = JSON.stringify(r.pool);
   if (r.accuracy !== undefined) d.accuracy = String(r.accuracy);
   if (r.stepMs !== undefined) d.stepMs = r.stepMs.toFixed(3);
   if (r.gpu !== undefined) {

@@ -85,6 +85,8 @@ export interface Done {
   stepMs?: number;
   seconds: number;
   workers: number;
+  /** FastOps pool counters at the end (jobs run in parallel and inline, chunks the workers took). */
+  pool: { parallelJobs: number; inlineJobs: number; workerChunks: number };
   crossOriginIsolated: boolean;
   /** MNIST: validation digits the model got wrong (index, label, prediction). */
   wrong?: Array<{ index: number; label: number; predicted: number; pixels: Uint8Array }>;

@@ -340,8 +340,9 @@ async function gpuConv(): Promise<void> {
   });
 }
 
-function finish(d: Omit<Done, "kind" | "crossOriginIsolated">): void {
-  reply({ kind: "done", crossOriginIsolated: self.crossOriginIsolated, ...d });
+function finish(d: Omit<Done, "kind" | "crossOriginIsolated" | "pool">): void {
+  const { parallelJobs, inlineJobs, workerChunks } = poolStats();
+  reply({ kind: "done", crossOriginIsolated: self.crossOriginIsolated, pool: { parallelJobs, inlineJobs, workerChunks }, ...d });
 }
 
 let running = false;
