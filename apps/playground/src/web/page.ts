@@ -265,7 +265,7 @@ function gpuPage(autostart: boolean): void {
         el(
           "table",
           {},
-          el("tr", {}, ...["op", "shapes", "CPU ms", "GPU ms", "max difference"].map((h) => el("th", {}, h))),
+          el("tr", {}, ...["op", "shapes", "CPU ms", "GPU ms", "max |GPU − CPU| / max(1, |CPU|)"].map((h) => el("th", {}, h))),
           ...r.gpu.ops.map((o) => el("tr", {}, el("td", {}, o.name), el("td", {}, o.shape), el("td", {}, o.cpuMs.toFixed(1)), el("td", {}, o.gpuMs.toFixed(1)), el("td", {}, o.maxDiff.toExponential(2)))),
         ),
       );

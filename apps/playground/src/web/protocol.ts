@@ -90,7 +90,7 @@ export interface Done {
   crossOriginIsolated: boolean;
   /** MNIST: validation digits the model got wrong (index, label, prediction). */
   wrong?: Array<{ index: number; label: number; predicted: number; pixels: Uint8Array }>;
-  /** GPU: per op, the times and the largest difference from the CPU. */
+  /** GPU: per op, the times and the largest difference from the CPU, relative to max(1, |CPU value|) (float32's tolerance is relative). */
   gpu?: { adapter: string; maxDiff: number; ops: Array<{ name: string; shape: string; cpuMs: number; gpuMs: number; maxDiff: number }> };
 }
 

@@ -2,7 +2,7 @@
  * The autodiff and tensor sandboxes. They run on the page itself: Scalars
  * and SimpleBackend tensors never start threads, so nothing here blocks.
  */
-import { Scalar } from "@minitorch/autodiff";
+import { Scalar, topologicalSort } from "@minitorch/autodiff";
 import { SimpleBackend, fromArray, type Tensor } from "@minitorch/tensor-core";
 import { el } from "./draw.js";
 import { graphSvg, walkGraph } from "./graph.js";
@@ -58,6 +58,21 @@ export function evaluateScalar(text: string, vars: Record<string, Scalar>): Scal
   return v;
 }
 
+/**
+ * d root / d v for every scalar v of the graph, intermediate ones included
+ * (backward() keeps only the leaves'), by the same walk backpropagate does:
+ * in topological order, each scalar's chain rule hands its derivative on.
+ */
+export function allDerivatives(root: Scalar): Map<Scalar, number> {
+  const d = new Map<Scalar, number>([[root, 1]]);
+  for (const v of topologicalSort(root) as Scalar[]) {
+    const dv = d.get(v) ?? 0;
+    if (v.history?.lastFn == null) continue;
+    for (const [input, g] of v.chainRule(dv)) d.set(input, (d.get(input) ?? 0) + g);
+  }
+  return d;
+}
+
 export function autodiffPage(page: HTMLElement): void {
   const input = el("input", { type: "text", value: "sigmoid(x * y + z) * log(x + 3)", size: "40" });
   const values = { x: el("input", { type: "number", value: "0.5", step: "0.1", style: "width: 5em" }), y: el("input", { type: "number", value: "-1.5", step: "0.1", style: "width: 5em" }), z: el("input", { type: "number", value: "2", step: "0.1", style: "width: 5em" }) };
@@ -70,13 +85,14 @@ export function autodiffPage(page: HTMLElement): void {
       const vars = Object.fromEntries(Object.entries(values).map(([k, inp]) => [k, new Scalar(Number(inp.value), undefined, k)]));
       const result = evaluateScalar(input.value, vars);
       result.backward();
+      const grads = allDerivatives(result);
       out.textContent = `value ${result.data.toPrecision(6)};  ` + Object.entries(vars).map(([k, s]) => `d/d${k} = ${(s.derivative ?? 0).toPrecision(6)}`).join(",  ");
       graph.replaceChildren(
         graphSvg(
           walkGraph(result, {
             fn: (s) => (s.history?.lastFn ? s.history.lastFn.name : null),
             inputs: (s) => s.history?.inputs ?? [],
-            label: (s) => `${s.name ?? ""} ${s.data.toPrecision(4)}\ngrad ${(s.derivative ?? 0).toPrecision(4)}`,
+            label: (s) => `${s.name ?? ""} ${s.data.toPrecision(4)}\ngrad ${(grads.get(s) ?? 0).toPrecision(4)}`,
             constant: (s) => s.history === null,
           }),
         ),
@@ -91,7 +107,7 @@ export function autodiffPage(page: HTMLElement): void {
     run();
   };
   page.replaceChildren(
-    el("div", { class: "panel" }, el("h3", {}, "Autodiff sandbox (Module 1)"), el("p", {}, "Scalars with their values and the derivatives backward() leaves on them (boxes show value and grad)."), form, out, error),
+    el("div", { class: "panel" }, el("h3", {}, "Autodiff sandbox (Module 1)"), el("p", {}, "Scalars with their values and derivatives: backward() leaves them on x, y and z; the graph shows every node's value and d f / d node."), form, out, error),
     el("div", { class: "panel", style: "margin-top: 1em" }, el("h3", {}, "Graph"), graph),
   );
   run();

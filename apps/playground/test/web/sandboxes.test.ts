@@ -1,7 +1,7 @@
 import { Scalar } from "@minitorch/autodiff";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluateScalar } from "../../src/web/sandboxes.js";
+import { allDerivatives, evaluateScalar } from "../../src/web/sandboxes.js";
 
 const vars = (x: number, y = 0, z = 0): Record<string, Scalar> => ({ x: new Scalar(x), y: new Scalar(y), z: new Scalar(z) });
 
@@ -42,5 +42,31 @@ describe("evaluateScalar", () => {
     expect(() => evaluateScalar("(x + 1", vars(1))).toThrow("expression: expected ) at token 5, got the end");
     expect(() => evaluateScalar("x 1", vars(1))).toThrow('expression: unexpected "1" at token 2');
     expect(() => evaluateScalar("", vars(1))).toThrow("expression: expected more input at token 1, got the end");
+  });
+});
+
+describe("allDerivatives", () => {
+  it("f = (x * y) + x at (2, 3): df/d(x*y) = 1, df/dx = y + 1 = 4, df/dy = x = 2", () => {
+    const x = new Scalar(2, undefined, "x");
+    const y = new Scalar(3, undefined, "y");
+    const product = x.mul(y);
+    const f = product.add(x);
+    const d = allDerivatives(f);
+    expect(d.get(f)).toBe(1);
+    expect(d.get(product)).toBe(1);
+    expect(d.get(x)).toBe(4);
+    expect(d.get(y)).toBe(2);
+  });
+
+  it("agrees with backward() on the leaves of random expressions", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.1, max: 3, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), (a, b) => {
+        const v = vars(a, b, a - b);
+        const f = evaluateScalar("log(x * x + y) * sigmoid(z) + relu(y - x) / (x + 1)", { ...v, y: v.y!.mul(v.y!).add(1) });
+        const d = allDerivatives(f);
+        f.backward();
+        for (const k of ["x", "z"]) expect(d.get(v[k]!)).toBeCloseTo(v[k]!.derivative ?? 0, 12);
+      }),
+    );
   });
 });
