@@ -39,7 +39,7 @@ async function backendFor(name: BackendName): Promise<TensorBackend> {
   if (name === "simple") return SimpleBackend;
   if (name === "fast") {
     // The pool's workers must be running before a loop blocks on them.
-    await prestartThreads(POOL_THREAD, Math.max(1, navigator.hardwareConcurrency - 1));
+    await prestartThreads(POOL_THREAD, poolStats().threads - 1);
     return FastBackend;
   }
   await prestartThreads(GPU_THREAD, 1);
