@@ -1,7 +1,12 @@
 /**
- * gpu-ops' diagnose.ts in a browser: there is no package to install and no
- * Vulkan loader to look for, only navigator.gpu and its adapter.
+ * gpu-ops' diagnose.ts in a browser: the same module, with the two answers
+ * that look for Node packages and Vulkan files replaced. A browser has no
+ * package to install and no loader to look for, only navigator.gpu and
+ * its adapter. (build.ts sends gpu-ops' own imports of diagnose.js here;
+ * this file's import of the real module is left alone.)
  */
+export * from "../../../../../packages/gpu-ops/dist/diagnose.js";
+
 export function webgpuMissing(): string | null {
   return "gpu" in navigator ? null : "this browser has no navigator.gpu (WebGPU)";
 }
@@ -9,7 +14,3 @@ export function webgpuMissing(): string | null {
 export function noAdapterAdvice(cause: string): string {
   return `${cause}. In Chromium on Linux, WebGPU needs --enable-unsafe-webgpu and a Vulkan driver (for a software one: --enable-features=Vulkan --use-vulkan=swiftshader --use-webgpu-adapter=swiftshader).`;
 }
-
-/** Kept for the names gpu-ops exports; a browser installs nothing. */
-export const WEBGPU_PACKAGE = { name: "webgpu", version: "0.4.0" };
-export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
