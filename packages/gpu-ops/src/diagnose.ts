@@ -71,3 +71,19 @@ export function noAdapterAdvice(cause: string): string {
   steps.push(software);
   return `${cause}. To fix: ${steps.join("; ")}.`;
 }
+
+/**
+ * Mesa's device-select Vulkan layer asks the display server which GPU to
+ * prefer and, when there is no display session (`XDG_RUNTIME_DIR` unset),
+ * prints "error: XDG_RUNTIME_DIR is invalid or not set" on every adapter
+ * request. `NODEVICE_SELECT=1` turns the layer off; it must be in the
+ * process's C environment when the GPU thread creates its Vulkan instance.
+ * Assigning `process.env` does that on the main thread and in a worker made
+ * with `env: SHARE_ENV`; an ordinary worker's `process.env` is a private copy,
+ * which is why this also runs when the package is imported, so a program that
+ * imports the library on its main thread is quiet in every worker it starts.
+ */
+export function quietDeviceSelect(): void {
+  if (typeof process === "undefined" || process.env === undefined) return;
+  if (process.env.XDG_RUNTIME_DIR === undefined && process.env.NODEVICE_SELECT === undefined) process.env.NODEVICE_SELECT = "1";
+}

@@ -10,7 +10,7 @@
  */
 import { envInt } from "@minitorch/autodiff";
 import { ArgWriter, READY, RETIRING, STARTING, ThreadGroup, createSharedBlock, siblingModule } from "@minitorch/fast-ops";
-import { noAdapterAdvice, webgpuMissing } from "./diagnose.js";
+import { noAdapterAdvice, quietDeviceSelect, webgpuMissing } from "./diagnose.js";
 import { COMMAND, FAULT, FAULT_EXIT, FAULT_HANG, FAULT_LOSE_DEVICE, INJECT, NARGS, RUN, type AdapterReport, type GpuThreadInit, type JobMessage, type KernelSource } from "./protocol.js";
 
 /** What `gpuAvailable()` reports. */
@@ -217,8 +217,7 @@ export class GpuThread {
       this.failure = missing;
       return;
     }
-    // Mesa's device-select layer prints errors when there is no display to ask.
-    if (process.env.XDG_RUNTIME_DIR === undefined && process.env.NODEVICE_SELECT === undefined) process.env.NODEVICE_SELECT = "1";
+    quietDeviceSelect();
     this.block = createSharedBlock();
     this.group.ensure(1);
     const state = this.group.waitWhile(0, STARTING, this.startTimeoutMs);

@@ -5,6 +5,10 @@
  */
 import { gpu } from "./gpuOps.js";
 import type { GpuStatus } from "./gpuThread.js";
+import { quietDeviceSelect } from "./diagnose.js";
+
+// At import, not only when the GPU thread starts: see quietDeviceSelect.
+quietDeviceSelect();
 
 export { GpuBackend, GpuOps, coversStorage, gpu } from "./gpuOps.js";
 export { GpuThread, type GpuKernel, type GpuStats, type GpuStatus, type JobOperand } from "./gpuThread.js";
@@ -15,7 +19,7 @@ export { MM_PRACTICE_DIM, TILE, matmulKernel, matmulShader, mmPracticeKernel } f
 export { conv1dKernel, conv1dShader, conv2dKernel, conv2dShader } from "./convKernels.js";
 export { MAX_DIMS, THREADS_PER_BLOCK, makePlan, prelude } from "./wgslPrelude.js";
 export { wgslOperator, wgslOperatorNames, type WgslOperator } from "./wgslOperators.js";
-export { SWIFTSHADER_ICD, WEBGPU_PACKAGE, noAdapterAdvice, webgpuMissing } from "./diagnose.js";
+export { SWIFTSHADER_ICD, WEBGPU_PACKAGE, noAdapterAdvice, quietDeviceSelect, webgpuMissing } from "./diagnose.js";
 
 /**
  * Whether GpuBackend can run here: `ok`, the adapter's description, and
