@@ -23,6 +23,9 @@ const TYPES: Record<string, string> = {
   ".map": "application/json",
   ".bin": "application/octet-stream",
   ".png": "image/png",
+  ".txt": "text/plain; charset=utf-8",
+  ".jsonl": "text/plain; charset=utf-8",
+  ".ckpt": "application/json",
 };
 
 export interface PlaygroundServer {
@@ -30,9 +33,34 @@ export interface PlaygroundServer {
   close(): Promise<void>;
 }
 
-/** Serves directory `root` on host:port (port 0: any free port). */
-export function startServer(root: string, host: string, port: number): Promise<PlaygroundServer> {
+/** A file of the runs directory, as `/runs/` lists it. */
+export interface RunFile {
+  name: string;
+  bytes: number;
+  /** Last modification, milliseconds since 1970. */
+  modified: number;
+}
+
+/** The regular files directly in `dir`, newest first. */
+export function listRuns(dir: string): RunFile[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith("."))
+    .map((e) => {
+      const stat = fs.statSync(path.join(dir, e.name));
+      return { name: e.name, bytes: stat.size, modified: stat.mtimeMs };
+    })
+    .sort((a, b) => b.modified - a.modified);
+}
+
+/**
+ * Serves directory `root` on host:port (port 0: any free port). With
+ * `runsDir`, `/runs/` lists its files (JSON) and `/runs/NAME` serves one,
+ * so the Runs tab can follow a run's metrics as the CLI writes them.
+ */
+export function startServer(root: string, host: string, port: number, runsDir?: string): Promise<PlaygroundServer> {
   const base = fs.realpathSync(root);
+  const runs = runsDir === undefined ? null : fs.realpathSync(runsDir);
   const server = http.createServer((req, res) => {
     const headers: Record<string, string> = { ...ISOLATION_HEADERS, "Cross-Origin-Resource-Policy": "same-origin", "Cache-Control": "no-cache" };
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -46,8 +74,17 @@ export function startServer(root: string, host: string, port: number): Promise<P
       res.writeHead(400, headers).end("bad request path\n");
       return;
     }
-    const file = path.resolve(base, `.${pathname.endsWith("/") ? `${pathname}index.html` : pathname}`);
-    if (file !== base && !file.startsWith(base + path.sep)) {
+    if (pathname === "/runs/") {
+      if (runs === null) {
+        res.writeHead(404, { ...headers, "Content-Type": "text/plain" }).end("no runs directory: start the playground with --runs DIR\n");
+        return;
+      }
+      res.writeHead(200, { ...headers, "Content-Type": "application/json" }).end(JSON.stringify(listRuns(runs)));
+      return;
+    }
+    const [dir, rel] = runs !== null && pathname.startsWith("/runs/") ? [runs, pathname.slice("/runs/".length)] : [base, pathname.endsWith("/") ? `${pathname}index.html` : pathname];
+    const file = path.resolve(dir, `./${rel}`);
+    if (file !== dir && !file.startsWith(dir + path.sep)) {
       res.writeHead(404, headers).end("not found\n");
       return;
     }

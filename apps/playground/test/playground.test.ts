@@ -41,8 +41,8 @@ const FLAGS = [
   "--use-webgpu-adapter=swiftshader",
 ];
 
-function startPlayground(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(app, "dist/main.js"), "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+function startPlayground(runs: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [path.join(app, "dist/main.js"), "--port", "0", "--runs", runs], { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`playground did not start: ${out}`)), 30_000);
@@ -72,7 +72,8 @@ describe.skipIf(skip)("playground in Chromium", () => {
     if (!fs.existsSync(path.join(app, "dist/site/index.html"))) throw new Error("playground e2e: dist/site is missing: run `pnpm build` first");
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "playground-e2e-"));
     fs.mkdirSync(outDir, { recursive: true });
-    server = await startPlayground();
+    fs.mkdirSync(path.join(tmp, "runs"));
+    server = await startPlayground(path.join(tmp, "runs"));
     context = await chromium.launchPersistentContext(path.join(tmp, "profile"), {
       executablePath: CHROMIUM,
       headless: true,
@@ -169,6 +170,19 @@ describe.skipIf(skip)("playground in Chromium", () => {
     await page.screenshot({ path: path.join(outDir, "runs-checkpoint.png"), fullPage: true });
     await page.close();
   }, 180_000);
+
+  it("the Runs tab lists the --runs directory and follows a log as it grows", async () => {
+    const log = path.join(tmp, "runs", "mnist.txt");
+    fs.writeFileSync(log, "Epoch 1 loss 2.5 valid acc 4/16\n");
+    const page = await context!.newPage();
+    await page.goto(`${server!.url}?page=runs`);
+    await page.click('button[data-run="mnist.txt"]');
+    await page.waitForSelector("text=1 records");
+    fs.appendFileSync(log, "Epoch 1 loss 1.5 valid acc 8/16\n");
+    await page.waitForSelector("text=2 records", { timeout: 10_000 });
+    await page.screenshot({ path: path.join(outDir, "runs-follow.png"), fullPage: true });
+    await page.close();
+  }, 60_000);
 
   it("every tab renders without an error (screenshots of each)", async () => {
     for (const tab of ["autodiff", "tensor", "runs"]) {
