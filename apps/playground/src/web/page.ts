@@ -214,7 +214,8 @@ function mnistPage(start: { steps?: number; backend?: BackendName } | null): voi
       curve(acc, accuracies, "accuracy on a validation batch", "#2e7d32");
       info.textContent = `step ${r.step}: loss ${r.loss.toFixed(3)}`;
     } else if (r.kind === "done") {
-      info.textContent = `validation accuracy ${((r.accuracy ?? 0) * 100).toFixed(1)} % on 500 digits; ${r.stepMs?.toFixed(1)} ms per step; ${r.seconds.toFixed(1)} s on ${r.backend} (${r.workers} threads)`;
+      const step = r.stepMs !== undefined ? `; ${r.stepMs.toFixed(1)} ms per step` : " (a checkpoint)";
+      info.textContent = `validation accuracy ${((r.accuracy ?? 0) * 100).toFixed(1)} % on 500 digits${step}; ${r.seconds.toFixed(1)} s on ${r.backend} (${r.workers} threads)`;
       wrong.replaceChildren(
         ...(r.wrong ?? []).map((w) => {
           const f = el("figure", {}, image28(w.pixels, 2), el("figcaption", {}, `${w.label} → ${w.predicted}`));
