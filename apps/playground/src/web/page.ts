@@ -71,7 +71,9 @@ function hook(r: Reply): void {
 }
 
 function backendSelect(value: BackendName): HTMLSelectElement {
-  const s = el("select", { name: "backend" }, el("option", { value: "simple" }, "Simple"), el("option", { value: "fast" }, "Fast"), el("option", { value: "gpu" }, "GPU"));
+  // GPU only where the browser has WebGPU (an adapter may still be missing: the run then says why).
+  const gpu = "gpu" in navigator ? el("option", { value: "gpu" }, "GPU") : el("option", { value: "gpu", disabled: "" }, "GPU (no WebGPU here)");
+  const s = el("select", { name: "backend" }, el("option", { value: "simple" }, "Simple"), el("option", { value: "fast" }, "Fast"), gpu);
   s.value = value;
   return s;
 }
