@@ -48,9 +48,13 @@ async function backendFor(name: BackendName): Promise<TensorBackend> {
   return GpuBackend;
 }
 
+/** Chunks the pool's workers had taken when the current run started. */
+let chunksBefore = 0;
+
+/** Threads that computed during this run: the session's own, plus the pool's workers if they took any chunk. */
 function workersUsed(name: BackendName): number {
-  // The session thread takes a share of every job too.
-  return name === "fast" ? poolStats().workersAlive + 1 : 1;
+  const stats = poolStats();
+  return name === "fast" && stats.workerChunks > chunksBefore ? stats.workersAlive + 1 : 1;
 }
 
 /** Points per training step of the toy sets (minitorch's BATCH). */
@@ -358,6 +362,7 @@ scope.onmessage = (event: MessageEvent<Request>) => {
     if (running) throw new Error("run: a run is already in progress; stop it first");
     running = true;
     stopRequested = false;
+    chunksBefore = poolStats().workerChunks;
     try {
       if (r.kind === "toy") await trainToy(r);
       else if (r.kind === "mnist") await trainMnist(r);
