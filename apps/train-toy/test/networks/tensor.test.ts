@@ -1,7 +1,7 @@
 /**
  * Task 2.5: the tensor network — a layer by hand and against the scalar
  * network's arithmetic, its gradients against central differences, then
- * training on the four toy sets from the CLI's defaults.
+ * training on the four toy sets (a small run; the CLI tests run the defaults).
  */
 import { Random } from "@minitorch/autodiff";
 import { simple } from "@minitorch/datasets";
@@ -72,12 +72,14 @@ describe("task2_5", () => {
     }
   });
 
-  it.each(TOY_TARGETS)("trains %s (50 points) to the guide's accuracy from the defaults", (_name, make, target) => {
+  // A small run (20 points, 200 epochs, the defaults' hidden 10 and lr 0.5) keeps the task's tests
+  // quick; the CLI tests check the guide's figures on the defaults' 50 points and 500 epochs.
+  it.each(TOY_TARGETS)("trains %s (20 points, 200 epochs) to the guide's accuracy", (_name, make, target) => {
     const random = new Random(0);
-    const data = make(50, random);
+    const data = make(20, random);
     const trainer = tensorTrainer(data, { hidden: 10, lr: 0.5, random });
     let correct = 0;
-    for (let epoch = 0; epoch < 500; epoch++) correct = trainer.epoch().correct;
+    for (let epoch = 0; epoch < 200; epoch++) correct = trainer.epoch().correct;
     expect(correct / data.N).toBeGreaterThanOrEqual(target);
   });
 });
