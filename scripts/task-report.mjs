@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import process from "node:process";
 
-const TASK_COUNTS = [4, 4, 4, 4, 5];
+const TASK_COUNTS = [5, 5, 5, 5, 5];
 // Optional tasks, after the task they extend (tools/scaffold/src/tasks.ts).
 const EXTRA = { task4_4: ["task4_4b"] };
 const TASKS = TASK_COUNTS.flatMap((count, m) =>

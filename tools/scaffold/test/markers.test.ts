@@ -37,8 +37,10 @@ function tempDir(): string {
 }
 
 describe("scaffold markers", () => {
-  it("the course has tasks 0.1–0.4, 1.1–1.4, 2.1–2.4, 3.1–3.4, 4.1–4.5 and the optional 4.4b", () => {
-    expect(COURSE_TASKS.join(" ")).toBe("0.1 0.2 0.3 0.4 1.1 1.2 1.3 1.4 2.1 2.2 2.3 2.4 3.1 3.2 3.3 3.4 4.1 4.2 4.3 4.4 4.4b 4.5");
+  it("the course has tasks 0.1–0.5, 1.1–1.5, 2.1–2.5, 3.1–3.5, 4.1–4.5 and the optional 4.4b", () => {
+    expect(COURSE_TASKS.join(" ")).toBe(
+      "0.1 0.2 0.3 0.4 0.5 1.1 1.2 1.3 1.4 1.5 2.1 2.2 2.3 2.4 2.5 3.1 3.2 3.3 3.4 3.5 4.1 4.2 4.3 4.4 4.4b 4.5",
+    );
   });
 
   const add = source(
@@ -120,7 +122,7 @@ describe("scaffold markers", () => {
     ["a BEGIN without END", source(begin("0.1"), "x;"), 1, "BEGIN ASSIGN0.1 has no END ASSIGN0.1 after it"],
     ["a nested BEGIN", source(begin("0.1"), begin("0.2"), end("0.2"), end("0.1")), 2, "BEGIN ASSIGN0.2 is nested inside the block of ASSIGN0.1 opened at line 1"],
     ["an END of another task", source(begin("0.1"), "x;", end("0.2")), 3, "END ASSIGN0.2 closes the block of ASSIGN0.1 opened at line 1"],
-    ["a task outside the course", source(begin("3.5"), "x;", end("3.5")), 1, 'BEGIN ASSIGN3.5: "3.5" is not a course task'],
+    ["a task outside the course", source(begin("3.6"), "x;", end("3.6")), 1, 'BEGIN ASSIGN3.6: "3.6" is not a course task'],
   ])("refuses %s, naming the line", (_, text, line, message) => {
     const { problems } = parseMarkers("bad.ts", text);
     expect(problems.length).toBeGreaterThan(0);
