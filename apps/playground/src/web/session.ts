@@ -16,7 +16,7 @@ import { LeNet } from "@minitorch/train-mnist/model";
 import { prestartThreads } from "minitorch-web-platform";
 import { TRAIN_DIGITS, VALIDATION_DIGITS, decodeDigits, type Digits } from "../digits.js";
 import { walkGraph, type Graph } from "./graph.js";
-import { ToyNetwork } from "./network.js";
+import { FastNetwork } from "@minitorch/train-toy/networks";
 import { GRID, type BackendName, type CheckpointRequest, type Done, type MnistRequest, type Reply, type Request, type ToyProgress, type ToyRequest } from "./protocol.js";
 
 const POOL_THREAD = "minitorch:/fast-ops/dist/worker.js";
@@ -87,7 +87,7 @@ async function trainToy(r: ToyRequest): Promise<void> {
   const backend = await backendFor(r.backend);
   manualSeed(1);
   const data = make(r.points);
-  const model = new ToyNetwork(r.hidden, { backend });
+  const model = new FastNetwork(r.hidden, backend);
   const optim = new SGD(model.parameters(), r.lr);
   const x = fromArray(data.X.flat(), [data.N, 2], backend);
   const plane = grid().to(backend);
@@ -102,7 +102,7 @@ async function trainToy(r: ToyRequest): Promise<void> {
       const rows = perm.slice(b, b + TOY_BATCH);
       const xb = fromArray(rows.flatMap((i) => data.X[i]!), [rows.length, 2], backend);
       const yb = fromArray(rows.map((i) => data.y[i]!), [rows.length], backend);
-      const batchLoss = bceLoss(model.forward(xb), yb);
+      const batchLoss = bceLoss(model.forward(xb).view(rows.length), yb);
       optim.zeroGrad();
       batchLoss.backward();
       optim.step();
@@ -122,7 +122,7 @@ async function trainToy(r: ToyRequest): Promise<void> {
 }
 
 /** The graph of the network's forward pass on one point, parameters named. */
-function forwardGraph(model: ToyNetwork, backend: TensorBackend): Graph {
+function forwardGraph(model: FastNetwork, backend: TensorBackend): Graph {
   for (const [name, p] of model.namedParameters()) (p.value as Tensor).name = name;
   const x = fromArray([0.5, 0.5], [1, 2], backend);
   x.name = "x";
@@ -134,10 +134,12 @@ function forwardGraph(model: ToyNetwork, backend: TensorBackend): Graph {
   });
 }
 
-function toyProgress(model: ToyNetwork, plane: Tensor, epoch: number, loss: number, accuracy: number, points: Array<[number, number]>, labels: number[]): ToyProgress {
+function toyProgress(model: FastNetwork, plane: Tensor, epoch: number, loss: number, accuracy: number, points: Array<[number, number]>, labels: number[]): ToyProgress {
   const boundary = Float32Array.from(model.forward(plane).toFloat64Array());
-  const hiddenValues = model.hidden!.toFloat64Array();
-  const units = model.hidden!.shape[1]!;
+  // The first hidden layer over the plane, one heatmap per unit.
+  const firstHidden = model.layer1.forward(plane).relu();
+  const hiddenValues = firstHidden.toFloat64Array();
+  const units = firstHidden.shape[1]!;
   const hidden: Float32Array[] = [];
   for (let u = 0; u < units; u++) {
     const g = new Float32Array(GRID * GRID);
