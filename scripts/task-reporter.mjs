@@ -19,9 +19,13 @@ function chain(error) {
   return out;
 }
 
-/** The first stack frame in the workspace outside node_modules and test/ (the code under test), as `path:line:column`. */
+/**
+ * The first stack frame in the workspace outside node_modules and test/ (the
+ * code under test), as `path:line:column`, of the innermost error that has one:
+ * a worker's error is rethrown by the pool, and the student's line is in the cause.
+ */
 function sourceFrame(root, errors) {
-  for (const error of errors) {
+  for (const error of [...errors].reverse()) {
     const frames = [...(error.stacks ?? []).map((s) => `${s.file}:${s.line}:${s.column}`), String(error.stack ?? "")].join("\n");
     for (const m of frames.matchAll(FRAME)) {
       const file = relative(root, m[1]);
@@ -82,6 +86,7 @@ export default class TaskReporter {
     let failed = 0;
     let skipped = 0;
     const failedFiles = [];
+    const groups = new Map();
     for (const module of testModules) {
       const file = relative(this.root, module.moduleId);
       const moduleErrors = module.errors?.() ?? [];
@@ -105,20 +110,28 @@ export default class TaskReporter {
         const names = [];
         for (let p = test.parent; p.type === "suite"; p = p.parent) names.unshift(p.name);
         const tag = tagOf([...names, test.name]);
-        const suites = names.filter((n) => n !== tag);
-        out.push(`FAIL ${[...(tag ? [tag] : []), ...suites, test.name].join(" > ")}`);
-        const errors = test.result().errors ?? [];
-        const first = errors[0] ?? {};
-        const causes = chain(first);
-        for (const line of messageLines(first)) out.push(`  ${line}`);
-        for (const cause of causes.slice(1, 3)) {
-          const lines = messageLines(cause);
-          if (lines.length > 0 && !out.at(-1)?.includes(lines[0])) out.push(`  caused by: ${lines[0]}`);
-        }
-        const where = sourceFrame(this.root, causes);
+        const title = [...names.filter((n) => n !== tag), test.name].join(" > ");
+        const causes = chain(test.result().errors?.[0] ?? {});
+        const message = messageLines(causes[0]);
+        const causeLines = causes.slice(1, 3).map((c) => messageLines(c)[0]).filter((l) => l !== undefined && !message.some((m) => m.includes(l)));
+        const where = sourceFrame(this.root, causes) ?? "(no frame in src/)";
         const at = test.location ? `${file}:${test.location.line}` : file;
-        out.push(`  at ${where ?? "(no frame in src/)"}  (test ${at})`);
+        // Failures with the same cause at the same place (a stub) are one group:
+        // the cause once, then the tests' names.
+        const key = `${causeLines.at(-1) ?? message[0]}@${where}`;
+        if (!groups.has(key)) groups.set(key, { message, causeLines, where, tests: [] });
+        groups.get(key).tests.push(`${title}  (${at})`);
       }
+    }
+    for (const group of groups.values()) {
+      const [first, ...rest] = group.tests;
+      out.push(`FAIL ${first}`);
+      for (const line of group.message) out.push(`  ${line}`);
+      for (const line of group.causeLines) out.push(`  caused by: ${line}`);
+      out.push(`  at ${group.where}`);
+      if (rest.length > 0) out.push(`  the same failure in ${rest.length} more test(s):`);
+      for (const name of rest.slice(0, 8)) out.push(`  - ${name}`);
+      if (rest.length > 8) out.push(`  - … and ${rest.length - 8} more`);
     }
     for (const error of unhandledErrors) {
       out.push("ERROR (unhandled)");
