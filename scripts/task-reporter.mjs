@@ -47,6 +47,12 @@ function messageLines(error) {
     kept.push(line);
     if (kept.length === 6) break;
   }
+  // An assertion's expected/received difference, briefly.
+  if (typeof error.diff === "string" && error.diff !== "") {
+    const diff = error.diff.replace(ANSI, "").split("\n").filter((l) => l.trim() !== "");
+    kept.push(...diff.slice(0, 12).map((l) => `  ${l}`));
+    if (diff.length > 12) kept.push(`  … ${diff.length - 12} more diff lines`);
+  }
   return kept;
 }
 
