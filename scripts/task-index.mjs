@@ -2,9 +2,9 @@
 // The index of course-task tags to test files, made from the code each time
 // (no hand list): a test file holds the tags written in its own code
 // (describe("task4_1"), or a suite helper's tag argument such as
-// describeBackendSuite(…, { forward: "task3_1 tensor suite", … })); a file that
-// names no tag itself takes those of the test helpers it imports (the
-// defaults of backendSuite.ts). Comments are not code: a header that says
+// describeBackendSuite(…, { forward: "task3_1 tensor suite", … }): a helper
+// takes its tags from the calling file, never a default of its own).
+// Comments are not code: a header that says
 // "tagged task3_2" adds nothing. It also says which packages a file needs
 // built: those whose dist/ it runs (a CLI test spawns apps/X/dist/main.js).
 //
@@ -51,16 +51,6 @@ function code(text) {
   return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|\s)\/\/.*$/gm, "$1");
 }
 
-/** The relative .ts files a file imports (`./helpers.js` → helpers.ts), absolute paths. */
-function localImports(file, text) {
-  const out = [];
-  for (const m of text.matchAll(/(?:import|export)\s[^;]*?from\s+["'](\.{1,2}\/[^"']+)["']/g)) {
-    const target = resolve(dirname(file), m[1]).replace(/\.js$/, ".ts");
-    if (existsSync(target)) out.push(target);
-  }
-  return out;
-}
-
 /** The workspace directories (`apps/train-mnist`) whose dist/ a file's code names. */
 function builtDirs(root, file, text) {
   const own = relative(root, file).split("/").slice(0, 2).join("/");
@@ -77,22 +67,12 @@ function builtDirs(root, file, text) {
  * directories whose dist/ those files run.
  */
 export function taskIndex(root) {
-  const cache = new Map();
-  const tagsOf = (file, seen = new Set()) => {
-    if (seen.has(file)) return new Set();
-    seen.add(file);
-    if (cache.has(file)) return cache.get(file);
-    const text = code(readFileSync(file, "utf8"));
-    const tags = new Set(TAGGING.flatMap((re) => [...text.matchAll(re)].map((m) => m[1])));
-    if (tags.size === 0) for (const dep of localImports(file, text)) for (const t of tagsOf(dep, seen)) tags.add(t);
-    cache.set(file, tags);
-    return tags;
-  };
+  const tagsOf = (text) => new Set(TAGGING.flatMap((re) => [...text.matchAll(re)].map((m) => m[1])));
   const index = new Map();
   for (const rel of testFiles(root)) {
     const file = join(root, rel);
     const text = code(readFileSync(file, "utf8"));
-    for (const tag of tagsOf(file)) {
+    for (const tag of tagsOf(text)) {
       if (!index.has(tag)) index.set(tag, { files: [], build: new Set() });
       const entry = index.get(tag);
       entry.files.push(rel);

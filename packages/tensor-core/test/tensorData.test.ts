@@ -58,14 +58,6 @@ describe("task2_1", () => {
     expect(new TensorData(new Float64Array(16), [4, 2, 2]).strides).toEqual([4, 2, 1]);
   });
 
-  it("stridesFromShape [2, 3, 4] = [12, 4, 1]; shapeSize [] = 1, [2, 0] = 0", () => {
-    expect(stridesFromShape([2, 3, 4])).toEqual([12, 4, 1]);
-    expect(stridesFromShape([])).toEqual([]);
-    expect(shapeSize([])).toBe(1);
-    expect(shapeSize([2, 0])).toBe(0);
-    expect(shapeSize([2, 3, 4])).toBe(24);
-  });
-
   it("indexToPosition [1, 2, 3] with strides [12, 4, 1] = 23, with [1, 2, 6] = 23", () => {
     expect(indexToPosition([1, 2, 3], [12, 4, 1])).toBe(23);
     expect(indexToPosition(Int32Array.from([1, 2, 3]), Int32Array.from([1, 2, 6]))).toBe(23);
@@ -81,13 +73,6 @@ describe("task2_1", () => {
     const one = [0];
     toIndex(5, [6], one);
     expect(one).toEqual([5]);
-  });
-
-  it("isContiguousLayout ignores strides of size-1 dimensions", () => {
-    expect(isContiguousLayout([1, 3], [7, 1])).toBe(true);
-    expect(isContiguousLayout([3, 1], [1, 9])).toBe(true);
-    expect(isContiguousLayout([2, 3], [1, 2])).toBe(false);
-    expect(isContiguousLayout([2, 3], [4, 1])).toBe(false);
   });
 
   it("toIndex then indexToPosition with row-major strides gives back every ordinal, in range", () => {
@@ -183,6 +168,24 @@ describe("task2_1", () => {
       }),
       runs,
     );
+  });
+
+});
+
+describe("layouts and their errors (given with Task 2.1)", () => {
+  it("stridesFromShape [2, 3, 4] = [12, 4, 1]; shapeSize [] = 1, [2, 0] = 0", () => {
+    expect(stridesFromShape([2, 3, 4])).toEqual([12, 4, 1]);
+    expect(stridesFromShape([])).toEqual([]);
+    expect(shapeSize([])).toBe(1);
+    expect(shapeSize([2, 0])).toBe(0);
+    expect(shapeSize([2, 3, 4])).toBe(24);
+  });
+
+  it("isContiguousLayout ignores strides of size-1 dimensions", () => {
+    expect(isContiguousLayout([1, 3], [7, 1])).toBe(true);
+    expect(isContiguousLayout([3, 1], [1, 9])).toBe(true);
+    expect(isContiguousLayout([2, 3], [1, 2])).toBe(false);
+    expect(isContiguousLayout([2, 3], [4, 1])).toBe(false);
   });
 
   it("an index out of range or negative is an IndexingError naming index and shape", () => {
