@@ -2,7 +2,8 @@
 // results in few lines. Failures first, each with its first error line (a
 // fast-check property reports its counterexample and the cause once, not the
 // shrink steps) and where it happened: the first frame in the workspace's
-// src/ (the student's code) and the test's own line; then one summary line.
+// src/ (the student's code), else the assertion's line in the test, and the
+// test's own line; then one summary line.
 // A line a test logs (a skip notice) is printed once per run, however many
 // files print it.
 import { relative } from "node:path";
@@ -25,11 +26,16 @@ function chain(error) {
  * a worker's error is rethrown by the pool, and the student's line is in the cause.
  */
 function sourceFrame(root, errors) {
+  return workspaceFrame(root, errors, false) ?? workspaceFrame(root, errors, true);
+}
+
+/** The first workspace frame outside node_modules; in the tests too with `tests` (an assertion's line). */
+function workspaceFrame(root, errors, tests) {
   for (const error of [...errors].reverse()) {
     const frames = [...(error.stacks ?? []).map((s) => `${s.file}:${s.line}:${s.column}`), String(error.stack ?? "")].join("\n");
     for (const m of frames.matchAll(FRAME)) {
       const file = relative(root, m[1]);
-      if (file.startsWith("..") || file.includes("node_modules/") || /(^|\/)test\//.test(file) || file.startsWith("scripts/")) continue;
+      if (file.startsWith("..") || file.includes("node_modules/") || (!tests && /(^|\/)test\//.test(file)) || file.startsWith("scripts/")) continue;
       return `${file}:${m[2]}:${m[3]}`;
     }
   }
@@ -120,7 +126,7 @@ export default class TaskReporter {
         const causes = chain(test.result().errors?.[0] ?? {});
         const message = messageLines(causes[0]);
         const causeLines = causes.slice(1, 3).map((c) => messageLines(c)[0]).filter((l) => l !== undefined && !message.some((m) => m.includes(l)));
-        const where = sourceFrame(this.root, causes) ?? "(no frame in src/)";
+        const where = sourceFrame(this.root, causes) ?? "(no stack frame in the workspace)";
         const at = test.location ? `${file}:${test.location.line}` : file;
         // Failures with the same cause at the same place (a stub) are one group:
         // the cause once, then the tests' names.

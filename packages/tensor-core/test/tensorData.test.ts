@@ -64,8 +64,13 @@ describe("task2_1", () => {
     expect(indexToPosition([], [])).toBe(0);
   });
 
-  it("toIndex 23 in [2, 3, 4] = [1, 2, 3]; 0 = [0, 0, 0]; 5 in [6] = [5]", () => {
+  it("toIndex 7 in [2, 3, 4] = [0, 1, 3] (column-major would give [1, 0, 1]); 17 = [1, 1, 1]; 23 = [1, 2, 3]; 0 = [0, 0, 0]; 5 in [6] = [5]", () => {
     const out = new Int32Array(3);
+    // Row-major: the last dimension varies fastest. 23 is [1, 2, 3] in both orders, 7 and 17 are not.
+    toIndex(7, [2, 3, 4], out);
+    expect(Array.from(out), "toIndex(7, [2, 3, 4]): the last dimension varies fastest").toEqual([0, 1, 3]);
+    toIndex(17, [2, 3, 4], out);
+    expect(Array.from(out), "toIndex(17, [2, 3, 4])").toEqual([1, 1, 1]);
     toIndex(23, [2, 3, 4], out);
     expect(Array.from(out)).toEqual([1, 2, 3]);
     toIndex(0, Int32Array.from([2, 3, 4]), out);
@@ -82,11 +87,15 @@ describe("task2_1", () => {
         const index = new Int32Array(shape.length);
         for (let ordinal = 0; ordinal < shapeSize(shape); ordinal++) {
           toIndex(ordinal, shape, index);
-          index.forEach((x, i) => {
-            expect(x).toBeGreaterThanOrEqual(0);
-            expect(x).toBeLessThan(shape[i]!);
-          });
-          expect(indexToPosition(index, strides)).toBe(ordinal);
+          // The row-major index, digit by digit from the last dimension, to name in a failure.
+          const expected = shape.map(() => 0);
+          for (let d = shape.length - 1, rest = ordinal; d >= 0; d--) {
+            expected[d] = rest % shape[d]!;
+            rest = Math.floor(rest / shape[d]!);
+          }
+          const where = `toIndex(ordinal ${ordinal}, shape [${shape.join(", ")}])`;
+          expect(Array.from(index), `${where}: expected index [${expected.join(", ")}], got [${Array.from(index).join(", ")}]`).toEqual(expected);
+          expect(indexToPosition(index, strides), `${where} then indexToPosition with strides [${strides.join(", ")}]`).toBe(ordinal);
         }
       }),
       runs,
