@@ -31,7 +31,7 @@ function along(t: Tensor, index: readonly number[], dim: number): number[] {
 /**
  * The parts of the forward suite, each registered under its own tag by
  * backendSuite.ts: map/zip/reduce and layouts, matmul, and the given code
- * (tensor creation), which passes whatever the student wrote.
+ * (tensor creation and reading out), which passes whatever the student wrote.
  */
 export type ForwardPart = "elementwise" | "matmul" | "given";
 
@@ -308,7 +308,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
     );
   });
 
-  it(`[${name}] toArray nests by shape; a 0-d tensor gives a number; toFloat64Array is a row-major copy`, () => {
+  givenIt(`[${name}] toArray nests by shape; a 0-d tensor gives a number; toFloat64Array is a row-major copy`, () => {
     const a = t([[1, 2, 3], [4, 5, 6]]);
     expect(a.permute(1, 0).toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
     expect(t(7).toArray()).toBe(7);
