@@ -10,7 +10,7 @@
 //   "minitorch-source" export condition (MINITORCH_SOURCE=1: vitest.config.ts
 //   sets it for vitest, and --conditions for Node's resolver in the threads).
 //   What tests run from dist/ (a CLI spawned from apps/X/dist/main.js) is
-//   built with turbo, quietly, and so is fast-ops' WebAssembly if missing.
+//   built with turbo, quietly; fast-ops' WebAssembly is compiled if missing.
 // - The output is scripts/task-reporter.mjs's: failures first with the
 //   student's file and line, then one summary line.
 // - A task whose tests need a GPU uses Chromium's SwiftShader when it is
@@ -70,12 +70,17 @@ function newest(dir) {
   return t;
 }
 
-const needed = new Set(tags.flatMap((t) => [...(index.get(t)?.build ?? [])]));
+build([...new Set(tags.flatMap((t) => [...(index.get(t)?.build ?? [])]))]);
+
 // fast-ops' SIMD kernels are WebAssembly compiled from assembly/ (no student code):
-// the source reads them from dist/simd/, so a fresh copy builds fast-ops once.
-const wasm = join(root, "packages", "fast-ops", "dist", "simd", "kernels.wasm");
-if (!existsSync(wasm) || newest(join(root, "packages", "fast-ops", "assembly")) > statSync(wasm).mtimeMs) needed.add("packages/fast-ops");
-build([...needed]);
+// the source reads them from dist/simd/, so a fresh copy compiles them once (a few seconds).
+const fastOps = join(root, "packages", "fast-ops");
+const wasm = join(fastOps, "dist", "simd", "kernels.wasm");
+if (!existsSync(wasm) || newest(join(fastOps, "assembly")) > statSync(wasm).mtimeMs) {
+  process.stdout.write("compiling fast-ops' WebAssembly kernels (once)\n");
+  const asc = spawnSync(join(fastOps, "node_modules", ".bin", "asc"), ["--config", "asconfig.json"], { cwd: fastOps, stdio: "inherit" });
+  if (asc.status !== 0) process.exit(asc.status ?? 1);
+}
 
 const env = { ...process.env, MINITORCH_SOURCE: "1", MINITORCH_TASK_FILTER: filter };
 
