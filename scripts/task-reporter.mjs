@@ -142,8 +142,8 @@ export default class TaskReporter {
       for (const line of group.causeLines) out.push(`  caused by: ${line}`);
       out.push(`  at ${group.where}`);
       if (rest.length > 0) out.push(`  the same failure in ${rest.length} more test(s):`);
-      for (const name of rest.slice(0, 4)) out.push(`  - ${name}`);
-      if (rest.length > 4) out.push(`  - … and ${rest.length - 4} more`);
+      for (const name of rest.slice(0, 3)) out.push(`  - ${name}`);
+      if (rest.length > 3) out.push(`  - … and ${rest.length - 3} more`);
     }
     for (const error of unhandledErrors) {
       out.push("ERROR (unhandled)");
