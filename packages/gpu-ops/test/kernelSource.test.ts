@@ -8,7 +8,7 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { operators } from "@minitorch/autodiff";
-import { gpu, mapShader, reduceShader, wgslOperator, type GpuKernel } from "../src/index.js";
+import { conv2dShader, gpu, mapShader, matmulShader, reduceShader, wgslOperator, type GpuKernel } from "../src/index.js";
 import { sourceLineOf, wgslFrom } from "../src/kernelSource.js";
 import { describeGpu } from "./helpers.js";
 
@@ -44,6 +44,16 @@ describe("kernel source lines", () => {
       [reduceShader(wgslOperator(operators.add, "reduce")), "let step_a = stride(A, reduce_dim());"],
     ] as const) {
       const { file, line } = lineOf(url, text);
+      expect(sourceLineOf(shader, shaderLine(shader, text))).toBe(`${file}:${line}`);
+    }
+  });
+
+  it("so do the bodies of Task 3.4's matmul (matmulKernels.ts) and Task 4.4b's conv2d (convKernels.ts)", () => {
+    for (const [shader, module, text] of [
+      [matmulShader(), "matmulKernels.ts", "let a_col = stride(A, dims(A) - 1u);"],
+      [conv2dShader(), "convKernels.ts", "let kh = shape(WEIGHT, 2u);"],
+    ] as const) {
+      const { file, line } = lineOf(new URL(`../src/${module}`, import.meta.url).href, text);
       expect(sourceLineOf(shader, shaderLine(shader, text))).toBe(`${file}:${line}`);
     }
   });
