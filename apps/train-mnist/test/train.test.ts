@@ -104,28 +104,7 @@ describe("task4_5", () => {
     });
   });
 
-  describe("train-mnist: makeBatch, countCorrect, evaluate", () => {
-    it("makeBatch gives pixels 0..255 as [count, 1, 28, 28] and one-hot labels", () => {
-      const { x, y } = makeBatch(small.train, 5, 4, SimpleBackend);
-      expect(x.shape).toEqual([4, 1, 28, 28]);
-      expect(y.shape).toEqual([4, 10]);
-      const pixels = x.toFloat64Array();
-      expect(Array.from(pixels)).toEqual(Array.from(small.train.bytes.subarray(5 * 784, 9 * 784)));
-      expect(Math.max(...pixels)).toBeGreaterThan(1);
-      const oneHot = y.toArray() as number[][];
-      oneHot.forEach((row, i) => {
-        expect(row.reduce((a, b) => a + b, 0)).toBe(1);
-        expect(row[small.train.labels[5 + i]!]).toBe(1);
-      });
-    });
-
-    it("countCorrect takes each row's largest entry, the first on ties", () => {
-      const out = fromArray([0, 1, 0.5, 2, 2, 0, 3, 3, 3], [3, 3], SimpleBackend);
-      expect(countCorrect(out, [1, 0, 0], 0)).toBe(3);
-      expect(countCorrect(out, [1, 1, 2], 0)).toBe(1);
-      expect(countCorrect(out, [9, 9, 1, 0, 0], 2)).toBe(3);
-    });
-
+  describe("train-mnist: evaluate", () => {
     it("evaluate counts correct examples in batches and leaves the model in training mode", () => {
       const model = new LeNet({ backend: FastBackend });
       const split: MnistSplit = small.validation;
@@ -209,5 +188,29 @@ describe("task4_5", () => {
         expect(tampered.result.model.stateDict()[name]!.data, name).not.toEqual(straight.result.model.stateDict()[name]!.data);
       }
     });
+  });
+});
+
+// Given code: these pass whatever the student wrote, so they carry no task tag.
+describe("train-mnist: makeBatch, countCorrect (given with Task 4.5)", () => {
+  it("makeBatch gives pixels 0..255 as [count, 1, 28, 28] and one-hot labels", () => {
+    const { x, y } = makeBatch(small.train, 5, 4, SimpleBackend);
+    expect(x.shape).toEqual([4, 1, 28, 28]);
+    expect(y.shape).toEqual([4, 10]);
+    const pixels = x.toFloat64Array();
+    expect(Array.from(pixels)).toEqual(Array.from(small.train.bytes.subarray(5 * 784, 9 * 784)));
+    expect(Math.max(...pixels)).toBeGreaterThan(1);
+    const oneHot = y.toArray() as number[][];
+    oneHot.forEach((row, i) => {
+      expect(row.reduce((a, b) => a + b, 0)).toBe(1);
+      expect(row[small.train.labels[5 + i]!]).toBe(1);
+    });
+  });
+
+  it("countCorrect takes each row's largest entry, the first on ties", () => {
+    const out = fromArray([0, 1, 0.5, 2, 2, 0, 3, 3, 3], [3, 3], SimpleBackend);
+    expect(countCorrect(out, [1, 0, 0], 0)).toBe(3);
+    expect(countCorrect(out, [1, 1, 2], 0)).toBe(1);
+    expect(countCorrect(out, [9, 9, 1, 0, 0], 2)).toBe(3);
   });
 });

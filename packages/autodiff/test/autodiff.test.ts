@@ -95,11 +95,6 @@ describe("task1_1", () => {
     expect(vals).toEqual([1, 2, 3]);
   });
 
-  it("an argument index outside the values is an error naming the range", () => {
-    expect(() => centralDifference(operators.add, [1, 2], 2)).toThrow(/centralDifference: arg must be in \[0, 2\), got 2/);
-    expect(() => centralDifference(operators.id, [1], -1)).toThrow(/arg must be in \[0, 1\), got -1/);
-  });
-
   it("the central difference of a·x + b·y is a in x and b in y", () => {
     const coef = floatsIn(-10, 10);
     const val = floatsIn(-100, 100);
@@ -156,7 +151,9 @@ describe("task1_3", () => {
     const back = Square.apply(x).chainRule(3);
     expect(back).toEqual([[x, 24]]);
   });
+});
 
+describe("Scalar function application (given with Task 1.3)", () => {
   it("a function of constants only makes a constant; numbers become leaves", () => {
     const c = Function1.apply(new Scalar(1, null), new Scalar(2, null));
     expect(c.data).toBe(13);
@@ -169,6 +166,13 @@ describe("task1_3", () => {
 
   it("chainRule of a leaf is an error", () => {
     expect(() => new Scalar(1).chainRule(1)).toThrow(/Scalar.chainRule: needs a scalar made by a ScalarFunction/);
+  });
+});
+
+describe("centralDifference's argument check (given with Task 1.1)", () => {
+  it("an argument index outside the values is an error naming the range", () => {
+    expect(() => centralDifference(operators.add, [1, 2], 2)).toThrow(/centralDifference: arg must be in \[0, 2\), got 2/);
+    expect(() => centralDifference(operators.id, [1], -1)).toThrow(/arg must be in \[0, 1\), got -1/);
   });
 });
 
@@ -332,7 +336,9 @@ describe("task1_4", () => {
     expect(y.data).toBe(20000);
     expect(x.derivative).toBe(1);
   });
+});
 
+describe("derivative accumulation (given with Task 1.4)", () => {
   it("only leaves accumulate derivatives", () => {
     const y = new Scalar(1).add(2);
     expect(() => y.accumulateDerivative(1)).toThrow(/only leaf variables have derivatives/);

@@ -127,14 +127,6 @@ describe("task1_2", () => {
     });
   }
 
-  it("toScalar wraps a number as a leaf and passes a scalar through", () => {
-    const s = new Scalar(2);
-    expect(toScalar(s)).toBe(s);
-    const t = toScalar(3);
-    expect(t.data).toBe(3);
-    expect(t.isLeaf()).toBe(true);
-  });
-
   it("a scalar keeps its name and prints its value", () => {
     const x = new Scalar(10, undefined, "x");
     expect(x.name).toBe("x");
@@ -219,12 +211,18 @@ describe("task1_4", () => {
   });
 });
 
+describe("toScalar (given with Task 1.2)", () => {
+  it("toScalar wraps a number as a leaf and passes a scalar through", () => {
+    const s = new Scalar(2);
+    expect(toScalar(s)).toBe(s);
+    const t = toScalar(3);
+    expect(t.data).toBe(3);
+    expect(t.isLeaf()).toBe(true);
+  });
+});
+
 describe("task1_4", () => {
   describe("Scalar errors", () => {
-    it("a Scalar of a non-number is a TypeError naming the type", () => {
-      expect(() => new Scalar("1" as unknown as number)).toThrow(/Scalar: value must be a number, got string/);
-    });
-
     it("a ScalarFunction without forward or backward names the subclass", () => {
       class NoForward extends ScalarFunction {}
       expect(() => NoForward.apply(1)).toThrow(/NoForward.forward must be defined by the subclass/);
@@ -236,18 +234,24 @@ describe("task1_4", () => {
       const y = NoBackward.apply(new Scalar(1));
       expect(() => y.backward()).toThrow(/NoBackward.backward must be defined by the subclass/);
     });
+  });
+});
 
-    it("a forward that returns a non-number is an error naming the function", () => {
-      class BadForward extends ScalarFunction {
-        static override forward(_ctx: Context, x: number): number {
-          return String(x) as unknown as number;
-        }
+describe("Scalar errors (given with Task 1.4)", () => {
+  it("a Scalar of a non-number is a TypeError naming the type", () => {
+    expect(() => new Scalar("1" as unknown as number)).toThrow(/Scalar: value must be a number, got string/);
+  });
+
+  it("a forward that returns a non-number is an error naming the function", () => {
+    class BadForward extends ScalarFunction {
+      static override forward(_ctx: Context, x: number): number {
+        return String(x) as unknown as number;
       }
-      expect(() => BadForward.apply(1)).toThrow(/BadForward.forward must return a number, got string/);
-    });
+    }
+    expect(() => BadForward.apply(1)).toThrow(/BadForward.forward must return a number, got string/);
+  });
 
-    it("a constant has no parents to ask for", () => {
-      expect(() => new Scalar(1, null).parents).toThrow(/Scalar.parents: a constant has no history/);
-    });
+  it("a constant has no parents to ask for", () => {
+    expect(() => new Scalar(1, null).parents).toThrow(/Scalar.parents: a constant has no history/);
   });
 });

@@ -142,7 +142,10 @@ function conv1dTests(name: string, backend: TensorBackend): void {
       { numRuns: 20 },
     );
   });
+}
 
+/** The argument checks of conv1d: given code, run before the student's kernel, so outside the task's tag. */
+function conv1dBadInputTests(name: string, backend: TensorBackend): void {
   it(`[${name}] bad input: wrong ranks, channel mismatch, kernel wider than the input, zero sizes`, () => {
     const r = (shape: number[]): Tensor => rand(shape, backend);
     expect(() => conv1d(r([4, 6]), r([1, 4, 2]))).toThrow(/^conv1d: input must be 3-D \[batch, in_channels, width\], got shape \[4, 6\]$/);
@@ -215,22 +218,6 @@ describe("task4_1", () => {
     );
   });
 
-  it("tensorConv1d names the shapes that do not fit", () => {
-    const out = zeros([1, 2, 4]);
-    expect(() =>
-      tensorConv1d(out.storage, Int32Array.of(1, 2, 4), Int32Array.of(8, 4, 1), 8, new Float64Array(4), Int32Array.of(1, 1, 4), Int32Array.of(4, 4, 1), new Float64Array(3), Int32Array.of(2, 2, 3), Int32Array.of(6, 3, 1), 0, 0, 8),
-    ).toThrow(/^tensorConv1d: shapes do not fit: out \[1, 2, 4\] \(size 8\), input \[1, 1, 4\], weight \[2, 2, 3\]$/);
-  });
-
-  it("conv1d on SimpleBackend and CourseBackend runs tensorConv1d, which the workers load from conv1d itself (here the source under test)", () => {
-    expect(conv1dKernel.fn).toBe(tensorConv1d);
-    expect(conv1dKernel.module).toMatch(/\/fast-conv\/src\/conv1d\.ts$/);
-    // The course's kernel is the "*" entry: SimpleBackend and CourseBackend register none of their own.
-    expect(registeredBackends("conv1d")).toContain("*");
-    expect(registeredBackends("conv1d")).not.toContain(SimpleBackend.name);
-    expect(registeredBackends("conv1d")).not.toContain(CourseBackend.name);
-  });
-
   for (const [name, backend] of courseBackends) conv1dTests(name, backend);
 
   it("[course] a conv1d big enough for the pool runs on the workers and equals SimpleBackend, backward too", async () => {
@@ -248,9 +235,31 @@ describe("task4_1", () => {
   }
 });
 
+// Given code: the argument checks and where the kernel comes from pass whatever the student wrote.
+describe("conv1d given code", () => {
+  it("tensorConv1d names the shapes that do not fit", () => {
+    const out = zeros([1, 2, 4]);
+    expect(() =>
+      tensorConv1d(out.storage, Int32Array.of(1, 2, 4), Int32Array.of(8, 4, 1), 8, new Float64Array(4), Int32Array.of(1, 1, 4), Int32Array.of(4, 4, 1), new Float64Array(3), Int32Array.of(2, 2, 3), Int32Array.of(6, 3, 1), 0, 0, 8),
+    ).toThrow(/^tensorConv1d: shapes do not fit: out \[1, 2, 4\] \(size 8\), input \[1, 1, 4\], weight \[2, 2, 3\]$/);
+  });
+
+  it("conv1d on SimpleBackend and CourseBackend runs tensorConv1d, which the workers load from conv1d itself (here the source under test)", () => {
+    expect(conv1dKernel.fn).toBe(tensorConv1d);
+    expect(conv1dKernel.module).toMatch(/\/fast-conv\/src\/conv1d\.ts$/);
+    // The course's kernel is the "*" entry: SimpleBackend and CourseBackend register none of their own.
+    expect(registeredBackends("conv1d")).toContain("*");
+    expect(registeredBackends("conv1d")).not.toContain(SimpleBackend.name);
+    expect(registeredBackends("conv1d")).not.toContain(CourseBackend.name);
+  });
+
+  for (const [name, backend] of courseBackends) conv1dBadInputTests(name, backend);
+});
+
 for (const [name, backend] of libraryBackends) {
   describe(`conv1d library kernels (${name})`, () => {
     conv1dTests(name, backend);
+    conv1dBadInputTests(name, backend);
 
     it(`[${name}] a conv1d big enough for the pool runs on the workers and equals SimpleBackend, backward too`, async () => {
       await expectPoolRun(backend);

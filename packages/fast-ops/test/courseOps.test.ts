@@ -1,6 +1,7 @@
 /**
  * CourseBackend: the whole tensor suite of Tasks 2.3 and 2.4 on the course's
- * kernels (Task 3.1's loops and Task 3.2's matmul), tagged task3_2 — the
+ * kernels, tagged by task: Task 3.1's loops (map, zip, reduce, gradients)
+ * and Task 3.2's matmul — the
  * same suite that tensorSuite.test.ts runs on FastBackend, so the two kernel
  * sets are held to the same results. Also the ways `a.matmul(b)` reaches the
  * three-dimensional kernel.
@@ -12,7 +13,7 @@ import { describeBackendSuite } from "../../tensor-core/test/backendSuite.js";
 import { layoutTensor } from "./helpers.js";
 import { expectProduct, naiveMatmul, randomValues } from "./matmulSuite.js";
 
-describeBackendSuite("course", CourseBackend, { forward: "task3_2 tensor suite", gradients: "task3_2 tensor suite gradients" });
+describeBackendSuite("course", CourseBackend, { forward: "task3_1 tensor suite", gradients: "task3_1 tensor suite gradients", matmul: "task3_2 tensor suite" });
 
 describe("task3_2", () => {
   const check = (aShape: number[], bShape: number[], aPerm?: number[]): void => {

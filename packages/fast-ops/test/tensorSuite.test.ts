@@ -1,12 +1,12 @@
 /**
  * The shared tensor suite of Tasks 2.3 and 2.4 (forward values and
  * gradients of every tensor operation), run on FastBackend and on
- * PlainBackend (the same Task 3.1 kernels, matmul in plain TypeScript
- * instead of SIMD), tagged task3_1: here it checks Task 3.1's parallel
- * kernels.
+ * PlainBackend (FastBackend's kernels, matmul in plain TypeScript instead
+ * of SIMD). The library's kernels, not the student's: no task tag (Task
+ * 3.1's loops are checked by the same suite on CourseBackend, courseOps.test.ts).
  */
 import { FastBackend, PlainBackend } from "../src/index.js";
 import { describeBackendSuite } from "../../tensor-core/test/backendSuite.js";
 
-describeBackendSuite("fast", FastBackend, { forward: "task3_1 tensor suite", gradients: "task3_1 tensor suite gradients" });
-describeBackendSuite("plain", PlainBackend, { forward: "task3_1 tensor suite", gradients: "task3_1 tensor suite gradients" });
+describeBackendSuite("fast", FastBackend, { forward: "library tensor suite", gradients: "library tensor suite gradients" });
+describeBackendSuite("plain", PlainBackend, { forward: "library tensor suite", gradients: "library tensor suite gradients" });

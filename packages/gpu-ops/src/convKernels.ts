@@ -10,17 +10,31 @@
  * Every operand may be any strided view: the backward passes call these
  * kernels on permuted views, as fast-conv's Conv1dFun.backward does.
  */
-import { prelude } from "./wgslPrelude.js";
+import { wgslFrom } from "./kernelSource.js";
+import { THREADS_PER_BLOCK, prelude } from "./wgslPrelude.js";
 
-/** `tensor_conv1d`: out [batch, out_channels, width'] from input [batch, in_channels, width] and weight [out_channels, in_channels, k]. */
+/** `tensor_conv1d`: out [batch, out_channels, width'] from input [batch, in_channels, width] and weight [out_channels, in_channels, k]. You write conv1dBody. */
 export function conv1dKernel(): string {
-  // BEGIN ASSIGN4.4b
   return /* wgsl */ `
+// The host dispatches workgroups of THREADS_PER_BLOCK (${THREADS_PER_BLOCK}) invocations, enough for one per output element.
 @compute @workgroup_size(THREADS_PER_BLOCK)
 fn tensor_conv1d(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = thread_ordinal(global_id, groups);
   if (i >= out_size()) { return; }
   var out_index: Index;
+  // Code plan:
+  //   1. to_index: i as an index [b, o, x] of OUT.
+  //   2. Sum input[b, c, x ± k] · weight[o, c, k] over in-channels c and taps k, at the
+  //      operands' strides; "−" when reverse(), and 0 for positions outside the input's width.
+  //   3. Write the sum to out at out_index's position.
+${conv1dBody()}
+}
+`;
+}
+
+function conv1dBody(): string {
+  // BEGIN ASSIGN4.4b
+  return wgslFrom(import.meta.url, /* wgsl */ `
   to_index(i, OUT, &out_index);
   let b = out_index[0];
   let o = out_index[1];
@@ -39,21 +53,32 @@ fn tensor_conv1d(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_w
       }
     }
   }
-  out[index_to_position(&out_index, OUT)] = acc;
-}
-`;
+  out[index_to_position(&out_index, OUT)] = acc;`);
   // END ASSIGN4.4b
 }
 
-/** `tensor_conv2d`: out [batch, out_channels, height', width'] from input [batch, in_channels, height, width] and weight [out_channels, in_channels, kh, kw]. */
+/** `tensor_conv2d`: out [batch, out_channels, height', width'] from input [batch, in_channels, height, width] and weight [out_channels, in_channels, kh, kw]. You write conv2dBody. */
 export function conv2dKernel(): string {
-  // BEGIN ASSIGN4.4b
   return /* wgsl */ `
+// The host dispatches workgroups of THREADS_PER_BLOCK (${THREADS_PER_BLOCK}) invocations, enough for one per output element.
 @compute @workgroup_size(THREADS_PER_BLOCK)
 fn tensor_conv2d(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = thread_ordinal(global_id, groups);
   if (i >= out_size()) { return; }
   var out_index: Index;
+  // Code plan:
+  //   1. to_index: i as an index [b, o, y, x] of OUT.
+  //   2. Sum input[b, c, y ± i, x ± j] · weight[o, c, i, j] over c, i and j, at the operands'
+  //      strides; "−" when reverse(), and 0 outside the input's height and width.
+  //   3. Write the sum to out at out_index's position.
+${conv2dBody()}
+}
+`;
+}
+
+function conv2dBody(): string {
+  // BEGIN ASSIGN4.4b
+  return wgslFrom(import.meta.url, /* wgsl */ `
   to_index(i, OUT, &out_index);
   let b = out_index[0];
   let o = out_index[1];
@@ -80,9 +105,7 @@ fn tensor_conv2d(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_w
       }
     }
   }
-  out[index_to_position(&out_index, OUT)] = acc;
-}
-`;
+  out[index_to_position(&out_index, OUT)] = acc;`);
   // END ASSIGN4.4b
 }
 

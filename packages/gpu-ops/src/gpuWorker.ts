@@ -11,6 +11,7 @@
  */
 import type {} from "webgpu";
 import { BufferPool, READBACK_USAGE, STORAGE_USAGE } from "./bufferPool.js";
+import { sourceLineOf } from "./kernelSource.js";
 import { ArgReader, POISON, weighAll } from "@minitorch/fast-ops";
 import { retire, serve, thread } from "@minitorch/fast-ops/thread";
 import {
@@ -110,7 +111,11 @@ async function pipelineFor(id: number, roles: readonly number[]): Promise<GPUCom
   await d.popErrorScope();
   const errors = info.messages.filter((m) => m.type === "error");
   if (errors.length > 0) {
-    const lines = errors.map((m) => `line ${m.lineNum}:${m.linePos}: ${m.message}`);
+    // A line of a course kernel's body also names the .ts file and line it was written on (kernelSource.ts).
+    const lines = errors.map((m) => {
+      const where = sourceLineOf(kernel.source, m.lineNum);
+      return `line ${m.lineNum}:${m.linePos}: ${m.message}${where === null ? "" : ` (in ${where})`}`;
+    });
     throw new Error(`shader compile error in ${kernel.name}:\n${lines.join("\n")}`);
   }
   const bindGroupLayout = d.createBindGroupLayout({

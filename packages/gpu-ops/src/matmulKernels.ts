@@ -9,24 +9,37 @@
  * Every element of A and B is read from storage once per tile, and each
  * output element is written once.
  */
+import { wgslFrom } from "./kernelSource.js";
 import { prelude } from "./wgslPrelude.js";
 
 /**
  * `_mm_practice`: out = a @ b for square [size, size] row-major matrices,
  * size ≤ BLOCK_DIM, in one workgroup: load both into workgroup memory, wait,
- * multiply from there, write once.
+ * multiply from there, write once. You write mmPracticeBody.
  */
 export function mmPracticeKernel(): string {
-  // BEGIN ASSIGN3.4
   return /* wgsl */ `
 var<workgroup> a_shared: array<array<f32, BLOCK_DIM>, BLOCK_DIM>;
 var<workgroup> b_shared: array<array<f32, BLOCK_DIM>, BLOCK_DIM>;
 
+// The host dispatches one workgroup of BLOCK_DIM × BLOCK_DIM (${MM_PRACTICE_DIM} × ${MM_PRACTICE_DIM}) invocations.
 @compute @workgroup_size(BLOCK_DIM, BLOCK_DIM)
 fn mm_practice(@builtin(local_invocation_id) thread: vec3u) {
   let i = thread.y;
   let j = thread.x;
   let n = size();
+  // Code plan:
+  //   1. Inside the matrices (i, j < n), copy a[i][j] and b[i][j] (row-major, n wide) into the shared arrays.
+  //   2. workgroupBarrier().
+  //   3. Inside, sum a_shared[i][k] · b_shared[k][j] over k and write out[i][j] once.
+${mmPracticeBody()}
+}
+`;
+}
+
+function mmPracticeBody(): string {
+  // BEGIN ASSIGN3.4
+  return wgslFrom(import.meta.url, /* wgsl */ `
   if (i < n && j < n) {
     a_shared[i][j] = a[i * n + j];
     b_shared[i][j] = b[i * n + j];
@@ -38,9 +51,7 @@ fn mm_practice(@builtin(local_invocation_id) thread: vec3u) {
       acc += a_shared[i][k] * b_shared[k][j];
     }
     out[i * n + j] = acc;
-  }
-}
-`;
+  }`);
   // END ASSIGN3.4
 }
 
@@ -48,14 +59,16 @@ fn mm_practice(@builtin(local_invocation_id) thread: vec3u) {
  * `tensor_matrix_multiply`: out[batch] = a[batch] @ b[batch] for any
  * strides, the batch dimensions of a and b broadcast to out's. Workgroup
  * (x, y, z) computes rows y·TILE… and columns x·TILE… of matrix z;
- * `matrix_offset(A, batch)` finds where a's matrix starts.
+ * `matrix_offset(A, batch)` finds where a's matrix starts. You write
+ * matmulBody.
  */
 export function matmulKernel(): string {
-  // BEGIN ASSIGN3.4
   return /* wgsl */ `
 var<workgroup> a_shared: array<array<f32, TILE>, TILE>;
 var<workgroup> b_shared: array<array<f32, TILE>, TILE>;
 
+// The host dispatches workgroups of TILE × TILE (${TILE} × ${TILE}) invocations: x over column tiles,
+// y over row tiles, z over the batch.
 @compute @workgroup_size(TILE, TILE)
 fn tensor_matrix_multiply(@builtin(workgroup_id) block: vec3u, @builtin(local_invocation_id) thread: vec3u) {
   let batch = block.z;
@@ -63,6 +76,21 @@ fn tensor_matrix_multiply(@builtin(workgroup_id) block: vec3u, @builtin(local_in
   let pj = thread.x;
   let i = block.y * TILE + pi;
   let j = block.x * TILE + pj;
+  // Code plan:
+  //   1. The sizes (rows(), cols(), inner()), where a's and b's matrices start (matrix_offset)
+  //      and their row and column strides.
+  //   2. For each tile t along the inner dimension: load a[i][t + pj] and b[t + pi][j] into
+  //      the shared tiles (0 outside the matrices), workgroupBarrier(), add the products of
+  //      row pi and column pj of the tiles, workgroupBarrier().
+  //   3. Inside the output, write the sum once, at out's strides.
+${matmulBody()}
+}
+`;
+}
+
+function matmulBody(): string {
+  // BEGIN ASSIGN3.4
+  return wgslFrom(import.meta.url, /* wgsl */ `
   let m = rows();
   let n = cols();
   let k = inner();
@@ -93,9 +121,7 @@ fn tensor_matrix_multiply(@builtin(workgroup_id) block: vec3u, @builtin(local_in
   if (i < m && j < n) {
     let o = matrix_offset(OUT, batch) + i * stride(OUT, dims(OUT) - 2u) + j * stride(OUT, dims(OUT) - 1u);
     out[o] = acc;
-  }
-}
-`;
+  }`);
   // END ASSIGN3.4
 }
 

@@ -14,36 +14,49 @@
  */
 import type { WgslOperator } from "./wgslOperators.js";
 import { applyFunction } from "./wgslOperators.js";
-import { prelude } from "./wgslPrelude.js";
+import { wgslFrom } from "./kernelSource.js";
+import { THREADS_PER_BLOCK, prelude } from "./wgslPrelude.js";
 
 /**
  * `tensor_map`: out[i] = apply(in[j]) for every element i of `out`, j the
  * position of i's index broadcast into the input's shape. One invocation
- * per output element: thread_ordinal numbers them.
+ * per output element: thread_ordinal numbers them. The entry point, the
+ * index line and the index arrays are given, as in minitorch; you write
+ * the body (mapBody).
  */
 export function mapKernel(): string {
-  // BEGIN ASSIGN3.3
   return /* wgsl */ `
+// The host dispatches workgroups of THREADS_PER_BLOCK (${THREADS_PER_BLOCK}) invocations, enough for one per output element.
 @compute @workgroup_size(THREADS_PER_BLOCK)
 fn tensor_map(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = thread_ordinal(global_id, groups);
   if (i >= out_size()) { return; }
   var out_index: Index;
   var in_index: Index;
+  // Code plan:
+  //   1. to_index: the ordinal i as an index of OUT, into out_index.
+  //   2. broadcast_index: out_index into IN's shape, into in_index.
+  //   3. index_to_position of both; write apply(in_storage[in position]) to out[out position].
+${mapBody()}
+}
+`;
+}
+
+function mapBody(): string {
+  // BEGIN ASSIGN3.3
+  return wgslFrom(import.meta.url, /* wgsl */ `
   to_index(i, OUT, &out_index);
   broadcast_index(&out_index, OUT, IN, &in_index);
   let o = index_to_position(&out_index, OUT);
   let j = index_to_position(&in_index, IN);
-  out[o] = apply(in_storage[j]);
-}
-`;
+  out[o] = apply(in_storage[j]);`);
   // END ASSIGN3.3
 }
 
-/** `tensor_zip`: out[i] = apply(a[ja], b[jb]) with i's index broadcast into both inputs. */
+/** `tensor_zip`: out[i] = apply(a[ja], b[jb]) with i's index broadcast into both inputs. You write zipBody. */
 export function zipKernel(): string {
-  // BEGIN ASSIGN3.3
   return /* wgsl */ `
+// The host dispatches workgroups of THREADS_PER_BLOCK (${THREADS_PER_BLOCK}) invocations, enough for one per output element.
 @compute @workgroup_size(THREADS_PER_BLOCK)
 fn tensor_zip(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = thread_ordinal(global_id, groups);
@@ -51,13 +64,23 @@ fn tensor_zip(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_work
   var out_index: Index;
   var a_index: Index;
   var b_index: Index;
+  // Code plan:
+  //   1. to_index: the ordinal i as an index of OUT.
+  //   2. broadcast_index: that index into A's shape and into B's.
+  //   3. out[position in OUT] = apply(a_storage[position in A], b_storage[position in B]).
+${zipBody()}
+}
+`;
+}
+
+function zipBody(): string {
+  // BEGIN ASSIGN3.3
+  return wgslFrom(import.meta.url, /* wgsl */ `
   to_index(i, OUT, &out_index);
   broadcast_index(&out_index, OUT, A, &a_index);
   broadcast_index(&out_index, OUT, B, &b_index);
   let o = index_to_position(&out_index, OUT);
-  out[o] = apply(a_storage[index_to_position(&a_index, A)], b_storage[index_to_position(&b_index, B)]);
-}
-`;
+  out[o] = apply(a_storage[index_to_position(&a_index, A)], b_storage[index_to_position(&b_index, B)]);`);
   // END ASSIGN3.3
 }
 
@@ -65,18 +88,32 @@ fn tensor_zip(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_work
  * `_sum_practice`: out[block] = the sum of a[block·32 … block·32 + 31]
  * (0 past the end), each workgroup summing its 32 values in workgroup
  * memory: every invocation loads one value into `cache`, then halving
- * steps add pairs, with a barrier after each step.
+ * steps add pairs, with a barrier after each step. You write
+ * sumPracticeBody.
  */
 export function sumPracticeKernel(): string {
-  // BEGIN ASSIGN3.3
   return /* wgsl */ `
 var<workgroup> cache: array<f32, BLOCK_DIM>;
 
+// The host dispatches one workgroup of BLOCK_DIM (${BLOCK_DIM}) invocations per block of ${BLOCK_DIM} values.
 @compute @workgroup_size(BLOCK_DIM)
 fn sum_practice(@builtin(workgroup_id) block: vec3u, @builtin(num_workgroups) groups: vec3u,
                 @builtin(local_invocation_index) pos: u32) {
   let b = block_ordinal(block, groups);
   let i = b * BLOCK_DIM + pos;
+  // Code plan:
+  //   1. cache[pos] = a[i] inside the input (size()), else 0; then workgroupBarrier().
+  //   2. For step = BLOCK_DIM / 2, / 4, … 1: invocations pos < step add cache[pos + step]
+  //      into cache[pos]; workgroupBarrier() after each step.
+  //   3. Invocation 0 writes cache[0] to out[b] (b < out_blocks()).
+${sumPracticeBody()}
+}
+`;
+}
+
+function sumPracticeBody(): string {
+  // BEGIN ASSIGN3.3
+  return wgslFrom(import.meta.url, /* wgsl */ `
   if (i < size()) {
     cache[pos] = a[i];
   } else {
@@ -87,9 +124,7 @@ fn sum_practice(@builtin(workgroup_id) block: vec3u, @builtin(num_workgroups) gr
     if (pos < step) { cache[pos] += cache[pos + step]; }
     workgroupBarrier();
   }
-  if (pos == 0u && b < out_blocks()) { out[b] = cache[0]; }
-}
-`;
+  if (pos == 0u && b < out_blocks()) { out[b] = cache[0]; }`);
   // END ASSIGN3.3
 }
 
@@ -99,19 +134,34 @@ fn sum_practice(@builtin(workgroup_id) block: vec3u, @builtin(num_workgroups) gr
  * max). One workgroup per output element: invocation `pos` folds the
  * elements pos, pos + REDUCE_THREADS, … of its row, leaves its partial in
  * `cache`, and halving steps combine the partials (only the first
- * min(n, REDUCE_THREADS) hold values).
+ * min(n, REDUCE_THREADS) hold values). You write reduceBody.
  */
 export function reduceKernel(): string {
-  // BEGIN ASSIGN3.3
   return /* wgsl */ `
 var<workgroup> cache: array<f32, REDUCE_THREADS>;
 
+// The host dispatches one workgroup of REDUCE_THREADS (${REDUCE_THREADS}) invocations per output element.
 @compute @workgroup_size(REDUCE_THREADS)
 fn tensor_reduce(@builtin(workgroup_id) block: vec3u, @builtin(num_workgroups) groups: vec3u,
                  @builtin(local_invocation_index) pos: u32) {
   let i = block_ordinal(block, groups);
   if (i >= out_size()) { return; }
   var out_index: Index;
+  // Code plan:
+  //   1. to_index: i as an index of OUT; its position in A starts the row, which has
+  //      n = shape(A, reduce_dim()) elements stride(A, reduce_dim()) apart.
+  //   2. Invocation pos folds elements pos, pos + REDUCE_THREADS, … with apply into cache[pos].
+  //   3. workgroupBarrier(), then halving steps combine cache[pos] and cache[pos + step]
+  //      (only the first min(n, REDUCE_THREADS) hold values), a barrier after each.
+  //   4. Invocation 0 writes reduce_value() ⊕ cache[0] (reduce_value() alone if n = 0) to out.
+${reduceBody()}
+}
+`;
+}
+
+function reduceBody(): string {
+  // BEGIN ASSIGN3.3
+  return wgslFrom(import.meta.url, /* wgsl */ `
   to_index(i, OUT, &out_index);
   let start = index_to_position(&out_index, A);
   let n = shape(A, reduce_dim());
@@ -132,9 +182,7 @@ fn tensor_reduce(@builtin(workgroup_id) block: vec3u, @builtin(num_workgroups) g
   if (pos == 0u) {
     let o = index_to_position(&out_index, OUT);
     out[o] = select(reduce_value(), apply(reduce_value(), cache[0]), n > 0u);
-  }
-}
-`;
+  }`);
   // END ASSIGN3.3
 }
 

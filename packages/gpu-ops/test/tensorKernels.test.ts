@@ -48,17 +48,6 @@ describe("task3_3", () => {
     expect(zipShader(wgslOperator(operators.add, "zip"))).toMatch(/@compute/);
   });
 
-  it("a JavaScript function is refused by map, zip and reduce when called, naming it and the operators that run", () => {
-    const double = (x: number): number => 2 * x;
-    const x = fromArray([1, 2], [2], GpuBackend);
-    // Building the kernel succeeds (a backend made from these ops imports cleanly); calling it fails.
-    const doubled = GpuOps.map(double);
-    expect(() => doubled(x)).toThrow(/GpuBackend\.map\(double\): a JavaScript function cannot run in a WGSL shader; GpuBackend runs the library's operators \(id, neg, relu/);
-    expect(() => GpuOps.zip((x: number, y: number) => x - y)(x, x)).toThrow(/GpuBackend\.zip\(anonymous function\)/);
-    expect(() => GpuOps.reduce(Math.min, Infinity)(x, 0)).toThrow(/GpuBackend\.reduce\(min\)/);
-    expect(() => GpuOps.map(operators.add as unknown as (x: number) => number)(x)).toThrow(/GpuBackend\.map\(add\): map needs a function of 1 argument, add takes 2/);
-  });
-
   describeGpu("on the GPU", () => {
     it("neg, relu, exp by hand: [−1, 0.5, 2] → [1, −0.5, −2], [0, 0.5, 2], [e⁻¹, e^0.5, e²]", () => {
       const a = fromArray([-1, 0.5, 2], [3], GpuBackend);
@@ -198,8 +187,25 @@ describe("task3_3", () => {
       );
     });
 
-    it("sumPractice refuses anything but a non-empty 1-D tensor", () => {
-      expect(() => sumPractice(fromArray([1, 2, 3, 4], [2, 2]))).toThrow(/sumPractice: input must be a non-empty 1-D tensor, got shape \[2, 2\]/);
-    });
+  });
+});
+
+// Given code: the argument checks pass whatever the student wrote.
+describe("kernel arguments (given with Task 3.3)", () => {
+  it("a JavaScript function is refused by map, zip and reduce when called, naming it and the operators that run", () => {
+    const double = (x: number): number => 2 * x;
+    const x = fromArray([1, 2], [2], GpuBackend);
+    // Building the kernel succeeds (a backend made from these ops imports cleanly); calling it fails.
+    const doubled = GpuOps.map(double);
+    expect(() => doubled(x)).toThrow(/GpuBackend\.map\(double\): a JavaScript function cannot run in a WGSL shader; GpuBackend runs the library's operators \(id, neg, relu/);
+    expect(() => GpuOps.zip((x: number, y: number) => x - y)(x, x)).toThrow(/GpuBackend\.zip\(anonymous function\)/);
+    expect(() => GpuOps.reduce(Math.min, Infinity)(x, 0)).toThrow(/GpuBackend\.reduce\(min\)/);
+    expect(() => GpuOps.map(operators.add as unknown as (x: number) => number)(x)).toThrow(/GpuBackend\.map\(add\): map needs a function of 1 argument, add takes 2/);
+  });
+});
+
+describeGpu("kernel arguments on the GPU (given with Task 3.3)", () => {
+  it("sumPractice refuses anything but a non-empty 1-D tensor", () => {
+    expect(() => sumPractice(fromArray([1, 2, 3, 4], [2, 2]))).toThrow(/sumPractice: input must be a non-empty 1-D tensor, got shape \[2, 2\]/);
   });
 });

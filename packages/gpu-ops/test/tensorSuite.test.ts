@@ -1,7 +1,7 @@
 /**
  * The shared tensor suite of Tasks 2.3 and 2.4 on GpuBackend, tagged
  * task3_3: every tensor operation runs on Task 3.3's map, zip and reduce
- * kernels (and matmul on Task 3.4's), compared with the float64 reference
+ * kernels, and matmul, tagged task3_4, on Task 3.4's; compared with the float64 reference
  * at float32 precision (see helpers.ts).
  */
 import { GpuBackend } from "../src/index.js";
@@ -9,5 +9,5 @@ import { describeBackendSuite } from "../../tensor-core/test/backendSuite.js";
 import { describeGpu, float32 } from "./helpers.js";
 
 describeGpu("GpuBackend", () => {
-  describeBackendSuite("gpu", GpuBackend, { forward: "task3_3 tensor suite", gradients: "task3_3 tensor suite gradients" }, float32);
+  describeBackendSuite("gpu", GpuBackend, { forward: "task3_3 tensor suite", gradients: "task3_3 tensor suite gradients", matmul: "task3_4 tensor suite" }, float32);
 });

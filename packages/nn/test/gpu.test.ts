@@ -1,7 +1,7 @@
 /**
  * The nn functions of Tasks 4.3 and 4.4 on GpuBackend: forward values and
- * gradients agree with SimpleBackend to float32 precision, and the LeNet of
- * Task 4.5 gives the same outputs and gradients on both.
+ * gradients agree with SimpleBackend to float32 precision, and a LeNet-shaped
+ * network of nn's layers gives the same outputs and gradients on both.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -94,7 +94,8 @@ describeGpu("nn on GpuBackend", () => {
     });
   });
 
-  describe("task4_5", () => {
+  // nn's given layers end to end, not Task 4.5's networks (those are the apps'): no task tag.
+  describe("a network of nn's layers", () => {
     it("a LeNet-shaped network gives the same log-probabilities and gradients on GpuBackend as on SimpleBackend", () => {
       const run = (backend: TensorBackend): Float64Array[] => {
         manualSeed(3);

@@ -140,7 +140,9 @@ describe("task0_4", () => {
     expect(() => module.addParameter("parameterA", 1)).toThrow(/addParameter: Module3 already has a property "parameterA"/);
     expect(() => module.addParameter("train", 1)).toThrow(/already has a property "train"/);
   });
+});
 
+describe("Parameter and the base forward (given with Task 0.4)", () => {
   it("a Parameter holding a tensor turns on requiresGrad, also after update(), and names it", () => {
     const t = tensor([1, 2]);
     expect(t.requiresGrad()).toBe(false);

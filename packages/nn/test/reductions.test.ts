@@ -324,6 +324,9 @@ describe("task4_4", () => {
     );
   });
 
+});
+
+describe("reduction argument checks (given with Task 4.4)", () => {
   it("bad input: a dim out of range is a RangeError naming the op, the valid range and the shape", () => {
     const t = zeros([2, 3, 4]);
     for (const [name, fn] of [

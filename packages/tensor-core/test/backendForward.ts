@@ -4,7 +4,7 @@
  * random, usually non-contiguous tensors.
  */
 import fc from "fast-check";
-import { expect, it } from "vitest";
+import { expect, it as vitestIt } from "vitest";
 import { Tensor, fromArray, rand, tensor, zeros, type TensorBackend } from "@minitorch/tensor-core";
 import { oneArgFunctions, reduceFunctions, twoArgFunctions } from "./mathFunctions.js";
 import { float64, scaledRuns, type SuitePrecision } from "./precision.js";
@@ -28,7 +28,22 @@ function along(t: Tensor, index: readonly number[], dim: number): number[] {
   return Array.from({ length: t.shape[dim]! }, (_, i) => t.get(...index.map((x, d) => (d === dim ? i : x))));
 }
 
-export function describeForward(name: string, backend: TensorBackend, precision: SuitePrecision = float64): void {
+/**
+ * The parts of the forward suite, each registered under its own tag by
+ * backendSuite.ts: map/zip/reduce and layouts, matmul, and the given code
+ * (tensor creation and reading out), which passes whatever the student wrote.
+ */
+export type ForwardPart = "elementwise" | "matmul" | "given";
+
+export function describeForward(name: string, backend: TensorBackend, precision: SuitePrecision = float64, part: ForwardPart = "elementwise"): void {
+  const testIn =
+    (kind: ForwardPart) =>
+    (title: string, fn: () => void): void => {
+      if (kind === part) vitestIt(title, fn);
+    };
+  const it = testIn("elementwise");
+  const matmulIt = testIn("matmul");
+  const givenIt = testIn("given");
   const t = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { backend });
   const runs = { numRuns: scaledRuns(50, precision) };
   const values = forwardValues.map(precision.value);
@@ -163,7 +178,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
     );
   });
 
-  it(`[${name}] matmul [2,3]@[3,4] by hand`, () => {
+  matmulIt(`[${name}] matmul [2,3]@[3,4] by hand`, () => {
     const a = t([[1, 2, 3], [4, 5, 6]]);
     const b = t([[1, 0, 0, 1], [0, 1, 0, 1], [0, 0, 1, 1]]);
     const c = a.matmul(b);
@@ -172,20 +187,20 @@ export function describeForward(name: string, backend: TensorBackend, precision:
     expect(t([[3]]).matmul(t([[-2]])).toArray()).toEqual([[-6]]);
   });
 
-  it(`[${name}] matmul of a transposed (permuted) [3,2] view: aᵀ@a = [[17,22,27],[22,29,36],[27,36,45]]`, () => {
+  matmulIt(`[${name}] matmul of a transposed (permuted) [3,2] view: aᵀ@a = [[17,22,27],[22,29,36],[27,36,45]]`, () => {
     const a = t([[1, 2, 3], [4, 5, 6]]);
     expect(a.permute(1, 0).matmul(a).toArray()).toEqual([[17, 22, 27], [22, 29, 36], [27, 36, 45]]);
     expect(a.matmul(a.permute(1, 0)).toArray()).toEqual([[14, 32], [32, 77]]);
   });
 
-  it(`[${name}] batched matmul [2,2,2]@[2,2] broadcasts the right operand over the batch`, () => {
+  matmulIt(`[${name}] batched matmul [2,2,2]@[2,2] broadcasts the right operand over the batch`, () => {
     const a = t([[[1, 0], [0, 1]], [[2, 0], [0, 3]]]);
     const b = t([[1, 2], [3, 4]]);
     expect(a.matmul(b).toArray()).toEqual([[[1, 2], [3, 4]], [[2, 4], [9, 12]]]);
     expect(b.matmul(a).toArray()).toEqual([[[1, 2], [3, 4]], [[2, 6], [6, 12]]]);
   });
 
-  it(`[${name}] matmul with broadcast batch dimensions matches a naive loop`, () => {
+  matmulIt(`[${name}] matmul with broadcast batch dimensions matches a naive loop`, () => {
     const dim = fc.integer({ min: 1, max: 5 });
     const batchPair = fc.constantFrom<[number[], number[]]>([[], []], [[3], []], [[], [2]], [[2], [2]], [[2, 1], [3]], [[1], [4]], [[2, 3], [1, 3]]);
     const cases = fc.tuple(dim, dim, dim, batchPair).chain(([m, k, n, [ba, bb]]) =>
@@ -200,7 +215,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
     );
   });
 
-  it(`[${name}] [D,A,B]@[1,B,C] equals (a.view(D,A,B,1)·b.view(1,1,B,C)).sum(2)`, () => {
+  matmulIt(`[${name}] [D,A,B]@[1,B,C] equals (a.view(D,A,B,1)·b.view(1,1,B,C)).sum(2)`, () => {
     const small = fc.integer({ min: 2, max: 4 });
     const cases = fc.tuple(small, small, small, small).chain(([d, a, b, c]) =>
       fc.tuple(tensorsOfShape(1, [d, a, b], backend, values), tensorsOfShape(1, [1, b, c], backend, values)),
@@ -293,7 +308,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
     );
   });
 
-  it(`[${name}] toArray nests by shape; a 0-d tensor gives a number; toFloat64Array is a row-major copy`, () => {
+  givenIt(`[${name}] toArray nests by shape; a 0-d tensor gives a number; toFloat64Array is a row-major copy`, () => {
     const a = t([[1, 2, 3], [4, 5, 6]]);
     expect(a.permute(1, 0).toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
     expect(t(7).toArray()).toBe(7);
@@ -304,7 +319,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
     expect(a.get(0, 0)).toBe(1);
   });
 
-  it(`[${name}] zeros, rand and fromArray make tensors on this backend`, () => {
+  givenIt(`[${name}] zeros, rand and fromArray make tensors on this backend`, () => {
     const z = zeros([2, 3], backend);
     expect(z.backend).toBe(backend);
     expect(Array.from(z.toFloat64Array())).toEqual([0, 0, 0, 0, 0, 0]);

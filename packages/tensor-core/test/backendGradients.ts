@@ -4,7 +4,7 @@
  * matmul, permute and view.
  */
 import fc from "fast-check";
-import { expect, it } from "vitest";
+import { expect, it as vitestIt } from "vitest";
 import { gradCheck, tensor, type NestedArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { oneArgFunctions, reduceFunctions, twoArgFunctions } from "./mathFunctions.js";
 import { float64, scaledRuns, type SuitePrecision } from "./precision.js";
@@ -29,7 +29,15 @@ function smoothEverywhere(a: Tensor, b: Tensor, smooth: ((x: number, y: number) 
   );
 }
 
-export function describeGradients(name: string, backend: TensorBackend, precision: SuitePrecision = float64): void {
+/** The gradient tests of the student's ops, or (`given`) those of given code: the error of a backward without a gradient. */
+export function describeGradients(name: string, backend: TensorBackend, precision: SuitePrecision = float64, given = false): void {
+  const testIn =
+    (isGiven: boolean) =>
+    (title: string, fn: () => void): void => {
+      if (isGiven === given) vitestIt(title, fn);
+    };
+  const it = testIn(false);
+  const givenIt = testIn(true);
   const t = (data: NestedArray, requiresGrad = false): Tensor => tensor(data, { backend, requiresGrad });
   const runs = { numRuns: scaledRuns(25, precision) };
   const values = gradValues.map(precision.value);
@@ -69,7 +77,7 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
     expect(y.grad!.toArray()).toEqual([6, 6, 6]);
   });
 
-  it(`[${name}] backward() on a non-scalar without a gradient is an error naming the shape`, () => {
+  givenIt(`[${name}] backward() on a non-scalar without a gradient is an error naming the shape`, () => {
     const x = t([[1, 2, 3]], true);
     expect(() => x.mul(2).backward()).toThrow(/backward: a gradient is needed for a tensor of shape \[1, 3\]/);
   });

@@ -58,22 +58,19 @@ describe("task2_1", () => {
     expect(new TensorData(new Float64Array(16), [4, 2, 2]).strides).toEqual([4, 2, 1]);
   });
 
-  it("stridesFromShape [2, 3, 4] = [12, 4, 1]; shapeSize [] = 1, [2, 0] = 0", () => {
-    expect(stridesFromShape([2, 3, 4])).toEqual([12, 4, 1]);
-    expect(stridesFromShape([])).toEqual([]);
-    expect(shapeSize([])).toBe(1);
-    expect(shapeSize([2, 0])).toBe(0);
-    expect(shapeSize([2, 3, 4])).toBe(24);
-  });
-
   it("indexToPosition [1, 2, 3] with strides [12, 4, 1] = 23, with [1, 2, 6] = 23", () => {
     expect(indexToPosition([1, 2, 3], [12, 4, 1])).toBe(23);
     expect(indexToPosition(Int32Array.from([1, 2, 3]), Int32Array.from([1, 2, 6]))).toBe(23);
     expect(indexToPosition([], [])).toBe(0);
   });
 
-  it("toIndex 23 in [2, 3, 4] = [1, 2, 3]; 0 = [0, 0, 0]; 5 in [6] = [5]", () => {
+  it("toIndex 7 in [2, 3, 4] = [0, 1, 3] (column-major would give [1, 0, 1]); 17 = [1, 1, 1]; 23 = [1, 2, 3]; 0 = [0, 0, 0]; 5 in [6] = [5]", () => {
     const out = new Int32Array(3);
+    // Row-major: the last dimension varies fastest. 23 is [1, 2, 3] in both orders, 7 and 17 are not.
+    toIndex(7, [2, 3, 4], out);
+    expect(Array.from(out), "toIndex(7, [2, 3, 4]): the last dimension varies fastest").toEqual([0, 1, 3]);
+    toIndex(17, [2, 3, 4], out);
+    expect(Array.from(out), "toIndex(17, [2, 3, 4])").toEqual([1, 1, 1]);
     toIndex(23, [2, 3, 4], out);
     expect(Array.from(out)).toEqual([1, 2, 3]);
     toIndex(0, Int32Array.from([2, 3, 4]), out);
@@ -83,13 +80,6 @@ describe("task2_1", () => {
     expect(one).toEqual([5]);
   });
 
-  it("isContiguousLayout ignores strides of size-1 dimensions", () => {
-    expect(isContiguousLayout([1, 3], [7, 1])).toBe(true);
-    expect(isContiguousLayout([3, 1], [1, 9])).toBe(true);
-    expect(isContiguousLayout([2, 3], [1, 2])).toBe(false);
-    expect(isContiguousLayout([2, 3], [4, 1])).toBe(false);
-  });
-
   it("toIndex then indexToPosition with row-major strides gives back every ordinal, in range", () => {
     fc.assert(
       fc.property(shapes, (shape) => {
@@ -97,11 +87,15 @@ describe("task2_1", () => {
         const index = new Int32Array(shape.length);
         for (let ordinal = 0; ordinal < shapeSize(shape); ordinal++) {
           toIndex(ordinal, shape, index);
-          index.forEach((x, i) => {
-            expect(x).toBeGreaterThanOrEqual(0);
-            expect(x).toBeLessThan(shape[i]!);
-          });
-          expect(indexToPosition(index, strides)).toBe(ordinal);
+          // The row-major index, digit by digit from the last dimension, to name in a failure.
+          const expected = shape.map(() => 0);
+          for (let d = shape.length - 1, rest = ordinal; d >= 0; d--) {
+            expected[d] = rest % shape[d]!;
+            rest = Math.floor(rest / shape[d]!);
+          }
+          const where = `toIndex(ordinal ${ordinal}, shape [${shape.join(", ")}])`;
+          expect(Array.from(index), `${where}: expected index [${expected.join(", ")}], got [${Array.from(index).join(", ")}]`).toEqual(expected);
+          expect(indexToPosition(index, strides), `${where} then indexToPosition with strides [${strides.join(", ")}]`).toBe(ordinal);
         }
       }),
       runs,
@@ -183,6 +177,24 @@ describe("task2_1", () => {
       }),
       runs,
     );
+  });
+
+});
+
+describe("layouts and their errors (given with Task 2.1)", () => {
+  it("stridesFromShape [2, 3, 4] = [12, 4, 1]; shapeSize [] = 1, [2, 0] = 0", () => {
+    expect(stridesFromShape([2, 3, 4])).toEqual([12, 4, 1]);
+    expect(stridesFromShape([])).toEqual([]);
+    expect(shapeSize([])).toBe(1);
+    expect(shapeSize([2, 0])).toBe(0);
+    expect(shapeSize([2, 3, 4])).toBe(24);
+  });
+
+  it("isContiguousLayout ignores strides of size-1 dimensions", () => {
+    expect(isContiguousLayout([1, 3], [7, 1])).toBe(true);
+    expect(isContiguousLayout([3, 1], [1, 9])).toBe(true);
+    expect(isContiguousLayout([2, 3], [1, 2])).toBe(false);
+    expect(isContiguousLayout([2, 3], [4, 1])).toBe(false);
   });
 
   it("an index out of range or negative is an IndexingError naming index and shape", () => {
