@@ -172,8 +172,8 @@ export const FastOps: TensorOps = {
   name: "fast",
 
   threads: () => pool.size,
-  zeros: (size) => allocateStorage(size, true),
-  empty: (size) => allocateStorage(size, false),
+  zeros: (size, dtype = "float64") => allocateStorage(size, true, dtype),
+  empty: (size, dtype = "float64") => allocateStorage(size, false, dtype),
 
   ...elementwiseOps(fastLoops),
 
@@ -182,7 +182,8 @@ export const FastOps: TensorOps = {
 
 /** The parallel backend: matmul here and conv1d/conv2d (fast-conv) run WebAssembly SIMD kernels. */
 export const FastBackend = new TensorBackend(FastOps);
-registerKernel("avgpool2d", FastOps.name, windowMean);
+// windowMean composes tensor ops, which keep the dtype.
+registerKernel("avgpool2d", FastOps.name, windowMean, ["float64", "float32"]);
 registerKernel("matmul", FastOps.name, simdMatrixMultiply);
 registerBackend(FastBackend, { describe: () => `${pool.size} threads` });
 
