@@ -32,6 +32,7 @@ import { checkSelfContained } from "./selfContained.js";
 import { Pool, type PoolStats } from "./pool.js";
 import type { KernelDef } from "./protocol.js";
 import { simdMatrixMultiply } from "./simd/matmul.js";
+import { simdMatrixMultiply32 } from "./simd/matmul32.js";
 import { allocateStorage } from "./storage.js";
 import { windowMean } from "./avgpool.js";
 
@@ -185,6 +186,7 @@ export const FastBackend = new TensorBackend(FastOps);
 // windowMean composes tensor ops, which keep the dtype.
 registerKernel("avgpool2d", FastOps.name, windowMean, ["float64", "float32"]);
 registerKernel("matmul", FastOps.name, simdMatrixMultiply);
+registerKernel("matmul", FastOps.name, simdMatrixMultiply32, "float32");
 registerBackend(FastBackend, { describe: () => `${pool.size} threads` });
 
 /** Stops the worker threads (they restart on the next parallel operation). */

@@ -40,6 +40,4 @@ export const PlainBackend = new TensorBackend(PlainOps);
 registerKernel("avgpool2d", PlainOps.name, windowMean, ["float64", "float32"]);
 // The packed GEMM reads and writes through the storage's own element type (it packs into float64), so it serves both dtypes.
 registerKernel("matmul", PlainOps.name, packedMatrixMultiply, ["float64", "float32"]);
-// FastBackend's SIMD matmul is float64 (simd/matmul.ts); float32 runs the packed GEMM.
-registerKernel("matmul", FastOps.name, packedMatrixMultiply, "float32");
 registerBackend(PlainBackend, { describe: () => `${pool.size} threads` });

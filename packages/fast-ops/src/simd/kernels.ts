@@ -19,6 +19,8 @@ export interface SimdExports {
   peakLoop(n: number, at: number): number;
   /** C[rows × cols] (+)= A · B on packed 4-row / 4-column panels (assembly/gemm.ts). */
   gemmBlock(a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number): void;
+  /** The float32 C[rows × cols] (+)= A · B on packed 4-row / 8-column panels (assembly/gemm32.ts). */
+  gemmBlock32(a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number): void;
   /** out[o, q] (+)= Σ_r w[o, r] · x[q + tap[r]] (assembly/conv.ts). */
   convForward(x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number): void;
   /** Row copies between strided layouts (assembly/stage.ts); strides in elements. */
@@ -87,12 +89,13 @@ const SHRINK_ABOVE = 64 * 1024 * 1024;
 
 /**
  * One thread's instance of the kernels, its memory and views of it. Read
- * `exports`, `f64` and `i32` after `reserve`: it may replace them.
+ * `exports`, `f64`, `f32` and `i32` after `reserve`: it may replace them.
  */
 export class SimdThread {
   exports!: SimdExports;
   memory!: WasmMemory;
   f64!: Float64Array;
+  f32!: Float32Array;
   i32!: Int32Array;
   /**
    * What the scratch holds beyond one call (e.g. "packed B of job 7"), so a
@@ -151,6 +154,7 @@ export class SimdThread {
 
   private views(): void {
     this.f64 = new Float64Array(this.memory.buffer);
+    this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
 }
