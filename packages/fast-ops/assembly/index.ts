@@ -9,4 +9,5 @@ export { peakLoop } from "./peak";
 export { gemmBlock } from "./gemm";
 export { gemmBlock32 } from "./gemm32";
 export { convForward, convWeightGrad } from "./conv";
+export { convForward32, copyRows32 } from "./conv32";
 export { copyRows, packChannelTiles } from "./stage";

@@ -9,9 +9,10 @@ import type { TensorBackend } from "@minitorch/tensor-core";
 import type { Operand4 } from "../convolve.js";
 import type { ConvGeometry } from "../implicitGemm.js";
 import { convolveSimdKernel } from "./forward.js";
+import { convolveSimd32Kernel } from "./forward32.js";
 import { convWeightGradSimdKernel } from "./weightGrad.js";
 
-export { convWeightGradSimdKernel, convolveSimdKernel };
+export { convWeightGradSimdKernel, convolveSimd32Kernel, convolveSimdKernel };
 
 function geometryShape(g: ConvGeometry, a: number, b: number): Int32Array {
   return Int32Array.of(g.batch, g.inChannels, g.height, g.width, g.outChannels, g.kh, g.kw, g.outHeight, g.outWidth, a, b);
@@ -39,8 +40,9 @@ export function forwardGroups(g: ConvGeometry, threads: number): number {
 export function convolveSimd(backend: TensorBackend, out: Operand4, input: Operand4, weight: Operand4, g: ConvGeometry, reverse: boolean, threads: number): void {
   const groups = forwardGroups(g, threads);
   const units = g.batch * groups;
+  // The storage's element type picks the kernel: f32x4 for float32, f64x2 for float64.
   backend.runKernel(
-    convolveSimdKernel,
+    out.storage instanceof Float32Array ? convolveSimd32Kernel : convolveSimdKernel,
     [
       out.storage,
       Int32Array.from(out.strides),

@@ -23,6 +23,10 @@ export interface SimdExports {
   gemmBlock32(a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number): void;
   /** out[o, q] (+)= Σ_r w[o, r] · x[q + tap[r]] (assembly/conv.ts). */
   convForward(x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number): void;
+  /** convForward in float32, 4 channels × 8 positions per tile (assembly/conv32.ts). */
+  convForward32(x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number): void;
+  /** copyRows for float32 rows (assembly/conv32.ts). */
+  copyRows32(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, planes: number, rows: number, width: number): void;
   /** Row copies between strided layouts (assembly/stage.ts); strides in elements. */
   copyRows(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, planes: number, rows: number, width: number): void;
   /** Compact [O, positions] → 4-channel tiles (assembly/stage.ts). */
