@@ -1,9 +1,8 @@
 /**
  * The library's convolution kernels, registered for the backends that run
  * them: the WebAssembly SIMD kernels on FastBackend (f64x2 for float64,
- * f32x4 for float32's forward and input gradient) and the plain-TypeScript
- * implicit GEMM on PlainBackend (both dtypes) and for FastBackend's float32
- * weight gradient (an f32x4 weight-gradient kernel is still to come). conv1d is the
+ * f32x4 for float32; the storage's element type picks them) and the
+ * plain-TypeScript implicit GEMM on PlainBackend (both dtypes). conv1d is the
  * 4-D case with height 1. Every other backend gets the course's kernels
  * (conv1d.ts, conv2d.ts) or registers its own (gpu-ops).
  */
@@ -72,10 +71,9 @@ for (const [dims, conv, grad] of [
   [4, "conv2d", "conv2dWeightGrad"],
 ] as const) {
   registerKernel(conv, FastBackend.name, convKernel(dims, convolveFast), DTYPES);
-  registerKernel(grad, FastBackend.name, weightGradKernel(dims, convWeightGradFast));
+  registerKernel(grad, FastBackend.name, weightGradKernel(dims, convWeightGradFast), DTYPES);
   // The implicit GEMM reads and writes through the storage's own element type, so it serves both dtypes.
   const plainGrad = weightGradKernel(dims, (backend, out, input, weight, g) => plain(backend, out, input, weight, g, false));
   registerKernel(conv, PlainBackend.name, convKernel(dims, plain), DTYPES);
   registerKernel(grad, PlainBackend.name, plainGrad, DTYPES);
-  registerKernel(grad, FastBackend.name, plainGrad, "float32");
 }

@@ -9,5 +9,5 @@ export { peakLoop } from "./peak";
 export { gemmBlock } from "./gemm";
 export { gemmBlock32 } from "./gemm32";
 export { convForward, convWeightGrad } from "./conv";
-export { convForward32, copyRows32 } from "./conv32";
+export { convForward32, convWeightGrad32, copyRows32, packChannelTiles32 } from "./conv32";
 export { copyRows, packChannelTiles } from "./stage";

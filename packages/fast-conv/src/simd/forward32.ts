@@ -74,7 +74,7 @@ export function convolveSimd32Units(
 }
 
 /** geometry.ts's stageInput for float32: in[b] into the zero-bordered copy at byte address `padded`. */
-function stageInput32(t: SimdThread, padded: number, compact: number, input: Float32Array, base: number, is1: number, is2: number, is3: number, g: PaddedLayout): void {
+export function stageInput32(t: SimdThread, padded: number, compact: number, input: Float32Array, base: number, is1: number, is2: number, is3: number, g: PaddedLayout): void {
   const { inChannels: C, height: H, width: W, wp, plane } = g;
   const first = padded / 4 + g.top * wp + g.left;
   if (isCompact(C, H, W, is1, is2, is3)) {

@@ -27,6 +27,24 @@ export interface SimdExports {
   convForward32(x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number): void;
   /** copyRows for float32 rows (assembly/conv32.ts). */
   copyRows32(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, planes: number, rows: number, width: number): void;
+  /** convWeightGrad in float32, 4 taps × 8 channels per tile (assembly/conv32.ts). */
+  convWeightGrad32(
+    x: number,
+    xStride: number,
+    nBatch: number,
+    taps: number,
+    rTiles: number,
+    dy: number,
+    rows: number,
+    cols: number,
+    wp: number,
+    oTiles: number,
+    dw: number,
+    ldw: number,
+    accumulate: number,
+  ): void;
+  /** Compact [O, positions] → 8-channel float32 tiles (assembly/conv32.ts). */
+  packChannelTiles32(src: number, channels: number, positions: number, dst: number, tileStride: number): void;
   /** Row copies between strided layouts (assembly/stage.ts); strides in elements. */
   copyRows(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, planes: number, rows: number, width: number): void;
   /** Compact [O, positions] → 4-channel tiles (assembly/stage.ts). */
