@@ -30,11 +30,11 @@ function scalarOperators(source) {
   return found;
 }
 
-const MAP_ARGS = "out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number";
+const MAP_ARGS = "out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, start: number, end: number";
 const ZIP_ARGS =
-  "out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number";
+  "out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number";
 const REDUCE_ARGS =
-  "out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number";
+  "out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number";
 
 const mapBody = (f, indent) =>
   `${indent}if (sameLayout(outShape, outStrides, aShape, aStrides)) {
@@ -104,6 +104,7 @@ export function operatorKernelsSource(operatorsSource) {
  * reduceWith).
  */
 import { operators } from "@minitorch/autodiff";
+import type { Storage } from "@minitorch/tensor-core";
 import { Cells, Rows, sameLayout } from "./rowWalk.js";
 
 const { ${[...unary, ...binary].join(", ")} } = operators;

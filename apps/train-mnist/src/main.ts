@@ -39,13 +39,14 @@ runMain("train-mnist", async () => {
     batchSize: o.batchSize,
     seed: o.seed,
     backend,
+    dtype: o.dtype,
     train: data.train,
     validation: data.validation,
     log,
     metrics,
     save: o.save,
     resume: o.resume,
-    settings: { batchSize: o.batchSize, trainSize: o.trainSize, valSize: o.valSize, seed: o.seed, source: data.source },
+    settings: { batchSize: o.batchSize, trainSize: o.trainSize, valSize: o.valSize, seed: o.seed, source: data.source, dtype: o.dtype },
   });
   const perEpoch = result.epochSeconds.length > 0 ? result.epochSeconds.reduce((a, b) => a + b, 0) / result.epochSeconds.length : 0;
   log.line(

@@ -8,7 +8,7 @@ import { EpochProgress, MetricsWriter, RunLog, inSlices, resumeTraining, saveTra
 import { manualSeed } from "@minitorch/autodiff";
 import type { MnistSplit } from "@minitorch/datasets";
 import { SGD, nllLoss } from "@minitorch/nn";
-import { fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { fromArray, type CreateOptions, type Dtype, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { CLASSES, HEIGHT, LeNet, WIDTH } from "./model.js";
 
 type Split = MnistSplit;
@@ -19,6 +19,8 @@ export interface MnistTrainOptions {
   batchSize: number;
   seed: number;
   backend: TensorBackend;
+  /** The model's and the batches' element type (float64 when absent). */
+  dtype?: Dtype;
   train: Split;
   validation: Split;
   log: RunLog;
@@ -41,7 +43,7 @@ export interface MnistTrainResult {
 }
 
 /** A batch [count, 1, 28, 28] of pixel values 0..255 (the reference's scale) and its one-hot labels. */
-export function makeBatch(split: Split, start: number, count: number, backend: TensorBackend): { x: Tensor; y: Tensor } {
+export function makeBatch(split: Split, start: number, count: number, backend: TensorBackend | CreateOptions): { x: Tensor; y: Tensor } {
   const pixels = HEIGHT * WIDTH;
   const x = fromArray(split.bytes.subarray(start * pixels, (start + count) * pixels), [count, 1, HEIGHT, WIDTH], backend);
   const oneHot = new Float64Array(count * CLASSES);
@@ -63,7 +65,7 @@ export function countCorrect(out: Tensor, labels: ArrayLike<number>, start: numb
 }
 
 /** Accuracy of `model` (in eval mode) on `count` examples of `split` from `start`. */
-export function evaluate(model: LeNet, split: Split, backend: TensorBackend, batchSize: number, start = 0, count = split.count): number {
+export function evaluate(model: LeNet, split: Split, backend: TensorBackend | CreateOptions, batchSize: number, start = 0, count = split.count): number {
   model.eval();
   let correct = 0;
   for (let i = start; i < start + count; i += batchSize) {
@@ -77,7 +79,9 @@ export function evaluate(model: LeNet, split: Split, backend: TensorBackend, bat
 
 export async function trainMnist(o: MnistTrainOptions): Promise<MnistTrainResult> {
   manualSeed(o.seed);
-  const model = new LeNet({ backend: o.backend });
+  // Where the model and every batch live: the backend, in the run's dtype.
+  const on: CreateOptions = { backend: o.backend, dtype: o.dtype ?? "float64" };
+  const model = new LeNet(on);
   const optim = new SGD(model.parameters(), o.lr);
   let firstEpoch = 1;
   let best = 0;
@@ -103,7 +107,7 @@ export async function trainMnist(o: MnistTrainOptions): Promise<MnistTrainResult
     const trainBatches = (from: number, to: number): void => {
       // BEGIN ASSIGN4.5
       for (let b = from; b < to; b++) {
-        const { x, y } = makeBatch(o.train, b * o.batchSize, o.batchSize, o.backend);
+        const { x, y } = makeBatch(o.train, b * o.batchSize, o.batchSize, on);
         x.requiresGrad_(true);
         const loss = nllLoss(model.forward(x), y);
         loss.backward();
@@ -113,7 +117,7 @@ export async function trainMnist(o: MnistTrainOptions): Promise<MnistTrainResult
         optim.step();
         samples += o.batchSize;
         if (b % logEvery === 0) {
-          const correct = evaluate(model, o.validation, o.backend, valBatch, 0, valBatch);
+          const correct = evaluate(model, o.validation, on, valBatch, 0, valBatch);
           o.log.line(`Epoch ${epoch} loss ${totalLoss} valid acc ${correct}/${valBatch}`);
           o.metrics?.write({ kind: "batch", epoch, batch: b, loss: totalLoss, valAccuracy: correct / valBatch });
           totalLoss = 0;
@@ -127,7 +131,7 @@ export async function trainMnist(o: MnistTrainOptions): Promise<MnistTrainResult
     progress.stop();
     const seconds = (performance.now() - started) / 1000;
     trainSeconds += seconds;
-    const correct = evaluate(model, o.validation, o.backend, o.batchSize);
+    const correct = evaluate(model, o.validation, on, o.batchSize);
     const accuracy = correct / o.validation.count;
     best = Math.max(best, accuracy);
     o.log.line(

@@ -182,6 +182,7 @@ describe("train-mnist CLI arguments and errors (given with Task 4.5)", () => {
     [["--epochs", "-1"], /--epochs must be a positive integer, got "-1"/],
     [["--epochs", "abc"], /--epochs must be a positive integer, got "abc"/],
     [["--backend", "tpu"], /--backend must be one of simple, fast, course, plain, gpu, got "tpu"/],
+    [["--dtype", "float16"], /--dtype must be one of float64, float32, got "float16"/],
     [["--data-dir", "/nonexistent"], /^train-mnist: --data-dir \/nonexistent does not exist$/],
     [["--resume", "/nonexistent"], /^train-mnist: --resume \/nonexistent does not exist$/],
     [["--no-such-option"], /unknown option '--no-such-option'/],
@@ -196,6 +197,17 @@ describe("train-mnist CLI arguments and errors (given with Task 4.5)", () => {
     const r = runApp(["--help"]);
     expect(r.status).toBe(0);
     for (const option of ["--epochs", "--data-dir", "--save", "--resume", "--backend"]) expect(r.stdout).toContain(option);
+  });
+
+  it("--dtype float32 trains a float32 LeNet, says so in the header and records it in the checkpoint", () => {
+    const dir = writeIdx(48);
+    const ckpt = path.join(tempDir(), "f32.ckpt");
+    const r = runApp(["--data-dir", dir, "--epochs", "1", "--train-size", "32", "--val-size", "16", "--backend", "fast", "--threads", "2", "--dtype", "float32", "--save", ckpt]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n")[0]).toContain("; backend fast, 2 threads, float32, batch 16");
+    expect(r.stdout).toMatch(/^Epoch 1 validation accuracy \d+\/16 /m);
+    expect(loadCheckpoint(ckpt, "train-mnist").settings.dtype).toBe("float32");
   });
 
   it("reports bad IDX data in one line naming the file", () => {

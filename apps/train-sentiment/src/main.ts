@@ -48,6 +48,7 @@ runMain("train-sentiment", async () => {
     batchSize: o.batchSize,
     seed: o.seed,
     backend,
+    dtype: o.dtype,
     train: encoded.train,
     validation: encoded.validation,
     log,
@@ -62,6 +63,7 @@ runMain("train-sentiment", async () => {
       maxLen: encoded.maxLen,
       embeddingSize: encoded.dim,
       embeddings: glove.source,
+      dtype: o.dtype,
     },
   });
   const seconds = result.epochSeconds.reduce((a, b) => a + b, 0);

@@ -16,7 +16,7 @@ import {
 import { manualSeed } from "@minitorch/autodiff";
 import type { EncodedSplit } from "@minitorch/datasets";
 import { SGD, bceLoss } from "@minitorch/nn";
-import { fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { fromArray, type CreateOptions, type Dtype, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { KimCNN } from "./model.js";
 
 export interface SentimentTrainOptions {
@@ -25,6 +25,8 @@ export interface SentimentTrainOptions {
   batchSize: number;
   seed: number;
   backend: TensorBackend;
+  /** The model's and the batches' element type (float64 when absent). */
+  dtype?: Dtype;
   train: EncodedSplit;
   validation: EncodedSplit;
   log: RunLog;
@@ -44,7 +46,7 @@ export interface SentimentTrainResult {
 }
 
 /** Rows [start, start + count) of an encoded split as tensors: x [count, L, D] and y [count]. */
-export function sentimentBatch(split: EncodedSplit, start: number, count: number, backend: TensorBackend): { x: Tensor; y: Tensor } {
+export function sentimentBatch(split: EncodedSplit, start: number, count: number, backend: TensorBackend | CreateOptions): { x: Tensor; y: Tensor } {
   const [, len, dim] = split.shape;
   const row = len * dim;
   const x = fromArray(split.x.subarray(start * row, (start + count) * row), [count, len, dim], backend);
@@ -63,7 +65,9 @@ export function countCorrect(probs: Tensor, labels: readonly number[], start: nu
 export async function trainSentiment(o: SentimentTrainOptions): Promise<SentimentTrainResult> {
   manualSeed(o.seed);
   const [, , dim] = o.train.shape;
-  const model = new KimCNN({ backend: o.backend, embeddingSize: dim });
+  // Where the model and every batch live: the backend, in the run's dtype.
+  const on: CreateOptions = { backend: o.backend, dtype: o.dtype ?? "float64" };
+  const model = new KimCNN({ ...on, embeddingSize: dim });
   const optim = new SGD(model.parameters(), o.lr);
   let firstEpoch = 1;
   let best = 0;
@@ -89,7 +93,7 @@ export async function trainSentiment(o: SentimentTrainOptions): Promise<Sentimen
       for (let b = from; b < to; b++) {
         const start = b * batchSize;
         const count = Math.min(batchSize, n - start);
-        const { x, y } = sentimentBatch(o.train, start, count, o.backend);
+        const { x, y } = sentimentBatch(o.train, start, count, on);
         x.requiresGrad_(true);
         const out = model.forward(x);
         const loss = bceLoss(out, y);
@@ -107,7 +111,7 @@ export async function trainSentiment(o: SentimentTrainOptions): Promise<Sentimen
     progress.stop();
     const trainAccuracy = trainCorrect / n;
     model.eval();
-    const { x } = sentimentBatch(o.validation, 0, o.validation.shape[0], o.backend);
+    const { x } = sentimentBatch(o.validation, 0, o.validation.shape[0], on);
     const valAccuracy = countCorrect(model.forward(x), o.validation.y, 0) / o.validation.shape[0];
     model.train();
     best = Math.max(best, valAccuracy);

@@ -15,7 +15,7 @@
 import { conv1d, conv2d } from "@minitorch/fast-conv";
 import { CourseBackend, FastBackend, PlainBackend } from "@minitorch/fast-ops";
 import { GpuBackend } from "@minitorch/gpu-ops";
-import { SimpleBackend, rand, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { SimpleBackend, rand, type Dtype, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import type { BenchContext } from "../context.js";
 import { timingFor } from "../config.js";
 import { peakVariants, readAgainstPeak } from "../peak.js";
@@ -58,10 +58,10 @@ function weightShape(c: ConvCase): number[] {
   return c.height === undefined ? [c.outChannels, c.inChannels, c.kw] : [c.outChannels, c.inChannels, c.kh!, c.kw];
 }
 
-function ours(backend: TensorBackend, c: ConvCase, backward: boolean): () => void {
+function ours(backend: TensorBackend, c: ConvCase, backward: boolean, dtype: Dtype = "float64"): () => void {
   const conv = c.height === undefined ? conv1d : conv2d;
-  const x = rand(inputShape(c), backend);
-  const w = rand(weightShape(c), backend);
+  const x = rand(inputShape(c), { backend, dtype });
+  const w = rand(weightShape(c), { backend, dtype });
   if (!backward) {
     return () => {
       conv(x, w);
@@ -70,7 +70,7 @@ function ours(backend: TensorBackend, c: ConvCase, backward: boolean): () => voi
   x.requiresGrad_(true);
   w.requiresGrad_(true);
   const out = [c.batch, c.outChannels, ...(c.height === undefined ? [] : [c.height]), c.width];
-  const grad: Tensor = rand(out, backend);
+  const grad: Tensor = rand(out, { backend, dtype });
   return () => {
     x.zeroGrad_();
     w.zeroGrad_();
@@ -149,6 +149,8 @@ export async function conv(ctx: BenchContext): Promise<SectionReport> {
       const variants: Variant[] = [
         { name: SIMPLE, run: ours(SimpleBackend, c, backward) },
         ...fastVariants(ours(FastBackend, c, backward)),
+        // FastBackend's float32 (f32x4 kernels), named apart from the float64 rows.
+        ...fastVariants(ours(FastBackend, c, backward, "float32")).map((v) => ({ ...v, name: `${v.name} float32` })),
         plainVariant(ours(PlainBackend, c, backward)),
         courseVariant(ours(CourseBackend, c, backward)),
         gpuVariant(ours(GpuBackend, c, backward)),

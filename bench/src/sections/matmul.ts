@@ -8,7 +8,7 @@
  */
 import { CourseBackend, FastBackend, PlainBackend } from "@minitorch/fast-ops";
 import { GpuBackend } from "@minitorch/gpu-ops";
-import { SimpleBackend, rand, type TensorBackend } from "@minitorch/tensor-core";
+import { SimpleBackend, rand, type Dtype, type TensorBackend } from "@minitorch/tensor-core";
 import type { BenchContext } from "../context.js";
 import { timingFor } from "../config.js";
 import { rowsFor, type Row, type SectionReport } from "../report.js";
@@ -20,9 +20,9 @@ import { RateGuard } from "./conv.js";
 
 export const MATMUL_SIZES = [64, 256, 1024];
 
-function product(backend: TensorBackend, n: number): () => void {
-  const a = rand([n, n], backend);
-  const b = rand([n, n], backend);
+function product(backend: TensorBackend, n: number, dtype: Dtype = "float64"): () => void {
+  const a = rand([n, n], { backend, dtype });
+  const b = rand([n, n], { backend, dtype });
   return () => {
     a.matmul(b);
   };
@@ -44,6 +44,8 @@ export async function matmul(ctx: BenchContext): Promise<SectionReport> {
     const variants: Variant[] = [
       simple,
       ...fastVariants(product(FastBackend, n)),
+      // FastBackend's float32 (f32x4 kernels), named apart from the float64 rows.
+      ...fastVariants(product(FastBackend, n, "float32")).map((v) => ({ ...v, name: `${v.name} float32` })),
       plainVariant(product(PlainBackend, n)),
       courseVariant(product(CourseBackend, n)),
       gpuVariant(product(GpuBackend, n)),

@@ -8,11 +8,13 @@
  * Kim-CNN: batch 10 of 52 × 100-d embeddings, BCE loss. FastBackend (SIMD
  * kernels, all threads), PlainBackend (plain-TypeScript
  * kernels), SimpleBackend (the reference, fewer steps), tfjs-cpu and
- * tfjs-wasm running the same networks.
+ * tfjs-wasm running the same networks. Last, FastBackend in float64 and
+ * float32 against torch (float64 and float32, one and two threads) in
+ * alternating blocks of one run (sameRun.ts), when /usr/bin/python3 has torch.
  */
 import { FastBackend, PlainBackend } from "@minitorch/fast-ops";
 import { SGD, bceLoss, nllLoss } from "@minitorch/nn";
-import { SimpleBackend, type TensorBackend } from "@minitorch/tensor-core";
+import { SimpleBackend, type Dtype, type TensorBackend } from "@minitorch/tensor-core";
 import { LeNet, makeBatch } from "@minitorch/train-mnist";
 import { KimCNN, sentimentBatch } from "@minitorch/train-sentiment";
 import type { BenchContext } from "../context.js";
@@ -21,6 +23,8 @@ import { rowsFor, type Row, type SectionReport } from "../report.js";
 import { missingKernels, peerName, tfVariant, workaroundNote, type Peers, type Tf, type TfWork } from "../tfjs.js";
 import { compare, type Variant } from "../timing.js";
 import { DEFAULT_THREADS, FAST, SIMPLE, fastVariant, plainVariant, restoreThreads } from "../variants.js";
+import { startTorch } from "../torchPeer.js";
+import { sameRunTable, type SameRunCase } from "./sameRun.js";
 import { syncLoopTable, type LoopCase } from "./syncLoop.js";
 import { kimData, mnistData, type KimData, type MnistData } from "./trainData.js";
 import { tfKim, tfLeNet } from "./trainTf.js";
@@ -38,18 +42,21 @@ interface Network {
   steps: number;
   /** Steps of each plain-loop measurement (sync loop, turn per step). */
   loopSteps: number;
+  /** Steps of each variant in the same-run table against torch, and torch's name for the network. */
+  torchSteps: number;
+  torchNet: SameRunCase["net"];
   simpleSteps: number;
-  ours: (backend: TensorBackend) => () => void;
+  ours: (backend: TensorBackend, dtype?: Dtype) => () => void;
   peer: (tf: Tf) => TfWork;
 }
 
-function leNetStep(data: MnistData): (backend: TensorBackend) => () => void {
-  return (backend) => {
-    const model = new LeNet({ backend });
+function leNetStep(data: MnistData): (backend: TensorBackend, dtype?: Dtype) => () => void {
+  return (backend, dtype = "float64") => {
+    const model = new LeNet({ backend, dtype });
     const optim = new SGD(model.parameters(), LR);
     let step = 0;
     return () => {
-      const { x, y } = makeBatch(data.split, (step++ % data.batches) * data.batch, data.batch, backend);
+      const { x, y } = makeBatch(data.split, (step++ % data.batches) * data.batch, data.batch, { backend, dtype });
       x.requiresGrad_(true);
       const loss = nllLoss(model.forward(x), y);
       loss.backward();
@@ -59,13 +66,13 @@ function leNetStep(data: MnistData): (backend: TensorBackend) => () => void {
   };
 }
 
-function kimStep(data: KimData): (backend: TensorBackend) => () => void {
-  return (backend) => {
-    const model = new KimCNN({ backend, embeddingSize: data.dim, featureMapSize: data.features });
+function kimStep(data: KimData): (backend: TensorBackend, dtype?: Dtype) => () => void {
+  return (backend, dtype = "float64") => {
+    const model = new KimCNN({ backend, dtype, embeddingSize: data.dim, featureMapSize: data.features });
     const optim = new SGD(model.parameters(), LR);
     let step = 0;
     return () => {
-      const { x, y } = sentimentBatch(data.split, (step++ % data.batches) * data.batch, data.batch, backend);
+      const { x, y } = sentimentBatch(data.split, (step++ % data.batches) * data.batch, data.batch, { backend, dtype });
       x.requiresGrad_(true);
       const loss = bceLoss(model.forward(x), y);
       loss.backward();
@@ -86,6 +93,8 @@ function networks(ctx: BenchContext): Network[] {
       steps: repsGiven ? reps : quick ? 10 : 200,
       simpleSteps: quick ? 3 : 30,
       loopSteps: quick ? 100 : 1500,
+      torchSteps: quick ? 40 : 300,
+      torchNet: "lenet",
       ours: leNetStep(mnist),
       peer: (tf) => tfLeNet(tf, mnist, LR),
     },
@@ -95,6 +104,8 @@ function networks(ctx: BenchContext): Network[] {
       steps: repsGiven ? reps : quick ? 4 : 60,
       simpleSteps: quick ? 2 : 12,
       loopSteps: quick ? 20 : 200,
+      torchSteps: quick ? 20 : 200,
+      torchNet: "kim",
       quickSkipsCpu: "skipped in --quick (several seconds per step: tfjs-cpu's conv filter gradient)",
       ours: kimStep(kim),
       peer: (tf) => tfKim(tf, kim, LR),
@@ -126,6 +137,7 @@ export async function train(ctx: BenchContext): Promise<SectionReport> {
     const variants: Variant[] = [
       { name: SIMPLE, run: net.ours(SimpleBackend), maxSamples: net.simpleSteps },
       fastVariant(DEFAULT_THREADS, net.ours(FastBackend)),
+      { ...fastVariant(DEFAULT_THREADS, net.ours(FastBackend, "float32")), name: `${FAST} float32` },
       plainVariant(net.ours(PlainBackend)),
       ...peerVariants(peers, net, ctx.config.quick),
     ];
@@ -138,12 +150,30 @@ export async function train(ctx: BenchContext): Promise<SectionReport> {
   await restoreThreads();
   const loops: LoopCase[] = nets.map((net) => ({ name: net.name, step: net.ours(FastBackend), peer: loopPeer(peers, net), steps: net.loopSteps }));
   const loopTable = await syncLoopTable(loops, ctx.progress);
+  const torch = await startTorch();
+  let torchTable = null;
+  if ("unavailable" in torch) {
+    ctx.progress(`train: no torch rows: ${torch.unavailable}`);
+  } else {
+    try {
+      const cases = nets.map((net) => ({
+        name: net.name,
+        net: net.torchNet,
+        ours: { float64: net.ours(FastBackend), float32: net.ours(FastBackend, "float32") },
+        steps: net.torchSteps,
+      }));
+      torchTable = await sameRunTable(cases, torch, ctx.progress);
+    } finally {
+      torch.close();
+    }
+  }
   const wasmMissing = missingKernels(peers, "wasm", ["Conv2DBackpropFilter", "Conv2DBackpropInput", "AvgPoolGrad", "MaxPoolGrad"]);
   return {
     name: "train",
     tables: [
       { title: "One training step (median ms per step) and the epoch it implies", reference: SIMPLE, rows, extraColumns: ["s / epoch"] },
       loopTable,
+      ...(torchTable === null ? [] : [torchTable]),
     ],
     notes: [
       `${FAST} = FastBackend (WebAssembly SIMD kernels) on ${DEFAULT_THREADS} threads; Plain = PlainBackend on ${DEFAULT_THREADS} threads (plain-TypeScript kernels). ` +
@@ -153,6 +183,10 @@ export async function train(ctx: BenchContext): Promise<SectionReport> {
       `Sync loops: the steps in one plain \`for\` loop with no await, as a user writes it, FastBackend's and ${peerName(peers, "wasm")}'s alternating in ${4} blocks each; ` +
         "turn per step: FastBackend's steps with `await setImmediate` after each (untimed), run before and after the sync loops (its median is the mean of the two). " +
         "RSS is the process's after the loop (tfjs and SimpleBackend ran in the same process earlier).",
+      "unavailable" in torch
+        ? `No torch rows: ${torch.unavailable}.`
+        : `Same run: FastBackend on ${DEFAULT_THREADS} threads (float64, float32) and torch ${torch.version} (BLAS: ${torch.blas}) in ${4} alternating blocks ` +
+          "of plain synchronous loops; torch runs bench/torch/train_step.py (the same networks, minitorch's padding, losses and SGD) in a child process that waits while ours run.",
       "Seconds per epoch = median step × 312 steps (LeNet) or × 45 steps (Kim-CNN), the apps' epochs.",
       "Synthetic data of the real shapes (pixels 0..255; 100-d embeddings); training speed does not depend on the values.",
       "tfjs: the same layers and shapes (NHWC / NWC, pad bottom/right by k−1, 'valid'), float32, tf.variableGrads over the parameters and the input " +

@@ -61,13 +61,13 @@ function convPasses(c: ConvCase): Array<{ pass: string; ts: () => void; simd: ()
   const x = rand([batch, C, H, W], B);
   const w = rand([O, C, KH, KW], B);
   const dy = rand([batch, O, H, W], B);
-  const out = emptyTensor([batch, O, H, W], B);
-  const dx = emptyTensor([batch, C, H, W], B);
-  const dwT = emptyTensor([C, O, KH, KW], B);
-  const dw = emptyTensor([O, C, KH, KW], B);
+  const out = emptyTensor([batch, O, H, W], B, "float64");
+  const dx = emptyTensor([batch, C, H, W], B, "float64");
+  const dwT = emptyTensor([C, O, KH, KW], B, "float64");
+  const dw = emptyTensor([O, C, KH, KW], B, "float64");
   const fwd = geometry(c, batch, C, O, H, W, KH, KW);
   // The split is chosen for the pool's size when the pass runs (all threads or one).
-  const partials = emptyTensor([2 * DEFAULT_THREADS * O * C * KH * KW], B).storage;
+  const partials = emptyTensor([2 * DEFAULT_THREADS * O * C * KH * KW], B, "float64").storage as Float64Array;
   const bwd = geometry(c, batch, O, C, H, W, KH, KW);
   // minitorch's weight gradient: conv of inputᵀ [C, B, H, W] with gradᵀ [O, B, H, W] into [C, O, KH, KW].
   const wgTs = { batch: C, inChannels: batch, height: H, width: W, outChannels: O, kh: H, kw: W, outHeight: KH, outWidth: KW };

@@ -21,6 +21,7 @@
 import type { Context } from "@minitorch/autodiff";
 import {
   ANY_BACKEND,
+  DTYPES,
   IndexingError,
   TensorFunction,
   emptyTensor,
@@ -28,6 +29,7 @@ import {
   registerKernel,
   type Kernel,
   type KernelArg,
+  type Storage,
   type Tensor,
 } from "@minitorch/tensor-core";
 import { runCourseConv } from "./convolve.js";
@@ -44,14 +46,14 @@ import "./kernels.js";
  * input.
  */
 export function tensorConv1d(
-  out: Float64Array,
+  out: Storage,
   outShape: Int32Array,
   outStrides: Int32Array,
   outSize: number,
-  input: Float64Array,
+  input: Storage,
   inputShape: Int32Array,
   inputStrides: Int32Array,
-  weight: Float64Array,
+  weight: Storage,
   weightShape: Int32Array,
   weightStrides: Int32Array,
   reverse: number,
@@ -129,9 +131,14 @@ export function checkConv1d(input: Tensor, weight: Tensor): void {
  * gradient with batch and channels swapped, written through a permuted
  * view of `gradWeight`.
  */
-registerKernel("conv1d", ANY_BACKEND, (out, input, weight, reverse) => runCourseConv(conv1dKernel, out, input, weight, reverse));
-registerKernel("conv1dWeightGrad", ANY_BACKEND, (gradWeight, input, grad) =>
-  kernelFor("conv1d", gradWeight.backend)(gradWeight.permute(1, 0, 2), input.permute(1, 0, 2), grad.permute(1, 0, 2), false),
+// The course's loops read and write through the storage's own element type, so they serve both dtypes.
+registerKernel("conv1d", ANY_BACKEND, (out, input, weight, reverse) => runCourseConv(conv1dKernel, out, input, weight, reverse), DTYPES);
+registerKernel(
+  "conv1dWeightGrad",
+  ANY_BACKEND,
+  (gradWeight, input, grad) =>
+    kernelFor("conv1d", gradWeight.backend, gradWeight.dtype)(gradWeight.permute(1, 0, 2), input.permute(1, 0, 2), grad.permute(1, 0, 2), false),
+  DTYPES,
 );
 
 /** 1-D convolution as a differentiable function. */
@@ -140,8 +147,8 @@ export class Conv1dFun extends TensorFunction {
     checkConv1d(input, weight);
     ctx.saveForBackward(input, weight);
     const [batch, , width] = input.shape as [number, number, number];
-    const out = emptyTensor([batch, weight.shape[0]!, width], input.backend);
-    if (batch > 0) kernelFor("conv1d", out.backend)(out, input, weight, false);
+    const out = emptyTensor([batch, weight.shape[0]!, width], input.backend, input.dtype);
+    if (batch > 0) kernelFor("conv1d", out.backend, out.dtype)(out, input, weight, false);
     return out;
   }
 
@@ -159,13 +166,13 @@ export class Conv1dFun extends TensorFunction {
     const [needInput, needWeight] = ctx.needsInputGrad;
     let gradWeight = grad;
     if (needWeight !== false) {
-      gradWeight = emptyTensor([outChannels, inChannels, kw], grad.backend);
-      kernelFor("conv1dWeightGrad", grad.backend)(gradWeight, input, grad);
+      gradWeight = emptyTensor([outChannels, inChannels, kw], grad.backend, grad.dtype);
+      kernelFor("conv1dWeightGrad", grad.backend, grad.dtype)(gradWeight, input, grad);
     }
     let gradInput = grad;
     if (needInput !== false) {
-      gradInput = emptyTensor([batch, inChannels, width], grad.backend);
-      kernelFor("conv1d", grad.backend)(gradInput, grad, weight.permute(1, 0, 2), true);
+      gradInput = emptyTensor([batch, inChannels, width], grad.backend, grad.dtype);
+      kernelFor("conv1d", grad.backend, grad.dtype)(gradInput, grad, weight.permute(1, 0, 2), true);
     }
     return [gradInput, gradWeight];
   }

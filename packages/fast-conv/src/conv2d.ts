@@ -25,6 +25,7 @@
 import type { Context } from "@minitorch/autodiff";
 import {
   ANY_BACKEND,
+  DTYPES,
   IndexingError,
   TensorFunction,
   emptyTensor,
@@ -32,6 +33,7 @@ import {
   registerKernel,
   type Kernel,
   type KernelArg,
+  type Storage,
   type Tensor,
 } from "@minitorch/tensor-core";
 import { runCourseConv } from "./convolve.js";
@@ -46,14 +48,14 @@ import "./kernels.js";
  * width (the weight-gradient pass).
  */
 export function tensorConv2d(
-  out: Float64Array,
+  out: Storage,
   outShape: Int32Array,
   outStrides: Int32Array,
   outSize: number,
-  input: Float64Array,
+  input: Storage,
   inputShape: Int32Array,
   inputStrides: Int32Array,
-  weight: Float64Array,
+  weight: Storage,
   weightShape: Int32Array,
   weightStrides: Int32Array,
   reverse: number,
@@ -145,9 +147,14 @@ export function checkConv2d(input: Tensor, weight: Tensor): void {
  * gradient with batch and channels swapped, written through a permuted
  * view of `gradWeight`.
  */
-registerKernel("conv2d", ANY_BACKEND, (out, input, weight, reverse) => runCourseConv(conv2dKernel, out, input, weight, reverse));
-registerKernel("conv2dWeightGrad", ANY_BACKEND, (gradWeight, input, grad) =>
-  kernelFor("conv2d", gradWeight.backend)(gradWeight.permute(1, 0, 2, 3), input.permute(1, 0, 2, 3), grad.permute(1, 0, 2, 3), false),
+// The course's loops read and write through the storage's own element type, so they serve both dtypes.
+registerKernel("conv2d", ANY_BACKEND, (out, input, weight, reverse) => runCourseConv(conv2dKernel, out, input, weight, reverse), DTYPES);
+registerKernel(
+  "conv2dWeightGrad",
+  ANY_BACKEND,
+  (gradWeight, input, grad) =>
+    kernelFor("conv2d", gradWeight.backend, gradWeight.dtype)(gradWeight.permute(1, 0, 2, 3), input.permute(1, 0, 2, 3), grad.permute(1, 0, 2, 3), false),
+  DTYPES,
 );
 
 /** 2-D convolution as a differentiable function. */
@@ -156,8 +163,8 @@ export class Conv2dFun extends TensorFunction {
     checkConv2d(input, weight);
     ctx.saveForBackward(input, weight);
     const [batch, , height, width] = input.shape as [number, number, number, number];
-    const out = emptyTensor([batch, weight.shape[0]!, height, width], input.backend);
-    if (batch > 0) kernelFor("conv2d", out.backend)(out, input, weight, false);
+    const out = emptyTensor([batch, weight.shape[0]!, height, width], input.backend, input.dtype);
+    if (batch > 0) kernelFor("conv2d", out.backend, out.dtype)(out, input, weight, false);
     return out;
   }
 
@@ -169,13 +176,13 @@ export class Conv2dFun extends TensorFunction {
     const [needInput, needWeight] = ctx.needsInputGrad;
     let gradWeight = grad;
     if (needWeight !== false) {
-      gradWeight = emptyTensor([outChannels, inChannels, kh, kw], grad.backend);
-      kernelFor("conv2dWeightGrad", grad.backend)(gradWeight, input, grad);
+      gradWeight = emptyTensor([outChannels, inChannels, kh, kw], grad.backend, grad.dtype);
+      kernelFor("conv2dWeightGrad", grad.backend, grad.dtype)(gradWeight, input, grad);
     }
     let gradInput = grad;
     if (needInput !== false) {
-      gradInput = emptyTensor([batch, inChannels, height, width], grad.backend);
-      kernelFor("conv2d", grad.backend)(gradInput, grad, weight.permute(1, 0, 2, 3), true);
+      gradInput = emptyTensor([batch, inChannels, height, width], grad.backend, grad.dtype);
+      kernelFor("conv2d", grad.backend, grad.dtype)(gradInput, grad, weight.permute(1, 0, 2, 3), true);
     }
     return [gradInput, gradWeight];
   }

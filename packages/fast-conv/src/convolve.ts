@@ -7,7 +7,8 @@
  * answer (kernels.ts registers them). The backend runs the work units:
  * inline, or across the worker pool.
  */
-import { type Kernel, type KernelArg, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { allocateStorage } from "@minitorch/fast-ops";
+import { type Kernel, type KernelArg, type Storage, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { convUnits, convolveKernel, type ConvGeometry } from "./implicitGemm.js";
 
 export { convolveKernel };
@@ -42,7 +43,7 @@ export function runCourseConv(kernel: Kernel, out: Tensor, input: Tensor, weight
 
 /** A 4-D operand: storage and strides. */
 export interface Operand4 {
-  storage: Float64Array;
+  storage: Storage;
   strides: readonly [number, number, number, number];
 }
 
@@ -130,7 +131,7 @@ export function convWeightGradFast(backend: TensorBackend, out: Operand4, input:
     outWidth: g.kw,
   };
   const split = weightGradSplit(wg, threads);
-  const partials = split.chunks > 1 ? backend.ops.empty(split.chunks * wg.outChannels * wg.inChannels * wg.kh * wg.kw) : undefined;
+  const partials = split.chunks > 1 ? allocateStorage(split.chunks * wg.outChannels * wg.inChannels * wg.kh * wg.kw, false) : undefined;
   convWeightGradSimd(backend, swap01(out), swap01(input), swap01(weight), wg, split, partials);
 }
 

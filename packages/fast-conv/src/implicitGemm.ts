@@ -21,7 +21,7 @@
  * through their strides. Taps go in blocks of KC so the weights of a block
  * stay in L1 while every position is visited.
  */
-import type { Kernel, KernelArg } from "@minitorch/tensor-core";
+import type { Kernel, KernelArg, Storage } from "@minitorch/tensor-core";
 import { threadContext } from "@minitorch/fast-ops/threadContext";
 
 /** Taps per block. */
@@ -86,7 +86,7 @@ export function convUnits(g: ConvGeometry): number {
  * contiguous [C, hp, wp], with the input at (top, left) and zeros around it.
  */
 export function padInput(
-  input: Float64Array,
+  input: Storage,
   base: number,
   is1: number,
   is2: number,
@@ -129,11 +129,11 @@ export function padInput(
  * [O, C, KH, KW].
  */
 export function convolveUnits(
-  out: Float64Array,
+  out: Storage,
   os: Int32Array,
-  input: Float64Array,
+  input: Storage,
   is: Int32Array,
-  weight: Float64Array,
+  weight: Storage,
   ws: Int32Array,
   shape: Int32Array,
   start: number,
@@ -204,18 +204,18 @@ export function convolveUnits(
  * positions repeat the last one and are not stored).
  */
 function microKernel(
-  w: Float64Array,
+  w: Storage,
   w0: number,
   w1: number,
   w2: number,
   w3: number,
   wtap: Int32Array,
-  x: Float64Array,
+  x: Storage,
   tap: Int32Array,
   io: Int32Array,
   p0: number,
   kc: number,
-  out: Float64Array,
+  out: Storage,
   rowBase: number,
   rowStride: number,
   oo: Int32Array,

@@ -1,12 +1,13 @@
 /**
  * The library's convolution kernels, registered for the backends that run
- * them: the WebAssembly SIMD kernels on FastBackend and the
- * plain-TypeScript implicit GEMM on PlainBackend. conv1d is the
+ * them: the WebAssembly SIMD kernels on FastBackend (f64x2 for float64,
+ * f32x4 for float32; the storage's element type picks them) and the
+ * plain-TypeScript implicit GEMM on PlainBackend (both dtypes). conv1d is the
  * 4-D case with height 1. Every other backend gets the course's kernels
  * (conv1d.ts, conv2d.ts) or registers its own (gpu-ops).
  */
 import { FastBackend, PlainBackend } from "@minitorch/fast-ops";
-import { registerKernel, type ConvKernel, type ConvWeightGradKernel, type Tensor } from "@minitorch/tensor-core";
+import { DTYPES, registerKernel, type ConvKernel, type ConvWeightGradKernel, type Tensor } from "@minitorch/tensor-core";
 import { convWeightGradFast, convolve4, convolveFast, type Operand4 } from "./convolve.js";
 import type { ConvGeometry } from "./implicitGemm.js";
 
@@ -69,8 +70,10 @@ for (const [dims, conv, grad] of [
   [3, "conv1d", "conv1dWeightGrad"],
   [4, "conv2d", "conv2dWeightGrad"],
 ] as const) {
-  registerKernel(conv, FastBackend.name, convKernel(dims, convolveFast));
-  registerKernel(grad, FastBackend.name, weightGradKernel(dims, convWeightGradFast));
-  registerKernel(conv, PlainBackend.name, convKernel(dims, plain));
-  registerKernel(grad, PlainBackend.name, weightGradKernel(dims, (backend, out, input, weight, g) => plain(backend, out, input, weight, g, false)));
+  registerKernel(conv, FastBackend.name, convKernel(dims, convolveFast), DTYPES);
+  registerKernel(grad, FastBackend.name, weightGradKernel(dims, convWeightGradFast), DTYPES);
+  // The implicit GEMM reads and writes through the storage's own element type, so it serves both dtypes.
+  const plainGrad = weightGradKernel(dims, (backend, out, input, weight, g) => plain(backend, out, input, weight, g, false));
+  registerKernel(conv, PlainBackend.name, convKernel(dims, plain), DTYPES);
+  registerKernel(grad, PlainBackend.name, plainGrad, DTYPES);
 }

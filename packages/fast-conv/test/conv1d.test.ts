@@ -5,8 +5,10 @@ import { SimpleBackend, fromArray, registeredBackends, gradCheck, rand, tensor, 
 import { Conv1dFun, conv1d, conv1dKernel, convolve4, tensorConv1d } from "../src/index.js";
 import {
   courseBackends,
+  everyBackend,
   expectClose,
   expectSameConvolution,
+  expectSameFloat32Convolution,
   floatArray,
   libraryBackends,
   naiveConv2d,
@@ -278,5 +280,37 @@ describe("conv1d implicit GEMM (PlainBackend)", () => {
       convolve4(as4(out), as4(x), as4(w), g, reverse, (kernel, args, work) => kernel.fn(...args, 0, work));
       expectClose(out.toFloat64Array(), naiveConv1d(input, weight, reverse), 1e-12);
     }
+  });
+});
+
+describe("conv1d in float32", () => {
+  for (const [name, backend] of everyBackend) {
+    it(`[${name}] [[1,2,3]] ⋆ [[1,1]] = [[3,5,3]] in float32, and the kernel registered for float32 runs`, () => {
+      const out = conv1d(tensor([[[1, 2, 3]]], { backend, dtype: "float32" }), tensor([[[1, 1]]], { backend, dtype: "float32" }));
+      expect(out.dtype).toBe("float32");
+      expect(out.storage).toBeInstanceOf(Float32Array);
+      expect(out.toArray()).toEqual([[[3, 5, 3]]]);
+    });
+
+    it(`[${name}] agrees with float64 SimpleBackend to 1e-5 of the magnitude: forward, input and weight gradients, any layout`, () => {
+      fc.assert(
+        fc.property(operands, ([input, weight]) => expectSameFloat32Convolution(conv1d, input, weight, backend)),
+        { numRuns: 15 },
+      );
+      expectSameFloat32Convolution(conv1d, wideInput(), wideWeight(), backend);
+    });
+
+    it(`[${name}] gradCheck in float32: inputs on a grid of 1/16, step 1/128`, () => {
+      const grid = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => (((i * k) % 31) - 15) / 16);
+      const x = fromArray(grid(2 * 3 * 7, 5), [2, 3, 7], { backend, dtype: "float32" });
+      const w = fromArray(grid(4 * 3 * 3, 7), [4, 3, 3], { backend, dtype: "float32" });
+      gradCheck(conv1d, x, w, { epsilon: 1 / 128, perOutput: true });
+    });
+  }
+
+  it("mixing a float32 input with a float64 weight is an error naming the op and both dtypes", () => {
+    expect(() => conv1d(rand([1, 1, 4], { dtype: "float32" }), rand([1, 1, 2]))).toThrow(
+      'Conv1dFun: tensors have different dtypes (float32 and float64); convert one with t.to("float32") or t.to("float64")',
+    );
   });
 });

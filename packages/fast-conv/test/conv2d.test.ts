@@ -1,9 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CourseBackend, PlainBackend, poolStats } from "@minitorch/fast-ops";
+import { CourseBackend, FastBackend, PlainBackend, poolStats } from "@minitorch/fast-ops";
 import { SimpleBackend, fromArray, gradCheck, rand, tensor, zeros, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { Conv2dFun, conv2d, conv2dKernel, convolve4, tensorConv2d } from "../src/index.js";
-import { courseBackends, expectClose, expectSameConvolution, libraryBackends, naiveConv2d, onWorkers, operand, tensorOf, type Operand } from "./helpers.js";
+import {
+  courseBackends,
+  everyBackend,
+  expectClose,
+  expectSameConvolution,
+  expectSameFloat32Convolution,
+  libraryBackends,
+  naiveConv2d,
+  onWorkers,
+  operand,
+  tensorOf,
+  type Operand,
+} from "./helpers.js";
 
 const naive = (input: Operand, weight: Operand, reverse = false): Float64Array =>
   naiveConv2d(input.values, input.shape, weight.values, weight.shape, reverse);
@@ -299,5 +311,38 @@ describe("conv2d implicit GEMM (PlainBackend)", () => {
       convolve4(as4(out), as4(x), as4(w), g, true, (kernel, args, work) => kernel.fn(...args, 0, work));
       expectClose(out.toFloat64Array(), naive(input, weight, true));
     }
+  });
+});
+
+describe("conv2d in float32", () => {
+  for (const [name, backend] of everyBackend) {
+    it(`[${name}] [[1,2],[3,4]] ⋆ [[1,0],[0,1]] = [[5,2],[3,4]] in float32`, () => {
+      const on = { backend, dtype: "float32" } as const;
+      const out = conv2d(tensor([[[[1, 2], [3, 4]]]], on), tensor([[[[1, 0], [0, 1]]]], on));
+      expect(out.dtype).toBe("float32");
+      expect(out.storage).toBeInstanceOf(Float32Array);
+      expect(out.toArray()).toEqual([[[[5, 2], [3, 4]]]]);
+    });
+
+    it(`[${name}] agrees with float64 SimpleBackend to 1e-5 of the magnitude: forward, input and weight gradients, any layout`, () => {
+      fc.assert(
+        fc.property(operands, ([input, weight]) => expectSameFloat32Convolution(conv2d, input, weight, backend)),
+        { numRuns: 15 },
+      );
+      for (const [input, weight] of largeCases()) expectSameFloat32Convolution(conv2d, input, weight, backend);
+    });
+
+    it(`[${name}] gradCheck in float32: inputs on a grid of 1/16, step 1/128`, () => {
+      const grid = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => (((i * k) % 31) - 15) / 16);
+      const x = fromArray(grid(2 * 2 * 5 * 4, 5), [2, 2, 5, 4], { backend, dtype: "float32" });
+      const w = fromArray(grid(3 * 2 * 2 * 3, 7), [3, 2, 2, 3], { backend, dtype: "float32" });
+      gradCheck(conv2d, x, w, { epsilon: 1 / 128, perOutput: true });
+    });
+  }
+
+  it("[fast] LeNet's second layer in float32 (batch 8, 8 → 16 channels, 28×28, 3×3: split across the pool) agrees with float64", () => {
+    const input = { shape: [8, 8, 28, 28], values: Array.from({ length: 8 * 8 * 28 * 28 }, (_, i) => Math.sin(i)), perm: [0, 1, 2, 3] };
+    const weight = { shape: [16, 8, 3, 3], values: Array.from({ length: 16 * 8 * 9 }, (_, i) => Math.cos(i)), perm: [0, 1, 2, 3] };
+    expectSameFloat32Convolution(conv2d, input, weight, FastBackend);
   });
 });

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 import { CourseBackend, FastBackend, PlainBackend, poolStats } from "@minitorch/fast-ops";
-import { SimpleBackend, fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { SimpleBackend, fromArray, type CreateOptions, type Dtype, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { floatArray as sharedFloatArray, layoutTensor, permutationOf, sizeOf } from "../../tensor-core/test/layout.js";
 
 export { evenFloats as floatsIn, layoutTensor, permutationOf, sizeOf } from "../../tensor-core/test/layout.js";
@@ -26,6 +26,40 @@ export const libraryBackends: ReadonlyArray<readonly [string, TensorBackend]> = 
 /** The same values on two backends, as differentiable leaves. */
 export function leavesOn(backend: TensorBackend, ...operands: Operand[]): Tensor[] {
   return operands.map((x) => tensorOf(x, backend).requiresGrad_(true));
+}
+
+/** The backends of every kernel set, for the float32 runs. */
+export const everyBackend: ReadonlyArray<readonly [string, TensorBackend]> = [...courseBackends, ...libraryBackends];
+
+/** `x` with its values rounded to float32, so that float64 and float32 tensors of it hold the same numbers. */
+const rounded = (x: Operand): Operand => ({ ...x, values: x.values.map(Math.fround) });
+
+/**
+ * Checks a float32 convolution on `backend` against SimpleBackend's float64
+ * one on the same (float32-rounded) values, output and both gradients, to
+ * `relative` of each result's magnitude: the kernels compute in float32
+ * storage, so the difference is their rounding, not a different sum.
+ */
+export function expectSameFloat32Convolution(
+  conv: (input: Tensor, weight: Tensor) => Tensor,
+  input: Operand,
+  weight: Operand,
+  backend: TensorBackend,
+  relative = 1e-5,
+): void {
+  const [x32, w32] = [rounded(input), rounded(weight)];
+  const results = ([
+    [SimpleBackend, "float64"],
+    [backend, "float32"],
+  ] as const).map(([b, dtype]: readonly [TensorBackend, Dtype]) => {
+    const [x, w] = [x32, w32].map((o) => tensorOf(o, { backend: b, dtype }).requiresGrad_(true)) as [Tensor, Tensor];
+    const out = conv(x, w);
+    expect(out.dtype).toBe(dtype);
+    out.backward(fromArray(upstream(out.shape).map(Math.fround), out.shape, { backend: b, dtype }));
+    expect([x.grad!.dtype, w.grad!.dtype]).toEqual([dtype, dtype]);
+    return [out.toFloat64Array(), x.grad!.toFloat64Array(), w.grad!.toFloat64Array()];
+  });
+  for (let i = 0; i < 3; i++) expectAgree(results[1]![i]!, results[0]![i]!, relative);
 }
 
 /**
@@ -79,7 +113,7 @@ export function operand(shape: number[], min = -10, max = 10): fc.Arbitrary<Oper
   return fc.record({ shape: fc.constant(shape), values: floatArray(sizeOf(shape), min, max), perm: permutationOf(shape.length) });
 }
 
-export const tensorOf = (x: Operand, backend: TensorBackend): Tensor => layoutTensor(x.values, x.shape, x.perm, backend);
+export const tensorOf = (x: Operand, backend: TensorBackend | CreateOptions): Tensor => layoutTensor(x.values, x.shape, x.perm, backend);
 
 /**
  * 2-D convolution by its definition (a 1-D one is height 1):

@@ -16,6 +16,7 @@
 import {
   TensorBackend,
   emptyTensor,
+  type Storage,
   planMatmul,
   registerBackend,
   registerKernel,
@@ -40,7 +41,7 @@ export const courseLoops: ElementwiseLoops = {
 };
 
 /** A tensor's storage, with a three-dimensional shape and strides for the kernel. */
-type Operand3 = [Float64Array, Int32Array, Int32Array];
+type Operand3 = [Storage, Int32Array, Int32Array];
 
 /**
  * The single stride that steps through batch dimensions `shape` (row-major
@@ -74,7 +75,7 @@ function asBatchOfMatrices(x: Tensor, batchShape: readonly number[]): Operand3 {
   // A batch as large as the output's means the same batch dimensions (a broadcast one has size 1).
   const stride = shapeSize(ownBatch) === batch ? mergedBatchStride(ownBatch, x.strides.slice(0, -2)) : null;
   if (stride !== null) return [x.storage, Int32Array.of(batch, rows, cols), Int32Array.of(stride, rowStride, colStride)];
-  const full = emptyTensor([...batchShape, rows, cols], x.backend);
+  const full = emptyTensor([...batchShape, rows, cols], x.backend, x.dtype);
   x.backend.idMap(x, full);
   return [full.storage, Int32Array.of(batch, rows, cols), Int32Array.of(rows * cols, cols, 1)];
 }
@@ -109,5 +110,6 @@ export const CourseOps: TensorOps = { ...FastOps, ...elementwiseOps(courseLoops)
 
 /** The parallel backend with the course's kernels. */
 export const CourseBackend = new TensorBackend(CourseOps);
-registerKernel("matmul", CourseOps.name, courseMatrixMultiply);
+// Task 3.2's kernel reads and writes through the storage's own element type, so it serves both dtypes.
+registerKernel("matmul", CourseOps.name, courseMatrixMultiply, ["float64", "float32"]);
 registerBackend(CourseBackend, { describe: () => `${pool.size} threads` });

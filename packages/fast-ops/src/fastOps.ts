@@ -32,6 +32,7 @@ import { checkSelfContained } from "./selfContained.js";
 import { Pool, type PoolStats } from "./pool.js";
 import type { KernelDef } from "./protocol.js";
 import { simdMatrixMultiply } from "./simd/matmul.js";
+import { simdMatrixMultiply32 } from "./simd/matmul32.js";
 import { allocateStorage } from "./storage.js";
 import { windowMean } from "./avgpool.js";
 
@@ -172,8 +173,8 @@ export const FastOps: TensorOps = {
   name: "fast",
 
   threads: () => pool.size,
-  zeros: (size) => allocateStorage(size, true),
-  empty: (size) => allocateStorage(size, false),
+  zeros: (size, dtype = "float64") => allocateStorage(size, true, dtype),
+  empty: (size, dtype = "float64") => allocateStorage(size, false, dtype),
 
   ...elementwiseOps(fastLoops),
 
@@ -182,8 +183,10 @@ export const FastOps: TensorOps = {
 
 /** The parallel backend: matmul here and conv1d/conv2d (fast-conv) run WebAssembly SIMD kernels. */
 export const FastBackend = new TensorBackend(FastOps);
-registerKernel("avgpool2d", FastOps.name, windowMean);
+// windowMean composes tensor ops, which keep the dtype.
+registerKernel("avgpool2d", FastOps.name, windowMean, ["float64", "float32"]);
 registerKernel("matmul", FastOps.name, simdMatrixMultiply);
+registerKernel("matmul", FastOps.name, simdMatrixMultiply32, "float32");
 registerBackend(FastBackend, { describe: () => `${pool.size} threads` });
 
 /** Stops the worker threads (they restart on the next parallel operation). */

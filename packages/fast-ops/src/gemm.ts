@@ -14,7 +14,7 @@
  *   values loaded.
  * Work units write disjoint rows of `out`, so they can run on any thread.
  */
-import type { Kernel, KernelArg } from "@minitorch/tensor-core";
+import type { Kernel, KernelArg, Storage } from "@minitorch/tensor-core";
 import { threadContext } from "./threadContext.js";
 
 /** Rows of A per work unit. */
@@ -28,7 +28,7 @@ export const KC = 256;
  * packed array and, per batch, where its packed B starts.
  */
 export function packB(
-  b: Float64Array,
+  b: Storage,
   bOffsets: Int32Array,
   bRow: number,
   bCol: number,
@@ -69,8 +69,8 @@ export function packB(
  * contiguous [batch, m, n].
  */
 export function packedGemm(
-  out: Float64Array,
-  a: Float64Array,
+  out: Storage,
+  a: Storage,
   aOffsets: Int32Array,
   aRow: number,
   aCol: number,
@@ -127,7 +127,7 @@ function microKernel(
   bp: Float64Array,
   pb: number,
   kc: number,
-  out: Float64Array,
+  out: Storage,
   o: number,
   n: number,
   rows: number,

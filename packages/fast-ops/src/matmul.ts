@@ -14,7 +14,7 @@
  *
  * This module is loaded by the worker threads, so it imports nothing.
  */
-import type { Kernel, KernelArg } from "@minitorch/tensor-core";
+import type { Kernel, KernelArg, Storage } from "@minitorch/tensor-core";
 
 /**
  * Computes the output elements whose row-major ordinals (in `outShape`) lie
@@ -25,13 +25,13 @@ import type { Kernel, KernelArg } from "@minitorch/tensor-core";
  * writes to `out`.
  */
 export function tensorMatrixMultiply(
-  out: Float64Array,
+  out: Storage,
   outShape: Int32Array,
   outStrides: Int32Array,
-  a: Float64Array,
+  a: Storage,
   aShape: Int32Array,
   aStrides: Int32Array,
-  b: Float64Array,
+  b: Storage,
   bShape: Int32Array,
   bStrides: Int32Array,
   start: number,

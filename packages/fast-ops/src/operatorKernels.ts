@@ -11,18 +11,19 @@
  * reduceWith).
  */
 import { operators } from "@minitorch/autodiff";
+import type { Storage } from "@minitorch/tensor-core";
 import { Cells, Rows, sameLayout } from "./rowWalk.js";
 
 const { id, neg, sigmoid, relu, log, exp, inv, mul, add, lt, eq, sameValue, max, isClose, logBack, invBack, reluBack, sigmoidBack } = operators;
 
 /** A map kernel: out[i] = f(a[j]) for output positions [start, end), j being i broadcast into a. */
-export type MapKernel = (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number) => void;
+export type MapKernel = (out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, start: number, end: number) => void;
 /** A zip kernel: out[i] = f(a[ja], b[jb]) for output positions [start, end), with broadcasting. */
-export type ZipKernel = (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number) => void;
+export type ZipKernel = (out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number) => void;
 /** A reduce kernel: out[i] = f(…f(f(init, a[i₀]), a[i₁])…) along reduceDim, for output positions [start, end). */
-export type ReduceKernel = (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number) => void;
+export type ReduceKernel = (out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number) => void;
 
-export function idMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
+export function idMap(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = id(a[i]!);
     return;
@@ -37,7 +38,7 @@ export function idMap(out: Float64Array, outShape: Int32Array, outStrides: Int32
   }
 }
 
-export function negMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
+export function negMap(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = neg(a[i]!);
     return;
@@ -52,7 +53,7 @@ export function negMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
   }
 }
 
-export function sigmoidMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
+export function sigmoidMap(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = sigmoid(a[i]!);
     return;
@@ -67,7 +68,7 @@ export function sigmoidMap(out: Float64Array, outShape: Int32Array, outStrides: 
   }
 }
 
-export function reluMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
+export function reluMap(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = relu(a[i]!);
     return;
@@ -82,7 +83,7 @@ export function reluMap(out: Float64Array, outShape: Int32Array, outStrides: Int
   }
 }
 
-export function logMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
+export function logMap(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = log(a[i]!);
     return;
@@ -97,7 +98,7 @@ export function logMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
   }
 }
 
-export function expMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
+export function expMap(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = exp(a[i]!);
     return;
@@ -112,7 +113,7 @@ export function expMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
   }
 }
 
-export function invMap(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
+export function invMap(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides)) {
     for (let i = start; i < end; i++) out[i] = inv(a[i]!);
     return;
@@ -127,7 +128,7 @@ export function invMap(out: Float64Array, outShape: Int32Array, outStrides: Int3
   }
 }
 
-export function mulZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
+export function mulZip(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = mul(a[i]!, b[i]!);
     return;
@@ -151,7 +152,7 @@ export function mulZip(out: Float64Array, outShape: Int32Array, outStrides: Int3
   }
 }
 
-export function mulReduce(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
+export function mulReduce(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
@@ -164,7 +165,7 @@ export function mulReduce(out: Float64Array, outShape: Int32Array, outStrides: I
   }
 }
 
-export function addZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
+export function addZip(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = add(a[i]!, b[i]!);
     return;
@@ -188,7 +189,7 @@ export function addZip(out: Float64Array, outShape: Int32Array, outStrides: Int3
   }
 }
 
-export function addReduce(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
+export function addReduce(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
@@ -201,7 +202,7 @@ export function addReduce(out: Float64Array, outShape: Int32Array, outStrides: I
   }
 }
 
-export function ltZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
+export function ltZip(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = lt(a[i]!, b[i]!);
     return;
@@ -225,7 +226,7 @@ export function ltZip(out: Float64Array, outShape: Int32Array, outStrides: Int32
   }
 }
 
-export function ltReduce(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
+export function ltReduce(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
@@ -238,7 +239,7 @@ export function ltReduce(out: Float64Array, outShape: Int32Array, outStrides: In
   }
 }
 
-export function eqZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
+export function eqZip(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = eq(a[i]!, b[i]!);
     return;
@@ -262,7 +263,7 @@ export function eqZip(out: Float64Array, outShape: Int32Array, outStrides: Int32
   }
 }
 
-export function eqReduce(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
+export function eqReduce(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
@@ -275,7 +276,7 @@ export function eqReduce(out: Float64Array, outShape: Int32Array, outStrides: In
   }
 }
 
-export function sameValueZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
+export function sameValueZip(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = sameValue(a[i]!, b[i]!);
     return;
@@ -299,7 +300,7 @@ export function sameValueZip(out: Float64Array, outShape: Int32Array, outStrides
   }
 }
 
-export function sameValueReduce(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
+export function sameValueReduce(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
@@ -312,7 +313,7 @@ export function sameValueReduce(out: Float64Array, outShape: Int32Array, outStri
   }
 }
 
-export function maxZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
+export function maxZip(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = max(a[i]!, b[i]!);
     return;
@@ -336,7 +337,7 @@ export function maxZip(out: Float64Array, outShape: Int32Array, outStrides: Int3
   }
 }
 
-export function maxReduce(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
+export function maxReduce(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
@@ -349,7 +350,7 @@ export function maxReduce(out: Float64Array, outShape: Int32Array, outStrides: I
   }
 }
 
-export function isCloseZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
+export function isCloseZip(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = isClose(a[i]!, b[i]!);
     return;
@@ -373,7 +374,7 @@ export function isCloseZip(out: Float64Array, outShape: Int32Array, outStrides: 
   }
 }
 
-export function isCloseReduce(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
+export function isCloseReduce(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
@@ -386,7 +387,7 @@ export function isCloseReduce(out: Float64Array, outShape: Int32Array, outStride
   }
 }
 
-export function logBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
+export function logBackZip(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = logBack(a[i]!, b[i]!);
     return;
@@ -410,7 +411,7 @@ export function logBackZip(out: Float64Array, outShape: Int32Array, outStrides: 
   }
 }
 
-export function logBackReduce(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
+export function logBackReduce(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
@@ -423,7 +424,7 @@ export function logBackReduce(out: Float64Array, outShape: Int32Array, outStride
   }
 }
 
-export function invBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
+export function invBackZip(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = invBack(a[i]!, b[i]!);
     return;
@@ -447,7 +448,7 @@ export function invBackZip(out: Float64Array, outShape: Int32Array, outStrides: 
   }
 }
 
-export function invBackReduce(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
+export function invBackReduce(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
@@ -460,7 +461,7 @@ export function invBackReduce(out: Float64Array, outShape: Int32Array, outStride
   }
 }
 
-export function reluBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
+export function reluBackZip(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = reluBack(a[i]!, b[i]!);
     return;
@@ -484,7 +485,7 @@ export function reluBackZip(out: Float64Array, outShape: Int32Array, outStrides:
   }
 }
 
-export function reluBackReduce(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
+export function reluBackReduce(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
@@ -497,7 +498,7 @@ export function reluBackReduce(out: Float64Array, outShape: Int32Array, outStrid
   }
 }
 
-export function sigmoidBackZip(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
+export function sigmoidBackZip(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void {
   if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
     for (let i = start; i < end; i++) out[i] = sigmoidBack(a[i]!, b[i]!);
     return;
@@ -521,7 +522,7 @@ export function sigmoidBackZip(out: Float64Array, outShape: Int32Array, outStrid
   }
 }
 
-export function sigmoidBackReduce(out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
+export function sigmoidBackReduce(out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void {
   const n = aShape[reduceDim]!;
   const rs = aStrides[reduceDim]!;
   const w = new Cells(outShape, outStrides, aStrides, start, end);
@@ -579,7 +580,7 @@ export const operatorKernels: {
 
 /** The map kernel for a function that is not one of the operators (one shared loop: `f` is not inlined). */
 export function mapWith(f: (x: number) => number): MapKernel {
-  return (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void => {
+  return (out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, start: number, end: number): void => {
     if (sameLayout(outShape, outStrides, aShape, aStrides)) {
       for (let i = start; i < end; i++) out[i] = f(a[i]!);
       return;
@@ -597,7 +598,7 @@ export function mapWith(f: (x: number) => number): MapKernel {
 
 /** The zip kernel for a function that is not one of the operators. */
 export function zipWith(f: (x: number, y: number) => number): ZipKernel {
-  return (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, b: Float64Array, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void => {
+  return (out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, b: Storage, bShape: Int32Array, bStrides: Int32Array, start: number, end: number): void => {
     if (sameLayout(outShape, outStrides, aShape, aStrides) && sameLayout(outShape, outStrides, bShape, bStrides)) {
       for (let i = start; i < end; i++) out[i] = f(a[i]!, b[i]!);
       return;
@@ -624,7 +625,7 @@ export function zipWith(f: (x: number, y: number) => number): ZipKernel {
 
 /** The reduce kernel for a function that is not one of the operators. */
 export function reduceWith(f: (acc: number, x: number) => number): ReduceKernel {
-  return (out: Float64Array, outShape: Int32Array, outStrides: Int32Array, a: Float64Array, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void => {
+  return (out: Storage, outShape: Int32Array, outStrides: Int32Array, a: Storage, aShape: Int32Array, aStrides: Int32Array, reduceDim: number, init: number, start: number, end: number): void => {
     const n = aShape[reduceDim]!;
     const rs = aStrides[reduceDim]!;
     const w = new Cells(outShape, outStrides, aStrides, start, end);

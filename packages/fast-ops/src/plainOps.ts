@@ -37,6 +37,7 @@ export const PlainOps: TensorOps = { ...FastOps, name: "plain" };
 
 /** The parallel backend with plain-TypeScript kernels. */
 export const PlainBackend = new TensorBackend(PlainOps);
-registerKernel("avgpool2d", PlainOps.name, windowMean);
-registerKernel("matmul", PlainOps.name, packedMatrixMultiply);
+registerKernel("avgpool2d", PlainOps.name, windowMean, ["float64", "float32"]);
+// The packed GEMM reads and writes through the storage's own element type (it packs into float64), so it serves both dtypes.
+registerKernel("matmul", PlainOps.name, packedMatrixMultiply, ["float64", "float32"]);
 registerBackend(PlainBackend, { describe: () => `${pool.size} threads` });

@@ -1,10 +1,10 @@
 /**
  * Tensor storage for the parallel backends.
  *
- * A storage of at least `SHARE_MIN` elements is a `Float64Array` over its
- * own `SharedArrayBuffer`, so worker threads can read and write it in place;
- * a smaller one is a plain `Float64Array` (it reaches workers by copy, see
- * transport.ts). Either way its memory comes back through ordinary garbage
+ * A storage of at least `SHARE_MIN` elements is a `Float64Array` (a
+ * `Float32Array` for a float32 tensor) over its own `SharedArrayBuffer`, so
+ * worker threads can read and write it in place; a smaller one is a plain
+ * typed array (it reaches workers by copy, see transport.ts). Either way its memory comes back through ordinary garbage
  * collection, inside allocation, so a synchronous loop that never yields to
  * the event loop stays lean. Nothing is pooled or reused.
  *
@@ -24,6 +24,7 @@
  * kernel that forgets to write an output element shows up as NaN instead of
  * a plausible 0. CI runs the tensor, conv and nn suites once in that mode.
  */
+import type { Dtype, Storage } from "@minitorch/tensor-core";
 import { envFlag } from "./env.js";
 import { weight } from "./runtime/platform.js";
 
@@ -34,12 +35,19 @@ export const SHARE_MIN = 1024;
 export const POISON = envFlag("MINITORCH_POISON");
 
 /**
- * Fresh storage of `n` elements: shared when large enough to be worth
- * handing to workers. It holds zeros unless poisoning is on and `zero` is
- * false, in which case it holds NaN.
+ * Fresh storage of `n` elements of `dtype`: shared when large enough to be
+ * worth handing to workers. It holds zeros unless poisoning is on and
+ * `zero` is false, in which case it holds NaN.
  */
-export function allocateStorage(n: number, zero: boolean): Float64Array {
-  const storage = n >= SHARE_MIN ? new Float64Array(weigh(new SharedArrayBuffer(n * 8))) : new Float64Array(n);
+export function allocateStorage(n: number, zero: boolean): Float64Array;
+export function allocateStorage(n: number, zero: boolean, dtype: Dtype): Storage;
+export function allocateStorage(n: number, zero: boolean, dtype: Dtype = "float64"): Storage {
+  let storage: Storage;
+  if (dtype === "float32") {
+    storage = n >= SHARE_MIN ? new Float32Array(weigh(new SharedArrayBuffer(n * 4))) : new Float32Array(n);
+  } else {
+    storage = n >= SHARE_MIN ? new Float64Array(weigh(new SharedArrayBuffer(n * 8))) : new Float64Array(n);
+  }
   if (POISON && !zero) storage.fill(NaN);
   return storage;
 }
@@ -71,6 +79,6 @@ export function weighAll(buffers: SharedArrayBuffer[]): void {
 type WeighedList = SharedArrayBuffer[] & { weight?: ArrayBufferLike };
 
 /** True when `a` is storage that workers can address directly (a view on a SharedArrayBuffer). */
-export function isShared(a: Float64Array): boolean {
+export function isShared(a: Storage): boolean {
   return a.buffer instanceof SharedArrayBuffer;
 }

@@ -9,7 +9,8 @@
  * before it wakes it; the other thread reads the list when it wakes
  * (runtime/platform.ts `receive`) and builds its views. A small storage that is not
  * shared is copied into the block's scratch area and copied back after the
- * job (kernels may write it).
+ * job (kernels may write it). A Float32Array (float32 storage) travels with
+ * its own tags, so the other thread views the same bytes as float32.
  *
  * The receiving thread keeps the buffers only for the job, so a storage
  * that the program dropped is freed by garbage collection like any other.
@@ -35,6 +36,8 @@ const TAG_NUMBER = 1;
 const TAG_INTS = 2;
 const TAG_SHARED = 3;
 const TAG_SCRATCH = 4;
+const TAG_SHARED32 = 5;
+const TAG_SCRATCH32 = 6;
 
 export function createSharedBlock(): SharedBlock {
   return {
@@ -57,12 +60,14 @@ export class ArgWriter {
   private readonly ints: Int32Array;
   private readonly doubles: Float64Array;
   private readonly scratch: Float64Array;
-  private copied: Array<[Float64Array, number]> = [];
+  private readonly scratch32: Float32Array;
+  private copied: Array<[Float64Array | Float32Array, Float64Array | Float32Array]> = [];
 
   constructor(block: SharedBlock) {
     this.ints = new Int32Array(block.ints);
     this.doubles = new Float64Array(block.doubles);
     this.scratch = new Float64Array(block.scratch);
+    this.scratch32 = new Float32Array(block.scratch);
   }
 
   /** Writes `args` into the block; null when one of them cannot travel (the job must run on the calling thread). */
@@ -91,26 +96,30 @@ export class ArgWriter {
       } else if (arg.buffer instanceof SharedArrayBuffer) {
         let b = buffers.indexOf(arg.buffer);
         if (b < 0) b = buffers.push(arg.buffer) - 1;
-        ints[ic++] = TAG_SHARED;
+        const f32 = arg instanceof Float32Array;
+        ints[ic++] = f32 ? TAG_SHARED32 : TAG_SHARED;
         ints[ic++] = b;
-        ints[ic++] = arg.byteOffset / 8;
+        ints[ic++] = arg.byteOffset / arg.BYTES_PER_ELEMENT;
         ints[ic++] = arg.length;
       } else {
+        const f32 = arg instanceof Float32Array;
         const previous = this.copied.find(([a]) => a === arg);
-        let offset: number;
+        let copy: Float64Array | Float32Array;
         if (previous !== undefined) {
-          offset = previous[1];
+          copy = previous[1];
         } else {
-          if (arg.length > SCRATCH_MAX_ARRAY || sc + arg.length > SCRATCH_DOUBLES) return this.abandon();
-          offset = sc;
-          this.scratch.set(arg, sc);
-          sc += arg.length;
-          this.copied.push([arg, offset]);
+          // A float32 copy takes whole doubles of scratch, so every copy starts 8-byte aligned.
+          const doubles = f32 ? Math.ceil(arg.length / 2) : arg.length;
+          if (arg.length > SCRATCH_MAX_ARRAY || sc + doubles > SCRATCH_DOUBLES) return this.abandon();
+          copy = f32 ? this.scratch32.subarray(2 * sc, 2 * sc + arg.length) : this.scratch.subarray(sc, sc + arg.length);
+          copy.set(arg);
+          sc += doubles;
+          this.copied.push([arg, copy]);
         }
-        ints[ic++] = TAG_SCRATCH;
-        ints[ic++] = offset;
+        ints[ic++] = f32 ? TAG_SCRATCH32 : TAG_SCRATCH;
+        ints[ic++] = copy.byteOffset / copy.BYTES_PER_ELEMENT;
         ints[ic++] = arg.length;
-        local[i] = this.scratch.subarray(offset, offset + arg.length);
+        local[i] = copy;
       }
     }
     return { local, buffers };
@@ -118,7 +127,7 @@ export class ArgWriter {
 
   /** Copies scratch arrays back to their owners (kernels may have written them). */
   finish(): void {
-    for (const [arr, offset] of this.copied) arr.set(this.scratch.subarray(offset, offset + arr.length));
+    for (const [arr, copy] of this.copied) arr.set(copy);
     this.copied = [];
   }
 
@@ -133,11 +142,13 @@ export class ArgReader {
   private readonly ints: Int32Array;
   private readonly doubles: Float64Array;
   private readonly scratch: Float64Array;
+  private readonly scratch32: Float32Array;
 
   constructor(block: SharedBlock) {
     this.ints = new Int32Array(block.ints);
     this.doubles = new Float64Array(block.doubles);
     this.scratch = new Float64Array(block.scratch);
+    this.scratch32 = new Float32Array(block.scratch);
   }
 
   /** The `count` arguments of the current job, over `buffers` (the list its caller posted). */
@@ -153,16 +164,16 @@ export class ArgReader {
         const n = ints[ic++]!;
         out[i] = ints.slice(ic, ic + n);
         ic += n;
-      } else if (tag === TAG_SHARED) {
+      } else if (tag === TAG_SHARED || tag === TAG_SHARED32) {
         const buffer = buffers[ints[ic++]!];
         const offset = ints[ic++]!;
         const n = ints[ic++]!;
         if (buffer === undefined) throw new Error(`argument ${i} names shared buffer ${ints[ic - 3]} of ${buffers.length}`);
-        out[i] = new Float64Array(buffer, offset * 8, n);
-      } else if (tag === TAG_SCRATCH) {
+        out[i] = tag === TAG_SHARED ? new Float64Array(buffer, offset * 8, n) : new Float32Array(buffer, offset * 4, n);
+      } else if (tag === TAG_SCRATCH || tag === TAG_SCRATCH32) {
         const offset = ints[ic++]!;
         const n = ints[ic++]!;
-        out[i] = this.scratch.subarray(offset, offset + n);
+        out[i] = tag === TAG_SCRATCH ? this.scratch.subarray(offset, offset + n) : this.scratch32.subarray(offset, offset + n);
       } else {
         throw new Error(`corrupt argument block (tag ${tag} at ${ic - 1})`);
       }

@@ -10,10 +10,13 @@ import { describe, expect, it } from "vitest";
 import { fromArray } from "@minitorch/tensor-core";
 import { CourseBackend, poolStats } from "../src/index.js";
 import { describeBackendSuite } from "../../tensor-core/test/backendSuite.js";
+import { float32 } from "../../tensor-core/test/precision.js";
 import { layoutTensor } from "./helpers.js";
 import { expectProduct, naiveMatmul, randomValues } from "./matmulSuite.js";
 
 describeBackendSuite("course", CourseBackend, { forward: "task3_1 tensor suite", gradients: "task3_1 tensor suite gradients", matmul: "task3_2 tensor suite" });
+// float32 on the course's kernels, outside the task tags (the course is float64).
+describeBackendSuite("course float32", CourseBackend, { forward: "float32 tensor suite", gradients: "float32 tensor suite gradients" }, float32);
 
 describe("task3_2", () => {
   const check = (aShape: number[], bShape: number[], aPerm?: number[]): void => {

@@ -16,7 +16,7 @@ async function fixtureKernel(file: string, name: string): Promise<Kernel> {
 }
 
 /** Runs `kernel` over 1000 units until a run throws (the workers import the module first); returns that error. */
-async function firstFailure(kernel: Kernel, out: Float64Array): Promise<Error> {
+async function firstFailure(kernel: Kernel, out: Float64Array | Float32Array): Promise<Error> {
   for (const deadline = Date.now() + 5000; Date.now() < deadline; await sleep(20)) {
     try {
       pool.run(kernel, [out], 1000);

@@ -28,6 +28,8 @@ describe("reliability (issue 26): the library's API", () => {
       expect(r.toFloat64Array().every((v) => v >= 0 && v < 1)).toBe(true);
       expect(zeros([2], { backend }).toArray()).toEqual([0, 0]);
       expect(ones([2], { backend, dtype: "float64" }).toArray()).toEqual([1, 1]);
+      const f32 = ones([2], { backend, dtype: "float32" });
+      expect([f32.dtype, f32.storage instanceof Float32Array, f32.toArray()]).toEqual(["float32", true, [1, 1]]);
       expect(fromArray([1, 2], [2], { backend }).backend).toBe(backend);
       expect(zeros([2], backend).backend).toBe(backend);
     });
@@ -40,8 +42,8 @@ describe("reliability (issue 26): the library's API", () => {
     });
 
     it.each([
-      ["rand dtype float16", () => rand([2], { dtype: "float16" } as never), 'rand: options.dtype must be "float64", got "float16" (the dtypes are float64 and float32)'],
-      ["zeros dtype float32", () => zeros([2], { dtype: "float32" }), 'zeros: options.dtype must be "float64", got "float32" (float32 storage is not available yet)'],
+      ["rand dtype float16", () => rand([2], { dtype: "float16" } as never), 'rand: options.dtype must be "float64" or "float32", got "float16"'],
+      ["zeros dtype 32", () => zeros([2], { dtype: 32 } as never), 'zeros: options.dtype must be "float64" or "float32", got 32'],
       ["ones with a misspelt option", () => ones([2], { backnd: SimpleBackend } as never), 'ones: unknown option "backnd"; the options are backend, dtype and requiresGrad'],
       ["rand with a backend name", () => rand([2], { backend: "fast" } as never), "rand: options.backend must be a backend (SimpleBackend, FastBackend, …), got string"],
       ["rand with a number", () => rand([2], 3 as never), "rand: expected a backend or an options object { backend?, dtype?, requiresGrad? }, got number"],

@@ -7,6 +7,9 @@
  */
 import { FastBackend, PlainBackend } from "../src/index.js";
 import { describeBackendSuite } from "../../tensor-core/test/backendSuite.js";
+import { float32 } from "../../tensor-core/test/precision.js";
 
 describeBackendSuite("fast", FastBackend, { forward: "library tensor suite", gradients: "library tensor suite gradients" });
 describeBackendSuite("plain", PlainBackend, { forward: "library tensor suite", gradients: "library tensor suite gradients" });
+describeBackendSuite("fast float32", FastBackend, { forward: "float32 tensor suite", gradients: "float32 tensor suite gradients" }, float32);
+describeBackendSuite("plain float32", PlainBackend, { forward: "float32 tensor suite", gradients: "float32 tensor suite gradients" }, float32);

@@ -32,6 +32,37 @@ describe("fast-ops transport", () => {
     expect(shared[SHARE_MIN]).toBe(-1);
   });
 
+  it("float32 storage travels as float32: shared views at offsets, and odd-length scratch copies that keep the next copy aligned", () => {
+    const block = createSharedBlock();
+    const writer = new ArgWriter(block);
+    const reader = new ArgReader(block);
+    const shared = allocateStorage(SHARE_MIN * 2, true, "float32");
+    expect(shared).toBeInstanceOf(Float32Array);
+    shared[SHARE_MIN + 3] = 0.5;
+    const view = shared.subarray(SHARE_MIN, SHARE_MIN + 10);
+    const odd = Float32Array.of(1, 2, 3);
+    const after = Float64Array.of(4, 5);
+    const small = Float32Array.of(6, 7);
+    const encoded = writer.encode([view, odd, after, small])!;
+    expect(encoded.buffers).toEqual([shared.buffer]);
+    const decoded = reader.decode(4, encoded.buffers);
+    const v = decoded[0] as Float32Array;
+    expect(v).toBeInstanceOf(Float32Array);
+    expect([v.length, v[3]]).toEqual([10, 0.5]);
+    expect(decoded[1]).toBeInstanceOf(Float32Array);
+    expect(Array.from(decoded[1] as Float32Array)).toEqual([1, 2, 3]);
+    expect(decoded[2]).toBeInstanceOf(Float64Array);
+    expect(Array.from(decoded[2] as Float64Array)).toEqual([4, 5]);
+    expect(Array.from(decoded[3] as Float32Array)).toEqual([6, 7]);
+    (decoded[1] as Float32Array)[2] = 30;
+    (decoded[3] as Float32Array)[0] = 60;
+    writer.finish();
+    expect(Array.from(odd)).toEqual([1, 2, 30]);
+    expect(Array.from(small)).toEqual([60, 7]);
+    v[0] = -1;
+    expect(shared[SHARE_MIN]).toBe(-1);
+  });
+
   it("an unshared array too large for scratch makes encode return null (the job runs on the calling thread)", () => {
     const writer = new ArgWriter(createSharedBlock());
     expect(writer.encode([new Float64Array(100_000)])).toBeNull();

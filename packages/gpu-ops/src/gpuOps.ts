@@ -12,6 +12,7 @@
 import { operators } from "@minitorch/autodiff";
 import { allocateStorage, processSingleton, runKernel as runOnPool } from "@minitorch/fast-ops";
 import {
+  DTYPES,
   IndexingError,
   TensorBackend,
   emptyTensor,
@@ -110,7 +111,7 @@ function intoOutput(out: Tensor, write: (target: Tensor) => void): void {
     write(out);
     return;
   }
-  const tmp = emptyTensor(out.shape, out.backend);
+  const tmp = emptyTensor(out.shape, out.backend, out.dtype);
   write(tmp);
   copyInto(out.storage, out.data.shapeArray, out.data.stridesArray, tmp.storage, tmp.data.shapeArray, tmp.data.stridesArray);
 }
@@ -161,8 +162,9 @@ function gpuConvolve(op: "conv1d" | "conv2d", out: Tensor, x: Tensor, w: Tensor,
 export const GpuOps: TensorOps = {
   name: "gpu",
 
-  zeros: (size) => allocateStorage(size, true),
-  empty: (size) => allocateStorage(size, false),
+  // float32 storage is uploaded and read back as it is; float64 is converted on the way (WGSL has no f64).
+  zeros: (size, dtype = "float64") => allocateStorage(size, true, dtype),
+  empty: (size, dtype = "float64") => allocateStorage(size, false, dtype),
 
   map(fn: UnaryFn): MapFn {
     const op = wgslOperatorOrError(fn, "map");
@@ -247,9 +249,10 @@ export const GpuOps: TensorOps = {
 
 /** The GPU backend. Its first operation starts the GPU thread; see gpuAvailable(). */
 export const GpuBackend = new TensorBackend(GpuOps);
-registerKernel("matmul", GpuOps.name, gpuMatrixMultiply);
-registerKernel("conv1d", GpuOps.name, (out, x, w, reverse) => gpuConvolve("conv1d", out, x, w, reverse));
-registerKernel("conv2d", GpuOps.name, (out, x, w, reverse) => gpuConvolve("conv2d", out, x, w, reverse));
+// The shaders compute in f32 whatever the storage: float32 tensors travel as they are.
+registerKernel("matmul", GpuOps.name, gpuMatrixMultiply, DTYPES);
+registerKernel("conv1d", GpuOps.name, (out, x, w, reverse) => gpuConvolve("conv1d", out, x, w, reverse), DTYPES);
+registerKernel("conv2d", GpuOps.name, (out, x, w, reverse) => gpuConvolve("conv2d", out, x, w, reverse), DTYPES);
 registerBackend(GpuBackend, {
   unavailable: () => {
     const status = gpu.status();

@@ -31,7 +31,7 @@ export interface GpuKernel {
 
 /** A bound operand of a job and how the kernel uses it. */
 export interface JobOperand {
-  data: Float64Array | Int32Array;
+  data: Float64Array | Float32Array | Int32Array;
   role: number;
 }
 
@@ -130,13 +130,13 @@ export class GpuThread {
     const header = Int32Array.of(id, groups[0], groups[1], groups[2], operands.length, ...operands.map((o) => o.role));
     const args = [header, ...operands.map((o) => o.data)];
     let encoded = c.writer.encode(args);
-    const copies: Array<[Float64Array, Float64Array]> = [];
+    const copies: Array<[Float64Array | Float32Array, Float64Array | Float32Array]> = [];
     if (encoded === null) {
       // Too large for the scratch area and not shared: share a copy for this job.
       for (let i = 1; i < args.length; i++) {
         const a = args[i]!;
-        if (a instanceof Float64Array && !(a.buffer instanceof SharedArrayBuffer)) {
-          const shared = new Float64Array(new SharedArrayBuffer(a.byteLength));
+        if ((a instanceof Float64Array || a instanceof Float32Array) && !(a.buffer instanceof SharedArrayBuffer)) {
+          const shared = a instanceof Float64Array ? new Float64Array(new SharedArrayBuffer(a.byteLength)) : new Float32Array(new SharedArrayBuffer(a.byteLength));
           shared.set(a);
           copies.push([a, shared]);
           args[i] = shared;

@@ -153,7 +153,7 @@ function poison(n: number): Float32Array {
  * before it returns). Uploading from a view on a SharedArrayBuffer crashes
  * Dawn, so a copy is needed anyway.
  */
-function toFloat32(x: Float64Array): Float32Array {
+function toFloat32(x: Float64Array | Float32Array): Float32Array {
   if (upload.length < x.length) upload = new Float32Array(Math.max(x.length, upload.length * 2));
   const view = upload.subarray(0, x.length);
   view.set(x);
@@ -173,7 +173,7 @@ async function runJob(jobBuffers: readonly SharedArrayBuffer[]): Promise<void> {
   d.pushErrorScope("out-of-memory");
   d.pushErrorScope("validation");
   const taken: GPUBuffer[] = [];
-  const readbacks: Array<{ target: Float64Array; source: GPUBuffer; staging: GPUBuffer | null; bytes: number }> = [];
+  const readbacks: Array<{ target: Float64Array | Float32Array; source: GPUBuffer; staging: GPUBuffer | null; bytes: number }> = [];
   let failure: unknown = null;
   try {
     const entries: GPUBindGroupEntry[] = [];
@@ -189,7 +189,7 @@ async function runJob(jobBuffers: readonly SharedArrayBuffer[]): Promise<void> {
         const data = arg instanceof Int32Array ? arg : toFloat32(arg);
         if (data.length > 0) d.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
       } else if (roles[i] === ROLE_OUT) {
-        if (!(arg instanceof Float64Array)) throw new Error(`output operand ${i} must be float64 storage`);
+        if (arg instanceof Int32Array) throw new Error(`output operand ${i} must be float64 or float32 storage`);
         readbacks.push({ target: arg, source: buffer, staging: null, bytes: arg.length * 4 });
         // MINITORCH_POISON: an element the kernel leaves unwritten comes back as NaN, not as a pooled buffer's old value.
         if (POISON && arg.length > 0) d.queue.writeBuffer(buffer, 0, poison(arg.length));

@@ -10,4 +10,6 @@ import { describeGpu, float32 } from "./helpers.js";
 
 describeGpu("GpuBackend", () => {
   describeBackendSuite("gpu", GpuBackend, { forward: "task3_3 tensor suite", gradients: "task3_3 tensor suite gradients", matmul: "task3_4 tensor suite" }, float32);
+  // float32 tensors on the GPU: their Float32Array storage is uploaded and read back as it is.
+  describeBackendSuite("gpu float32 tensors", GpuBackend, { forward: "float32 tensor suite", gradients: "float32 tensor suite gradients" }, { ...float32, dtype: "float32" });
 });

@@ -1,6 +1,7 @@
 /**
  * Adam (Kingma & Ba, 2015) exactly as torch.optim.Adam computes it.
  */
+import type { Storage } from "@minitorch/tensor-core";
 import type { Parameter } from "./module.js";
 import { Optimizer, checkNumber, checkOptions } from "./optim.js";
 
@@ -43,7 +44,7 @@ export class Adam extends Optimizer {
     this.weightDecay = checkNumber("Adam", "weightDecay", options.weightDecay ?? 0, (x) => x >= 0, "a number ≥ 0");
   }
 
-  protected update(p: Parameter<unknown>, values: Float64Array, grad: Float64Array): void {
+  protected update(p: Parameter<unknown>, values: Storage, grad: Storage): void {
     const [b1, b2] = this.betas;
     let s = this.moments.get(p);
     if (s === undefined) {

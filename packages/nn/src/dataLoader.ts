@@ -93,5 +93,5 @@ function gather(values: Float64Array, t: Tensor, rows: readonly number[]): Tenso
   const width = shapeSize(rest);
   const out = new Float64Array(rows.length * width);
   rows.forEach((r, i) => out.set(values.subarray(r * width, (r + 1) * width), i * width));
-  return fromArray(out, [rows.length, ...rest], t.backend);
+  return fromArray(out, [rows.length, ...rest], { backend: t.backend, dtype: t.dtype });
 }

@@ -3,7 +3,7 @@
  * uniformly from [−0.05, 0.05) by the library's seedable generator.
  */
 import { defaultRandom, type Random } from "@minitorch/autodiff";
-import { getDefaultBackend, rand, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { fromArray, getDefaultBackend, rand, type Dtype, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { conv1d, conv2d } from "@minitorch/fast-conv";
 import { Module, Parameter } from "./module.js";
 
@@ -11,17 +11,27 @@ import { Module, Parameter } from "./module.js";
 export interface LayerOptions {
   /** Defaults to the default backend (setDefaultBackend; SimpleBackend unless changed). */
   backend?: TensorBackend;
+  /** "float64" (the default) or "float32": the dtype of the parameters, and so of the inputs the layer takes. */
+  dtype?: Dtype;
   /** Defaults to the library's default generator. */
   random?: Random;
 }
 
-/** A parameter of `shape`, uniform in [−0.05, 0.05): minitorch's RParam. */
-export function randomParameter(shape: readonly number[], options: LayerOptions = {}): Parameter<Tensor> {
+/**
+ * A parameter of `shape`, uniform in [−0.05, 0.05): minitorch's RParam.
+ * A float32 parameter is the float64 one rounded, so one seed gives one
+ * model in either dtype.
+ */
+export function randomParameter(shape: readonly number[], options: LayerOptions = {}, layer = "randomParameter"): Parameter<Tensor> {
   const backend = options.backend ?? getDefaultBackend();
+  const dtype = options.dtype ?? "float64";
+  if (dtype !== "float64" && dtype !== "float32") {
+    throw new TypeError(`${layer}: options.dtype must be "float64" or "float32", got ${JSON.stringify(dtype)}`);
+  }
   const r = rand(shape, backend, options.random ?? defaultRandom);
   const s = r.storage;
   for (let i = 0; i < s.length; i++) s[i] = 0.1 * (s[i]! - 0.5);
-  return new Parameter(r);
+  return new Parameter(dtype === "float64" ? r : fromArray(s, shape, { backend, dtype }));
 }
 
 function checkSize(value: number, what: string, layer: string): void {
@@ -41,8 +51,8 @@ export class Linear extends Module {
     super();
     checkSize(inSize, "inSize", "Linear");
     checkSize(outSize, "outSize", "Linear");
-    this.weights = randomParameter([inSize, outSize], options);
-    this.bias = randomParameter([outSize], options);
+    this.weights = randomParameter([inSize, outSize], options, "Linear");
+    this.bias = randomParameter([outSize], options, "Linear");
   }
 
   override forward(x: Tensor): Tensor {
@@ -73,8 +83,8 @@ export class Conv1d extends Module {
     checkSize(inChannels, "inChannels", "Conv1d");
     checkSize(outChannels, "outChannels", "Conv1d");
     checkSize(kernelWidth, "kernelWidth", "Conv1d");
-    this.weights = randomParameter([outChannels, inChannels, kernelWidth], options);
-    this.bias = randomParameter([1, outChannels, 1], options);
+    this.weights = randomParameter([outChannels, inChannels, kernelWidth], options, "Conv1d");
+    this.bias = randomParameter([1, outChannels, 1], options, "Conv1d");
   }
 
   override forward(input: Tensor): Tensor {
@@ -104,8 +114,8 @@ export class Conv2d extends Module {
     checkSize(outChannels, "outChannels", "Conv2d");
     checkSize(kh, "kh", "Conv2d");
     checkSize(kw, "kw", "Conv2d");
-    this.weights = randomParameter([outChannels, inChannels, kh, kw], options);
-    this.bias = randomParameter([outChannels, 1, 1], options);
+    this.weights = randomParameter([outChannels, inChannels, kh, kw], options, "Conv2d");
+    this.bias = randomParameter([outChannels, 1, 1], options, "Conv2d");
   }
 
   override forward(input: Tensor): Tensor {

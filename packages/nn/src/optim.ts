@@ -4,7 +4,7 @@
  * storage in place, so every backend gets them.
  */
 import { Scalar } from "@minitorch/autodiff";
-import { Tensor } from "@minitorch/tensor-core";
+import { Tensor, type Storage } from "@minitorch/tensor-core";
 import type { Parameter } from "./module.js";
 
 /**
@@ -75,7 +75,7 @@ export abstract class Optimizer {
   }
 
   /** Updates `values` (the parameter's, in place) from `grad`; state may be kept per parameter. */
-  protected abstract update(p: Parameter<unknown>, values: Float64Array, grad: Float64Array): void;
+  protected abstract update(p: Parameter<unknown>, values: Storage, grad: Storage): void;
 }
 
 /** SGD's options, as PyTorch's torch.optim.SGD takes them. */
@@ -123,7 +123,7 @@ export class SGD extends Optimizer {
     this.nesterov = nesterov;
   }
 
-  protected update(p: Parameter<unknown>, values: Float64Array, grad: Float64Array): void {
+  protected update(p: Parameter<unknown>, values: Storage, grad: Storage): void {
     const { lr, momentum, weightDecay, dampening, nesterov } = this;
     let buf = this.buffers.get(p);
     const first = buf === undefined;

@@ -1,7 +1,7 @@
 /**
  * Tasks 4.3 and 4.4: tiling and 2-D pooling.
  */
-import { ANY_BACKEND, CompositeFunction, IndexingError, kernelFor, registerKernel, type Tensor } from "@minitorch/tensor-core";
+import { ANY_BACKEND, CompositeFunction, DTYPES, IndexingError, kernelFor, registerKernel, type Tensor } from "@minitorch/tensor-core";
 import { max } from "./reductions.js";
 
 function check4d(input: Tensor, kernel: readonly [number, number], op: string): [number, number, number, number] {
@@ -62,12 +62,13 @@ export function tileMean(input: Tensor, kernel: readonly [number, number]): Tens
   // END ASSIGN4.3
 }
 
-registerKernel("avgpool2d", ANY_BACKEND, tileMean);
+// tile and mean are tensor ops, which keep the dtype.
+registerKernel("avgpool2d", ANY_BACKEND, tileMean, DTYPES);
 
 /** Average pooling as one graph node, whatever composition the backend's kernel records inside it. */
 export class AvgPool2d extends CompositeFunction {
   static override compose(input: Tensor, kernel: readonly [number, number]): Tensor {
-    return kernelFor("avgpool2d", input.backend)(input, kernel);
+    return kernelFor("avgpool2d", input.backend, input.dtype)(input, kernel);
   }
 }
 

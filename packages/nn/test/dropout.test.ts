@@ -141,3 +141,15 @@ describe("dropout given code (Task 4.4)", () => {
     }
   });
 });
+
+describe("dropout in float32", () => {
+  it("one seed drops the same elements in float32 as in float64, and the result stays float32", () => {
+    const values = Array.from({ length: 64 }, (_, i) => i + 1);
+    manualSeed(5);
+    const want = dropout(fromArray(values, [8, 8]), 0.3).toArray();
+    manualSeed(5);
+    const got = dropout(fromArray(values, [8, 8], { backend: FastBackend, dtype: "float32" }), 0.3);
+    expect(got.dtype).toBe("float32");
+    expect(got.toArray()).toEqual(want);
+  });
+});

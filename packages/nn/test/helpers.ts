@@ -100,3 +100,34 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol
   }
   expect(bad).toEqual([]);
 }
+
+/**
+ * Checks `fn` on float32 tensors of `backend` against the same `fn` on
+ * float64 tensors of the same (float32-rounded) values: the output and
+ * every input's gradient (of an uneven weighted sum of the output) agree to
+ * `relative` of their magnitude, and all of them are float32. float32
+ * rounds once per op, so `relative` states how far those roundings may
+ * carry; ties (max, argmax) are avoided by the caller's values.
+ */
+export function expectFloat32Agrees(
+  fn: (...inputs: Tensor[]) => Tensor,
+  inputs: ReadonlyArray<{ values: readonly number[]; shape: readonly number[] }>,
+  backend: TensorBackend,
+  relative = 1e-5,
+): void {
+  const run = (dtype: "float64" | "float32"): Float64Array[] => {
+    const xs = inputs.map(({ values, shape }) => fromArray(values.map(Math.fround), shape, { backend, dtype }).requiresGrad_(true));
+    const out = fn(...xs);
+    expect(out.dtype).toBe(dtype);
+    const weights = fromArray(
+      Array.from({ length: out.size }, (_, i) => Math.fround(Math.sin(1 + 0.7 * i))),
+      out.shape,
+      { backend, dtype },
+    );
+    out.mul(weights).sum().backward();
+    for (const x of xs) expect(x.grad!.dtype).toBe(dtype);
+    return [out.toFloat64Array(), ...xs.map((x) => x.grad!.toFloat64Array())];
+  };
+  const [want, got] = [run("float64"), run("float32")];
+  for (let i = 0; i < want.length; i++) expectAgree(got[i]!, want[i]!, relative);
+}

@@ -325,3 +325,54 @@ describe("nn layers: loss and optimizer input checks", () => {
     expect(() => sgd.loadState({ lr: Infinity })).toThrow(/SGD.loadState: lr must be a positive number, got Infinity/);
   });
 });
+
+describe("nn layers in float32", () => {
+  it("Linear, Conv1d and Conv2d take { dtype: \"float32\" }: float32 parameters, the float64 ones rounded (one seed, one model), float32 outputs", () => {
+    const make = (dtype: "float64" | "float32") => {
+      const random = new Random(3);
+      return [new Linear(3, 2, { dtype, random }), new Conv1d(2, 3, 2, { dtype, random }), new Conv2d(2, 3, 2, 2, { dtype, random })] as const;
+    };
+    const [l64, c164, c264] = make("float64");
+    const [l32, c132, c232] = make("float32");
+    for (const [a, b] of [[l64, l32], [c164, c132], [c264, c232]] as const) {
+      const p64 = a.parameters();
+      const p32 = b.parameters();
+      p32.forEach((p, i) => {
+        expect(p.value.dtype).toBe("float32");
+        expect(Array.from(p.value.toFloat64Array())).toEqual(Array.from(p64[i]!.value.toFloat64Array()).map(Math.fround));
+      });
+    }
+    const on = { backend: FastBackend, dtype: "float32" } as const;
+    const lin = new Linear(3, 2, on);
+    expect(lin.forward(fromArray([1, 2, 3, 4, 5, 6], [2, 3], on)).dtype).toBe("float32");
+    expect(new Conv1d(2, 3, 2, on).forward(zeros([1, 2, 5], on)).dtype).toBe("float32");
+    expect(new Conv2d(2, 3, 2, 2, on).forward(zeros([1, 2, 4, 4], on)).dtype).toBe("float32");
+  });
+
+  it("a float64 input to a float32 layer is an error naming the op and both dtypes", () => {
+    const lin = new Linear(2, 1, { dtype: "float32" });
+    expect(() => lin.forward(tensor([[1, 2]]))).toThrow('MatMul: tensors have different dtypes (float64 and float32); convert one with t.to("float64") or t.to("float32")');
+  });
+
+  it("a layer's dtype other than float64 or float32 is refused naming the layer", () => {
+    expect(() => new Linear(2, 1, { dtype: "float16" } as never)).toThrow('Linear: options.dtype must be "float64" or "float32", got "float16"');
+    expect(() => new Conv2d(1, 1, 2, 2, { dtype: 32 } as never)).toThrow('Conv2d: options.dtype must be "float64" or "float32", got 32');
+  });
+
+  it("SGD steps a float32 model: a float32 Linear fit to y = 2x keeps its dtype and its loss falls", () => {
+    const on = { backend: FastBackend, dtype: "float32" } as const;
+    const lin = new Linear(1, 1, { ...on, random: new Random(1) });
+    const x = fromArray([0, 0.25, 0.5, 0.75, 1], [5, 1], on);
+    const y = x.mul(2);
+    const opt = new SGD(lin.parameters(), 0.5);
+    const loss = (): Tensor => lin.forward(x).sub(y).mul(lin.forward(x).sub(y)).mean();
+    const first = loss().item();
+    for (let i = 0; i < 50; i++) {
+      opt.zeroGrad();
+      loss().backward();
+      opt.step();
+    }
+    expect(lin.weights.value.dtype).toBe("float32");
+    expect(loss().item()).toBeLessThan(first / 100);
+  });
+});

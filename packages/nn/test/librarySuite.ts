@@ -11,11 +11,12 @@ import { describe, expect, it } from "vitest";
 import { Random, Scalar } from "@minitorch/autodiff";
 import { getDefaultBackend, gradCheck, setDefaultBackend, tensor, type NestedArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { Adam, Dropout, Flatten, Linear, Parameter, ReLU, SGD, Sequential, Sigmoid, crossEntropy, logsoftmax, nllLoss } from "../src/index.js";
-import { float64, scaledRuns, type SuitePrecision } from "../../tensor-core/test/precision.js";
+import { creationOn, float64, scaledRuns, type SuitePrecision } from "../../tensor-core/test/precision.js";
 import { floatArray } from "./helpers.js";
 
 export function describeNnLibrary(name: string, backend: TensorBackend, precision: SuitePrecision = float64): void {
-  const t = (data: NestedArray, requiresGrad = false): Tensor => tensor(data, { backend, requiresGrad });
+  const on = creationOn(backend, precision);
+  const t = (data: NestedArray, requiresGrad = false): Tensor => tensor(data, { ...on, requiresGrad });
   const runs = { numRuns: scaledRuns(20, precision) };
   const close = (got: number, want: number): void => expect(Math.abs(got - want)).toBeLessThanOrEqual(precision.forward * (1 + Math.abs(want)));
   const closeAll = (got: ArrayLike<number>, want: ArrayLike<number>): void => {
@@ -42,7 +43,7 @@ export function describeNnLibrary(name: string, backend: TensorBackend, precisio
         .chain(({ n, c }) => fc.tuple(fc.constant([n, c]), floatArray(n * c, -4, 4).map(grid), fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n })));
       fc.assert(
         fc.property(cases, ([[n, c], values, targets]) => {
-          const x = tensor(Array.from({ length: n! }, (_, i) => values.slice(i * c!, (i + 1) * c!)), { backend });
+          const x = tensor(Array.from({ length: n! }, (_, i) => values.slice(i * c!, (i + 1) * c!)), on);
           let want = 0;
           for (let i = 0; i < n!; i++) {
             const row = values.slice(i * c!, (i + 1) * c!);
@@ -70,7 +71,7 @@ export function describeNnLibrary(name: string, backend: TensorBackend, precisio
 
   describe(`[${name}] Dropout, Sequential, activations`, () => {
     it(`[${name}] Sequential(Linear(2,1) with w=[1,2], b=3, ReLU): [[1,1],[−5,0]] → [[6],[0]]; named 0.weights; printed like torch`, () => {
-      const model = new Sequential(new Linear(2, 1, { backend }), new ReLU(), new Dropout(0.25));
+      const model = new Sequential(new Linear(2, 1, on), new ReLU(), new Dropout(0.25));
       model.loadStateDict({ "0.weights": { shape: [2, 1], data: [1, 2] }, "0.bias": { shape: [1], data: [3] } });
       expect(model.namedParameters().map(([n]) => n)).toEqual(["0.weights", "0.bias"]);
       model.eval();
@@ -103,11 +104,11 @@ export function describeNnLibrary(name: string, backend: TensorBackend, precisio
       fc.assert(
         fc.property(fc.integer({ min: 1, max: 9 }), floatArray(6, -2, 2).map(grid), fc.integer({ min: 0, max: 1000 }), (tenths, values, seed) => {
           const p = tenths / 10;
-          const x = tensor([values.slice(0, 3), values.slice(3)], { backend });
+          const x = tensor([values.slice(0, 3), values.slice(3)], on);
           const out = new Dropout(p, { random: new Random(seed) }).forward(x).toFloat64Array();
           out.forEach((v, i) => expect(v === 0 || Math.abs(v - values[i]! / (1 - p)) <= precision.forward * (1 + Math.abs(v))).toBe(true));
           gradCheck((a) => new Dropout(p, { random: new Random(seed) }).forward(a).mul(a), x, precision.gradCheck);
-          const net = new Sequential(new Linear(3, 2, { backend, random: new Random(seed) }), new Sigmoid());
+          const net = new Sequential(new Linear(3, 2, { ...on, random: new Random(seed) }), new Sigmoid());
           gradCheck((a) => net.forward(a), x, precision.gradCheck);
         }),
         runs,

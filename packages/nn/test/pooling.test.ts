@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { IndexingError, fromArray, gradCheck, zeros, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { avgpool2d, maxpool2d, tile } from "../src/index.js";
-import { backends, distinctValues, expectClose, floatArray, indicesOf, tensorOf } from "./helpers.js";
+import { backends, distinctValues, expectClose, expectFloat32Agrees, floatArray, indicesOf, tensorOf } from "./helpers.js";
 
 const runs = { numRuns: 30 };
 
@@ -320,4 +320,16 @@ describe("maxpool2d argument checks (given with Task 4.4)", () => {
     expect(() => maxpool2d(zeros([16]), [2, 2])).toThrow(/maxpool2d: input must be 4-D .* got shape \[16\]/);
     expect(() => maxpool2d(zeros([1, 1, 4, 4]), [0, 1])).toThrow(/maxpool2d: kernel must be two positive integers, got \[0, 1\]/);
   });
+});
+
+describe("pooling in float32", () => {
+  // Distinct values (no ties for maxpool), a grid of 1/4 apart.
+  const image = { values: Array.from({ length: 2 * 3 * 4 * 6 }, (_, i) => ((i * 37) % 144) / 4 - 18), shape: [2, 3, 4, 6] };
+  for (const [name, backend] of backends) {
+    it(`[${name}] tile, avgpool2d and maxpool2d of 2×3×4×6 with 2×3 windows agree with float64, values and gradients`, () => {
+      expectFloat32Agrees((x) => tile(x, [2, 3])[0], [image], backend);
+      expectFloat32Agrees((x) => avgpool2d(x, [2, 3]), [image], backend);
+      expectFloat32Agrees((x) => maxpool2d(x, [2, 3]), [image], backend);
+    });
+  }
 });

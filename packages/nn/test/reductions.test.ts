@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { fromArray, gradCheck, tensor, zeros, type Tensor } from "@minitorch/tensor-core";
 import { argmax, logsoftmax, max, softmax } from "../src/index.js";
-import { backends, distinctValues, expectClose, floatArray, floatsIn, indicesOf, tensorOf } from "./helpers.js";
+import { backends, distinctValues, expectClose, expectFloat32Agrees, floatArray, floatsIn, indicesOf, tensorOf } from "./helpers.js";
 
 const runs = { numRuns: 30 };
 
@@ -341,4 +341,21 @@ describe("reduction argument checks (given with Task 4.4)", () => {
       }
     }
   });
+});
+
+describe("reductions in float32", () => {
+  const values = { values: Array.from({ length: 3 * 5 }, (_, i) => ((i * 7) % 15) / 2 - 3), shape: [3, 5] };
+  for (const [name, backend] of backends) {
+    it(`[${name}] max, softmax and logsoftmax along each dim of 3×5 agree with float64, values and gradients; argmax is exact`, () => {
+      for (const dim of [0, 1]) {
+        expectFloat32Agrees((x) => max(x, dim), [values], backend);
+        expectFloat32Agrees((x) => softmax(x, dim), [values], backend);
+        expectFloat32Agrees((x) => logsoftmax(x, dim), [values], backend);
+        const x32 = fromArray(values.values, values.shape, { backend, dtype: "float32" });
+        const a = argmax(x32, dim);
+        expect(a.dtype).toBe("float32");
+        expect(a.toArray()).toEqual(argmax(fromArray(values.values, values.shape, backend), dim).toArray());
+      }
+    });
+  }
 });

@@ -17,7 +17,11 @@ import { IR_VERSION, encodeModel, type DimensionData, type ValueInfoProtoData } 
 import { compareTraces, trace, variantInput, type Step, type Trace } from "./trace.js";
 
 export interface ToOnnxOptions {
-  /** Element type of the graph: "float32" (default; what every engine runs) or "float64". */
+  /**
+   * Element type of the graph: "float32" (default; what every engine runs)
+   * or "float64". A float32 model's parameters are written as they are; a
+   * float64 model's are rounded to float32 unless "float64" is asked for.
+   */
   dtype?: OnnxDtype;
   /**
    * Make dimension 0 of the input (and every size that follows it) symbolic, named "batch".

@@ -45,10 +45,12 @@ export interface Trace {
  */
 export function trace(model: Module, input: Tensor): Trace {
   // The example input only lends its shape and values, so it is traced on the parameters' backend
-  // (an op never mixes backends).
+  // and in their dtype (an op never mixes backends or dtypes).
   const parameter = model.parameters().map((p) => p.value).find((v): v is Tensor => v instanceof Tensor);
   const backend = parameter?.backend ?? input.backend;
-  const x = (input.backend === backend ? input.detach() : fromArray(input.toFloat64Array(), input.shape, backend)).requiresGrad_(true);
+  const dtype = parameter?.dtype ?? input.dtype;
+  const same = input.backend === backend && input.dtype === dtype;
+  const x = (same ? input.detach() : fromArray(input.toFloat64Array(), input.shape, { backend, dtype })).requiresGrad_(true);
   const out = model.forward(x);
   if (!(out instanceof Tensor)) {
     const got = Array.isArray(out) ? "an array" : out === null ? "null" : typeof out;
@@ -104,7 +106,7 @@ export function variantInput(input: Tensor, grow: boolean): Tensor {
   const values = input.toFloat64Array();
   const out = new Float64Array(rows * row);
   for (let r = 0; r < rows; r++) out.set(values.subarray(((r + 1) % batch) * row, (((r + 1) % batch) + 1) * row), r * row);
-  return fromArray(out, [rows, ...input.shape.slice(1)], input.backend);
+  return fromArray(out, [rows, ...input.shape.slice(1)], { backend: input.backend, dtype: input.dtype });
 }
 
 /**

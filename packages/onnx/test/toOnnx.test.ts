@@ -6,7 +6,7 @@
 import { Context } from "@minitorch/autodiff";
 import { FastBackend } from "@minitorch/fast-ops";
 import { Conv1d, Conv2d, Linear, Module, SGD, argmax, avgpool2d, dropout, logsoftmax, maxpool2d, nllLoss } from "@minitorch/nn";
-import { SimpleBackend, Tensor, TensorFunction, fromArray, rand, tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { SimpleBackend, Tensor, TensorFunction, fromArray, rand, tensor, type Dtype, type TensorBackend } from "@minitorch/tensor-core";
 import { describe, expect, it } from "vitest";
 import { OPSET, OP_MAPPINGS, decodeModel, toOnnx } from "../src/index.js";
 import { Fn, expectOrtMatches, loadWarnings, runOnnx } from "./helpers.js";
@@ -19,11 +19,11 @@ class SmallNet extends Module {
   readonly conv: Conv2d;
   readonly rowConv: Conv1d;
   readonly linear: Linear;
-  constructor(backend: TensorBackend = SimpleBackend) {
+  constructor(backend: TensorBackend = SimpleBackend, dtype: Dtype = "float64") {
     super();
-    this.conv = new Conv2d(1, 2, 3, 2, { backend });
-    this.rowConv = new Conv1d(4, 3, 2, { backend });
-    this.linear = new Linear(3 * 4, 5, { backend });
+    this.conv = new Conv2d(1, 2, 3, 2, { backend, dtype });
+    this.rowConv = new Conv1d(4, 3, 2, { backend, dtype });
+    this.linear = new Linear(3 * 4, 5, { backend, dtype });
   }
   override forward(x: Tensor): Tensor {
     const batch = x.shape[0]!;
@@ -92,6 +92,19 @@ describe("toOnnx", () => {
     expect(x.requiresGrad()).toBe(false);
     model.eval();
     await expectOrtMatches(bytes, x, model.forward(x));
+  });
+
+  it("a float32 model exports its own float32 values (initializers bit for bit), traced from a float64 example input", async () => {
+    const model = new SmallNet(FastBackend, "float32");
+    model.eval();
+    const bytes = toOnnx(model, images(2));
+    const m = decodeModel(bytes);
+    const weights = m.graph.initializer.find((t) => t.name === "conv.weights")!;
+    expect(weights.dataType).toBe(1);
+    const raw = weights.rawData!;
+    expect(Array.from(new Float32Array(Uint8Array.from(raw).buffer))).toEqual(Array.from(model.conv.weights.value.storage));
+    const x = fromArray(images(3).toFloat64Array(), [3, 1, 4, 8], { backend: FastBackend, dtype: "float32" });
+    await expectOrtMatches(bytes, x, model.forward(x), "float32", 1e-5);
   });
 
   it("declares the input with a symbolic batch, names the parameters by path and records opset and producer", () => {

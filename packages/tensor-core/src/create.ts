@@ -3,13 +3,19 @@
  * or with seeded uniform random numbers.
  */
 import { defaultRandom, type Random } from "@minitorch/autodiff";
-import { IndexingError, checkShape, shapeSize } from "./tensorData.js";
+import { IndexingError, checkShape, checkStored, shapeSize, type Dtype, type Storage } from "./tensorData.js";
 import { creationOptions, withGrad, type CreateOptions } from "./createOptions.js";
 import { Tensor, type NestedArray } from "./tensor.js";
 import type { TensorBackend } from "./tensorOps.js";
 
 /** Options of `tensor()`: the same as every creation function's. */
 export type TensorOptions = CreateOptions;
+
+/** Fresh storage of `size` elements of `dtype` from `backend`, checked to be of that dtype. */
+function allocate(backend: TensorBackend, size: number, dtype: Dtype, zero: boolean): Storage {
+  const storage = zero ? backend.ops.zeros(size, dtype) : backend.ops.empty(size, dtype);
+  return checkStored(storage, backend.name, dtype);
+}
 
 /**
  * A tensor from nested arrays of numbers: `tensor([[1, 2], [3, 4]])` has
@@ -18,9 +24,9 @@ export type TensorOptions = CreateOptions;
  * @throws IndexingError for a ragged array, naming where it is ragged.
  */
 export function tensor(data: NestedArray, options: TensorOptions = {}): Tensor {
-  const { backend, requiresGrad } = creationOptions("tensor", options);
+  const { backend, dtype, requiresGrad } = creationOptions("tensor", options);
   const shape = inferShape(data);
-  const storage = backend.ops.empty(shapeSize(shape));
+  const storage = allocate(backend, shapeSize(shape), dtype ?? "float64", false);
   let n = 0;
   const fill = (x: NestedArray, dim: number, path: number[]): void => {
     if (dim === shape.length) {
@@ -52,31 +58,35 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-/** A tensor of `shape` holding `values` (row-major), copied into the backend's storage; last a backend or options. */
+/**
+ * A tensor of `shape` holding `values` (row-major), copied into the
+ * backend's storage; last a backend or options. Its dtype defaults to
+ * float32 for a Float32Array, else float64.
+ */
 export function fromArray(values: ArrayLike<number>, shape: readonly number[], options?: TensorBackend | CreateOptions): Tensor {
-  const { backend, requiresGrad } = creationOptions("fromArray", options);
+  const { backend, dtype, requiresGrad } = creationOptions("fromArray", options);
   checkShape(shape, "fromArray");
   const size = shapeSize(shape);
   if (values.length !== size) {
     throw new IndexingError(`fromArray: ${values.length} values cannot fill shape [${shape.join(", ")}] (${size} elements)`);
   }
-  const storage = backend.ops.empty(size);
+  const storage = allocate(backend, size, dtype ?? (values instanceof Float32Array ? "float32" : "float64"), false);
   storage.set(values);
   return withGrad(Tensor.fromStorage(storage, shape, undefined, backend), requiresGrad);
 }
 
 /** A tensor of zeros; last a backend or options. */
 export function zeros(shape: readonly number[], options?: TensorBackend | CreateOptions): Tensor {
-  const { backend, requiresGrad } = creationOptions("zeros", options);
+  const { backend, dtype, requiresGrad } = creationOptions("zeros", options);
   checkShape(shape, "zeros");
-  return withGrad(Tensor.fromStorage(backend.ops.zeros(shapeSize(shape)), shape, undefined, backend), requiresGrad);
+  return withGrad(Tensor.fromStorage(allocate(backend, shapeSize(shape), dtype ?? "float64", true), shape, undefined, backend), requiresGrad);
 }
 
 /** A tensor of ones; last a backend or options. */
 export function ones(shape: readonly number[], options?: TensorBackend | CreateOptions): Tensor {
-  const { backend, requiresGrad } = creationOptions("ones", options);
+  const { backend, dtype, requiresGrad } = creationOptions("ones", options);
   checkShape(shape, "ones");
-  const storage = backend.ops.empty(shapeSize(shape));
+  const storage = allocate(backend, shapeSize(shape), dtype ?? "float64", false);
   storage.fill(1);
   return withGrad(Tensor.fromStorage(storage, shape, undefined, backend), requiresGrad);
 }
@@ -86,9 +96,9 @@ export function ones(shape: readonly number[], options?: TensorBackend | CreateO
  * seedable default generator unless given): the same seed, the same tensor.
  */
 export function rand(shape: readonly number[], options?: TensorBackend | CreateOptions, random: Random = defaultRandom): Tensor {
-  const { backend, requiresGrad } = creationOptions("rand", options);
+  const { backend, dtype, requiresGrad } = creationOptions("rand", options);
   checkShape(shape, "rand");
-  const storage = backend.ops.empty(shapeSize(shape));
+  const storage = allocate(backend, shapeSize(shape), dtype ?? "float64", false);
   for (let i = 0; i < storage.length; i++) storage[i] = random.random();
   return withGrad(Tensor.fromStorage(storage, shape, undefined, backend), requiresGrad);
 }

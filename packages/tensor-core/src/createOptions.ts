@@ -8,14 +8,14 @@
 import { SimpleBackend } from "./simpleOps.js";
 import type { Tensor } from "./tensor.js";
 import type { TensorBackend } from "./tensorOps.js";
+import type { Dtype } from "./tensorData.js";
 
-/** The element types a tensor may have. Storage here is float64; float32 is named by the API contract and refused until it exists. */
-export type Dtype = "float64" | "float32";
+export type { Dtype };
 
 export interface CreateOptions {
   /** Defaults to the default backend (SimpleBackend unless setDefaultBackend changed it). */
   backend?: TensorBackend;
-  /** "float64" (the default, and the only one stored so far). */
+  /** "float64" (the default, the course's) or "float32" (half the memory, twice the SIMD lanes). */
   dtype?: Dtype;
   /** Track gradients (makes a leaf). */
   requiresGrad?: boolean;
@@ -47,10 +47,17 @@ const KEYS = new Set(["backend", "dtype", "requiresGrad"]);
 const isBackend = (v: unknown): v is TensorBackend =>
   typeof v === "object" && v !== null && "ops" in v && "addZip" in v && typeof (v as { addZip: unknown }).addZip === "function";
 
+/** Checked creation options: `dtype` is undefined when none was asked for (the caller picks its default). */
+export interface CheckedOptions {
+  backend: TensorBackend;
+  dtype: Dtype | undefined;
+  requiresGrad: boolean;
+}
+
 /** What a creation function was given last: a backend, an options object or nothing, as checked options. */
-export function creationOptions(op: string, arg: unknown): { backend: TensorBackend; requiresGrad: boolean } {
-  if (arg === undefined) return { backend: defaultBackend, requiresGrad: false };
-  if (isBackend(arg)) return { backend: arg, requiresGrad: false };
+export function creationOptions(op: string, arg: unknown): CheckedOptions {
+  if (arg === undefined) return { backend: defaultBackend, dtype: undefined, requiresGrad: false };
+  if (isBackend(arg)) return { backend: arg, dtype: undefined, requiresGrad: false };
   if (typeof arg !== "object" || arg === null || Array.isArray(arg)) {
     throw new TypeError(`${op}: expected a backend or an options object { backend?, dtype?, requiresGrad? }, got ${arg === null ? "null" : Array.isArray(arg) ? "an array" : typeof arg}`);
   }
@@ -61,14 +68,17 @@ export function creationOptions(op: string, arg: unknown): { backend: TensorBack
   if (o.backend !== undefined && !isBackend(o.backend)) {
     throw new TypeError(`${op}: options.backend must be a backend (SimpleBackend, FastBackend, …), got ${typeof o.backend}`);
   }
-  if (o.dtype !== undefined && o.dtype !== "float64") {
-    const why = o.dtype === "float32" ? "float32 storage is not available yet" : "the dtypes are float64 and float32";
-    throw new TypeError(`${op}: options.dtype must be "float64", got ${JSON.stringify(o.dtype)} (${why})`);
+  if (o.dtype !== undefined && o.dtype !== "float64" && o.dtype !== "float32") {
+    throw new TypeError(`${op}: options.dtype must be "float64" or "float32", got ${JSON.stringify(o.dtype)}`);
   }
   if (o.requiresGrad !== undefined && typeof o.requiresGrad !== "boolean") {
     throw new TypeError(`${op}: options.requiresGrad must be true or false, got ${JSON.stringify(o.requiresGrad)}`);
   }
-  return { backend: (o.backend as TensorBackend | undefined) ?? defaultBackend, requiresGrad: o.requiresGrad === true };
+  return {
+    backend: (o.backend as TensorBackend | undefined) ?? defaultBackend,
+    dtype: o.dtype as Dtype | undefined,
+    requiresGrad: o.requiresGrad === true,
+  };
 }
 
 /** `t`, made a leaf that tracks gradients when asked. */

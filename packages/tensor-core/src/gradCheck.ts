@@ -26,7 +26,9 @@ export interface GradCheckOptions {
  * Checks the gradient of `sum(fn(...inputs))` with respect to every input
  * against central differences. Each input is made a leaf that requires a
  * gradient. Throws an Error naming the input, the index and both values on
- * a mismatch.
+ * a mismatch. The default step (1e-6) is for float64 inputs; a float32
+ * input needs an `epsilon` its elements can hold (e.g. 1/128 on inputs
+ * that are multiples of 1/16), given explicitly.
  */
 export function gradCheck(fn: (...inputs: Tensor[]) => Tensor, ...inputs: Tensor[]): void;
 /** As above, with options after the tensors: `gradCheck(f, a, b, { tolerance: 1e-3 })`. */
@@ -41,6 +43,14 @@ export function gradCheck(
   const tolerance = options.tolerance ?? 1e-2;
   const exhaustiveUpTo = options.exhaustiveUpTo ?? 64;
   const samples = options.samples ?? 8;
+  inputs.forEach((x, i) => {
+    if (x.dtype !== "float64" && options.epsilon === undefined) {
+      throw new TypeError(
+        `gradCheck: input ${i} is ${x.dtype}; the default step 1e-6 vanishes in its rounding — ` +
+          `check float64 inputs (x.to("float64")) or pass an epsilon its elements can hold`,
+      );
+    }
+  });
   for (const x of inputs) {
     x.requiresGrad_(true);
     x.zeroGrad_();

@@ -3,6 +3,10 @@ export {
   TensorData,
   broadcastIndex,
   checkShape,
+  DTYPES,
+  checkStored,
+  dtypeOf,
+  newStorage,
   indexToPosition,
   isContiguousLayout,
   shapeBroadcast,
@@ -10,6 +14,7 @@ export {
   stridesFromShape,
   toIndex,
   type IntArray,
+  type Storage,
 } from "./tensorData.js";
 export {
   TensorBackend,

@@ -7,7 +7,7 @@
  * them on its own kernels.
  */
 import type { Context } from "@minitorch/autodiff";
-import { IndexingError, TensorData, shapeSize } from "./tensorData.js";
+import { IndexingError, TensorData, checkStored, shapeSize, type Dtype } from "./tensorData.js";
 import { Tensor, sameBackend } from "./tensor.js";
 import { TensorFunction } from "./tensorFunctions.js";
 import type { TensorBackend } from "./tensorOps.js";
@@ -70,7 +70,7 @@ export class Cat extends TensorFunction {
     const first = inputs[0]!;
     const shape = first.shape.slice();
     shape[dim] = inputs.reduce((n, t) => n + t.shape[dim]!, 0);
-    const out = emptyTensor(shape, first.backend);
+    const out = emptyTensor(shape, first.backend, first.dtype);
     const sizes = inputs.map((t) => t.shape[dim]!);
     let start = 0;
     for (const t of inputs) {
@@ -131,21 +131,24 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   );
 }
 
-/** A copy on another backend; the gradient is copied back to the source's backend. */
+/**
+ * A copy on another backend or of another dtype (`t.to(…)`); the gradient
+ * is copied back to the source's backend and dtype.
+ */
 export class MoveTo extends TensorFunction {
-  static override forward(ctx: Context, a: Tensor, target: TensorBackend): Tensor {
-    ctx.saveForBackward(a.backend);
-    return copyTo(a, target);
+  static override forward(ctx: Context, a: Tensor, target: TensorBackend, dtype: Dtype): Tensor {
+    ctx.saveForBackward(a.backend, a.dtype);
+    return copyTo(a, target, dtype);
   }
   static override backward(ctx: Context, grad: Tensor): Tensor {
-    const [source] = ctx.saved<[TensorBackend]>();
-    return copyTo(grad, source);
+    const [source, dtype] = ctx.saved<[TensorBackend, Dtype]>();
+    return copyTo(grad, source, dtype);
   }
 }
 
-/** `a`'s elements in fresh contiguous storage of `backend`. */
-function copyTo(a: Tensor, backend: TensorBackend): Tensor {
-  const storage = backend.ops.empty(shapeSize(a.shape));
+/** `a`'s elements in fresh contiguous storage of `backend` and `dtype` (float32 rounds to nearest). */
+function copyTo(a: Tensor, backend: TensorBackend, dtype: Dtype): Tensor {
+  const storage = checkStored(backend.ops.empty(shapeSize(a.shape), dtype), backend.name, dtype);
   storage.set(a.toFloat64Array());
   return Tensor.fromStorage(storage, a.shape, undefined, backend);
 }

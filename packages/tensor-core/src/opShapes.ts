@@ -3,18 +3,25 @@
  * at the op boundary, before any kernel (or worker) starts, and the output
  * tensors the kernels write into.
  */
-import { IndexingError, shapeBroadcast, shapeSize, stridesFromShape } from "./tensorData.js";
+import { IndexingError, checkStored, shapeBroadcast, shapeSize, stridesFromShape, type Dtype } from "./tensorData.js";
 import { Tensor, sameBackend } from "./tensor.js";
 import type { TensorBackend } from "./tensorOps.js";
 
-/** A new contiguous tensor of `shape` on `backend` whose storage the caller fills. */
-export function emptyTensor(shape: readonly number[], backend: TensorBackend): Tensor {
-  return Tensor.fromStorage(backend.ops.empty(shapeSize(shape)), shape, undefined, backend);
+/**
+ * A new contiguous tensor of `shape` and `dtype` (float64 when absent) on
+ * `backend` whose storage the caller fills.
+ *
+ * @throws TypeError when the backend cannot store `dtype`.
+ */
+export function emptyTensor(shape: readonly number[], backend: TensorBackend, dtype: Dtype = "float64"): Tensor {
+  const storage = backend.ops.empty(shapeSize(shape), dtype);
+  checkStored(storage, backend.name, dtype);
+  return Tensor.fromStorage(storage, shape, undefined, backend);
 }
 
 /** Output of a map: `out` if given (after checking `a` broadcasts into it), else a new tensor of `a`'s shape. */
 export function mapOutput(a: Tensor, out: Tensor | undefined, op: string): Tensor {
-  if (out === undefined) return emptyTensor(a.shape, a.backend);
+  if (out === undefined) return emptyTensor(a.shape, a.backend, a.dtype);
   sameBackend(op, [a, out]);
   const shape = shapeBroadcast(a.shape, out.shape, op);
   if (shape.length !== out.dims || shape.some((s, i) => s !== out.shape[i])) {
@@ -26,7 +33,7 @@ export function mapOutput(a: Tensor, out: Tensor | undefined, op: string): Tenso
 /** Output of a zip: a new tensor of the broadcast shape of `a` and `b`. */
 export function zipOutput(a: Tensor, b: Tensor, op: string): Tensor {
   sameBackend(op, [a, b]);
-  return emptyTensor(shapeBroadcast(a.shape, b.shape, op), a.backend);
+  return emptyTensor(shapeBroadcast(a.shape, b.shape, op), a.backend, a.dtype);
 }
 
 /** Checks `dim` for a reduction of `a` and returns the output: `a`'s shape with `dim` of size 1. */
@@ -34,7 +41,7 @@ export function reduceOutput(a: Tensor, dim: number, op: string): Tensor {
   checkDim(a, dim, op);
   const shape = a.shape.slice();
   shape[dim] = 1;
-  return emptyTensor(shape, a.backend);
+  return emptyTensor(shape, a.backend, a.dtype);
 }
 
 /** Throws a RangeError unless `dim` is an integer dimension of `a`. */
@@ -89,7 +96,7 @@ export function planMatmul(a: Tensor, b: Tensor): MatmulPlan {
   const batch = shapeSize(batchShape);
   const aOffsets = batchOffsets(batchShape, aBatchShape, a.strides.slice(0, -2));
   const bOffsets = batchOffsets(batchShape, bBatchShape, b.strides.slice(0, -2));
-  const out = emptyTensor([...batchShape, m, n], a.backend);
+  const out = emptyTensor([...batchShape, m, n], a.backend, a.dtype);
   return {
     out,
     batch,

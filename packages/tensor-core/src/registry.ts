@@ -3,9 +3,10 @@
  * and only here. A kernel is registered under a name (`"matmul"`,
  * `"conv2d"`, `"avgpool2d"`, …) for one backend's name, or for `"*"`, the
  * course's reference kernel, which runs on any backend through its
- * `runKernel`. Asking for a kernel walks one fallback chain:
+ * `runKernel`, and for one or more dtypes (float64 when none is named).
+ * Asking for a kernel walks one fallback chain:
  *
- *     (name, backend.name)  →  (name, "*")  →  "not registered" error
+ *     (name, backend.name, dtype)  →  (name, "*", dtype)  →  "not registered" error
  *
  * so an op never branches on which backend it is on: it asks by name. A
  * backend's package registers its kernels when it is imported (as tfjs's
@@ -17,6 +18,7 @@
  * (`declare module "@minitorch/tensor-core" { interface KernelSignatures … }`).
  */
 import type { Tensor } from "./tensor.js";
+import type { Dtype } from "./tensorData.js";
 
 /**
  * out ← a convolution of `input` by `weight` (minitorch's conv1d / conv2d,
@@ -56,28 +58,48 @@ export type KernelName = keyof KernelSignatures & string;
 /** The backend name under which a kernel serves every backend that has none of its own. */
 export const ANY_BACKEND = "*";
 
-const kernels = new Map<string, Map<string, unknown>>();
+/** By kernel name, then by backend name, then by dtype. */
+const kernels = new Map<string, Map<string, Map<Dtype, unknown>>>();
 
 /**
  * Registers `kernel` as `name` on the backend called `backend` (or on
- * every backend, with "*"). Registering a name twice for one backend
- * replaces the kernel: the last import wins, as a backend's own package
- * means it to.
+ * every backend, with "*") for `dtypes` (float64 unless named; a kernel
+ * whose loops read and write through the storage's own element type serves
+ * both). Registering a name twice for one backend and dtype replaces the
+ * kernel: the last import wins, as a backend's own package means it to.
  */
-export function registerKernel<K extends KernelName>(name: K, backend: string, kernel: KernelSignatures[K]): void {
+export function registerKernel<K extends KernelName>(
+  name: K,
+  backend: string,
+  kernel: KernelSignatures[K],
+  dtypes: Dtype | readonly Dtype[] = "float64",
+): void {
   let byBackend = kernels.get(name);
   if (byBackend === undefined) kernels.set(name, (byBackend = new Map()));
-  byBackend.set(backend, kernel);
+  let byDtype = byBackend.get(backend);
+  if (byDtype === undefined) byBackend.set(backend, (byDtype = new Map()));
+  for (const dtype of typeof dtypes === "string" ? [dtypes] : dtypes) byDtype.set(dtype, kernel);
 }
 
-/** Removes the kernel `name` of `backend` (a test's or a plug-in's own, when it is done). */
-export function unregisterKernel(name: KernelName, backend: string): void {
-  kernels.get(name)?.delete(backend);
+/** Removes the kernel `name` of `backend` (a test's or a plug-in's own, when it is done), for every dtype or for `dtype`. */
+export function unregisterKernel(name: KernelName, backend: string, dtype?: Dtype): void {
+  const byBackend = kernels.get(name);
+  if (dtype === undefined) {
+    byBackend?.delete(backend);
+    return;
+  }
+  const byDtype = byBackend?.get(backend);
+  byDtype?.delete(dtype);
+  if (byDtype?.size === 0) byBackend?.delete(backend);
 }
 
-/** The backends (names, "*" included) that have a kernel `name`. */
-export function registeredBackends(name: KernelName): string[] {
-  return [...(kernels.get(name)?.keys() ?? [])];
+/** The backends (names, "*" included) that have a kernel `name` (for `dtype`, when given). */
+export function registeredBackends(name: KernelName, dtype?: Dtype): string[] {
+  const out: string[] = [];
+  for (const [backend, byDtype] of kernels.get(name) ?? []) {
+    if (byDtype.size > 0 && (dtype === undefined || byDtype.has(dtype))) out.push(backend);
+  }
+  return out;
 }
 
 /** A backend, as far as the registry is concerned: its name. */
@@ -86,18 +108,20 @@ export interface NamedBackend {
 }
 
 /**
- * The kernel `name` for `backend`: its own, else the one registered for
- * every backend.
+ * The kernel `name` for `backend` and `dtype` (float64 when absent): the
+ * backend's own, else the one registered for every backend.
  *
- * @throws Error naming the kernel, the backend and where it is registered.
+ * @throws Error naming the kernel, the backend, the dtype and where it is registered.
  */
-export function kernelFor<K extends KernelName>(name: K, backend: NamedBackend): KernelSignatures[K] {
+export function kernelFor<K extends KernelName>(name: K, backend: NamedBackend, dtype: Dtype = "float64"): KernelSignatures[K] {
   const byBackend = kernels.get(name);
-  const kernel = byBackend?.get(backend.name) ?? byBackend?.get(ANY_BACKEND);
+  const kernel = byBackend?.get(backend.name)?.get(dtype) ?? byBackend?.get(ANY_BACKEND)?.get(dtype);
   if (kernel !== undefined) return kernel as KernelSignatures[K];
-  const where = byBackend === undefined || byBackend.size === 0 ? "no backend" : [...byBackend.keys()].map((b) => `"${b}"`).join(", ");
+  const entries: string[] = [];
+  for (const [b, byDtype] of byBackend ?? []) for (const d of byDtype.keys()) entries.push(`"${b}" ${d}`);
+  const where = entries.length === 0 ? "no backend" : entries.join(", ");
   throw new Error(
-    `kernel "${name}" is not registered for backend "${backend.name}" (registered for: ${where}); ` +
+    `kernel "${name}" is not registered for backend "${backend.name}" and dtype ${dtype} (registered for: ${where}); ` +
       `importing the package that provides it registers it`,
   );
 }

@@ -3,7 +3,7 @@
  * follow minitorch's `tensor_ops.py` literally — one index conversion per
  * element — so they are easy to check; FastOps must give identical results.
  */
-import { broadcastIndex, indexToPosition, toIndex } from "./tensorData.js";
+import { broadcastIndex, indexToPosition, newStorage, toIndex, type Dtype, type Storage } from "./tensorData.js";
 import { mapOutput, planMatmul, reduceOutput, zipOutput } from "./opShapes.js";
 import { checkScalarFunction, scalarOpLabel } from "./scalarFunction.js";
 import type { Tensor } from "./tensor.js";
@@ -29,10 +29,10 @@ export const MAX_DIMS = 32;
  */
 export function tensorMap(fn: UnaryFn) {
   return (
-    out: Float64Array,
+    out: Storage,
     outShape: Int32Array,
     outStrides: Int32Array,
-    inStorage: Float64Array,
+    inStorage: Storage,
     inShape: Int32Array,
     inStrides: Int32Array,
   ): void => {
@@ -54,13 +54,13 @@ export function tensorMap(fn: UnaryFn) {
 /** Low-level zip: out[i] = fn(a[ja], b[jb]) with i broadcast into both inputs. */
 export function tensorZip(fn: BinaryFn) {
   return (
-    out: Float64Array,
+    out: Storage,
     outShape: Int32Array,
     outStrides: Int32Array,
-    aStorage: Float64Array,
+    aStorage: Storage,
     aShape: Int32Array,
     aStrides: Int32Array,
-    bStorage: Float64Array,
+    bStorage: Storage,
     bShape: Int32Array,
     bStrides: Int32Array,
   ): void => {
@@ -86,10 +86,10 @@ export function tensorZip(fn: BinaryFn) {
  */
 export function tensorReduce(fn: BinaryFn) {
   return (
-    out: Float64Array,
+    out: Storage,
     outShape: Int32Array,
     outStrides: Int32Array,
-    aStorage: Float64Array,
+    aStorage: Storage,
     aShape: Int32Array,
     aStrides: Int32Array,
     reduceDim: number,
@@ -152,12 +152,12 @@ function shapeProduct(shape: Int32Array): number {
 export const SimpleOps: TensorOps = {
   name: "simple",
 
-  zeros(size: number): Float64Array {
-    return new Float64Array(size);
+  zeros(size: number, dtype: Dtype = "float64"): Storage {
+    return newStorage(size, dtype);
   },
 
-  empty(size: number): Float64Array {
-    return new Float64Array(size);
+  empty(size: number, dtype: Dtype = "float64"): Storage {
+    return newStorage(size, dtype);
   },
 
   map(fn: UnaryFn): MapFn {
@@ -207,5 +207,6 @@ export const SimpleOps: TensorOps = {
 
 /** The reference backend. Its convolutions are the course's direct loops, registered for every backend ("*"), run inline. */
 export const SimpleBackend = new TensorBackend(SimpleOps);
-registerKernel("matmul", SimpleOps.name, simpleMatrixMultiply);
+// The triple loop reads and writes through the storage's own element type, so it serves both dtypes.
+registerKernel("matmul", SimpleOps.name, simpleMatrixMultiply, ["float64", "float32"]);
 registerBackend(SimpleBackend, { describe: () => "1 thread" });

@@ -5,7 +5,7 @@
  * backend.
  */
 import { Context, backpropagate, newVariableId, topologicalSort, type Variable } from "@minitorch/autodiff";
-import { IndexingError, TensorData, isContiguousLayout, shapeBroadcast, shapeSize } from "./tensorData.js";
+import { IndexingError, TensorData, checkStored, isContiguousLayout, shapeBroadcast, shapeSize, type Dtype, type Storage } from "./tensorData.js";
 import type { TensorBackend } from "./tensorOps.js";
 import {
   Add,
@@ -65,7 +65,7 @@ export class Tensor implements Variable<Tensor> {
 
   /** A tensor over existing storage (no copy); minitorch's `Tensor.make`. */
   static fromStorage(
-    storage: Float64Array,
+    storage: Storage,
     shape: readonly number[],
     strides: readonly number[] | undefined,
     backend: TensorBackend,
@@ -86,8 +86,12 @@ export class Tensor implements Variable<Tensor> {
     return this.data.dims;
   }
   /** The flat storage, shared with every view of this tensor. */
-  get storage(): Float64Array {
+  get storage(): Storage {
     return this.data.storage;
+  }
+  /** The element type: "float64" (the default) or "float32", kept by every op on this tensor. */
+  get dtype(): Dtype {
+    return this.data.dtype;
   }
 
   // Elements.
@@ -253,18 +257,27 @@ export class Tensor implements Variable<Tensor> {
     [order[a], order[b]] = [b, a];
     return this.permute(...order);
   }
-  /** This tensor on `backend`: a copy the gradient flows back through, or this tensor if already there. */
-  to(backend: TensorBackend): Tensor {
-    // Duck-typed: a backend built against another copy of this package is still a backend.
-    if (typeof backend !== "object" || backend === null || typeof (backend as Partial<TensorBackend>).idMap !== "function") {
-      throw new TypeError(`to: expected a TensorBackend (SimpleBackend, FastBackend, …), got ${backend === null ? "null" : typeof backend}`);
+  /**
+   * This tensor on `backend`, or converted to `dtype` ("float32" /
+   * "float64", as PyTorch's `t.to(torch.float32)`): a copy the gradient
+   * flows back through (converted back), or this tensor if already there.
+   */
+  to(target: TensorBackend | Dtype): Tensor {
+    if (target === "float32" || target === "float64") {
+      return target === this.dtype ? this : MoveTo.apply(this, this.backend, target);
     }
-    return backend === this.backend ? this : MoveTo.apply(this, backend);
+    // Duck-typed: a backend built against another copy of this package is still a backend.
+    if (typeof target !== "object" || target === null || typeof (target as Partial<TensorBackend>).idMap !== "function") {
+      const got = target === null ? "null" : typeof target === "string" ? JSON.stringify(target) : typeof target;
+      throw new TypeError(`to: expected a TensorBackend (SimpleBackend, FastBackend, …) or a dtype ("float32", "float64"), got ${got}`);
+    }
+    return target === this.backend ? this : MoveTo.apply(this, target, this.dtype);
   }
 
-  /** A new tensor of zeros on this tensor's backend (default: this shape). */
+  /** A new tensor of zeros on this tensor's backend, of its dtype (default: this shape). */
   zeros(shape: readonly number[] = this.shape): Tensor {
-    return Tensor.fromStorage(this.backend.ops.zeros(shapeSize(shape)), shape, undefined, this.backend);
+    const storage = checkStored(this.backend.ops.zeros(shapeSize(shape), this.dtype), this.backend.name, this.dtype);
+    return Tensor.fromStorage(storage, shape, undefined, this.backend);
   }
 
   /** `b` as a tensor, checked to be on this backend and to broadcast with this one (errors name `op`). */
@@ -406,7 +419,7 @@ export class Tensor implements Variable<Tensor> {
     const trueShape = shapeBroadcast(this.shape, other.shape, "expand");
     let out = other;
     if (trueShape.length !== other.dims || trueShape.some((s, i) => s !== other.shape[i])) {
-      out = this.backend.idMap(other, Tensor.fromStorage(this.backend.ops.empty(shapeSize(trueShape)), trueShape, undefined, this.backend));
+      out = this.backend.idMap(other, Tensor.fromStorage(this.backend.ops.empty(shapeSize(trueShape), other.dtype), trueShape, undefined, this.backend));
     }
     if (trueShape.length === this.dims && trueShape.every((s, i) => s === this.shape[i])) return out;
     const lead = trueShape.length - this.dims;
@@ -423,8 +436,12 @@ export class Tensor implements Variable<Tensor> {
 }
 
 /**
- * Throws unless every tensor is on the same backend: an operation never
- * mixes backends silently (the result would land on whichever came first).
+ * Throws unless every tensor is on the same backend and of the same dtype:
+ * an operation never mixes backends silently (the result would land on
+ * whichever came first), nor dtypes (unlike PyTorch, which promotes: here
+ * the conversion is the caller's, `t.to("float64")`, so a float32 model
+ * never turns float64 by one stray tensor). A plain number operand takes
+ * the tensor's dtype.
  */
 export function sameBackend(op: string, tensors: readonly Tensor[]): void {
   const first = tensors[0];
@@ -435,6 +452,12 @@ export function sameBackend(op: string, tensors: readonly Tensor[]): void {
       throw new TypeError(
         `${op}: tensors are on different backends (${names}); ` +
           `move one across with t.to(backend)`,
+      );
+    }
+    if (t.dtype !== first.dtype) {
+      throw new TypeError(
+        `${op}: tensors have different dtypes (${first.dtype} and ${t.dtype}); ` +
+          `convert one with t.to("${first.dtype}") or t.to("${t.dtype}")`,
       );
     }
   }

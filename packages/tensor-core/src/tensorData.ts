@@ -1,6 +1,7 @@
 /**
  * Module 2: how a tensor's numbers are laid out. A `TensorData` is a flat
- * `Float64Array` storage plus a shape and strides; an index (one integer per
+ * storage (`Float64Array`, or `Float32Array` for a float32 tensor) plus a
+ * shape and strides; an index (one integer per
  * dimension) maps to a storage position by `indexToPosition`.
  *
  * Index helpers take and fill `Int32Array`s so that kernels can reuse one
@@ -10,6 +11,38 @@ import { defaultRandom, type Random } from "@minitorch/autodiff";
 
 /** Integer vectors used by kernels: an index, a shape or strides. */
 export type IntArray = Int32Array;
+
+/** The element types a tensor may have: float64 (the default, the course's) or float32. */
+export type Dtype = "float64" | "float32";
+
+/** Every dtype, for a kernel that serves them all (registerKernel's last argument). */
+export const DTYPES: readonly Dtype[] = Object.freeze(["float64", "float32"]);
+
+/** A tensor's flat storage: its dtype is the array's element type. */
+export type Storage = Float64Array | Float32Array;
+
+/** The dtype of `storage`. */
+export function dtypeOf(storage: Storage): Dtype {
+  return storage instanceof Float32Array ? "float32" : "float64";
+}
+
+/**
+ * Returns `storage`, fresh from the backend called `backend`, after checking
+ * it holds `dtype` (a backend written before dtypes stores float64 only).
+ *
+ * @throws TypeError naming the backend and both dtypes.
+ */
+export function checkStored<S extends Storage>(storage: S, backend: string, dtype: Dtype): S {
+  if (dtypeOf(storage) !== dtype) {
+    throw new TypeError(`backend "${backend}" cannot store ${dtype} tensors (its storage is ${dtypeOf(storage)})`);
+  }
+  return storage;
+}
+
+/** Fresh zero-filled storage of `size` elements of `dtype`. */
+export function newStorage(size: number, dtype: Dtype): Storage {
+  return dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+}
 
 /** Error for an index, shape or stride that does not fit. */
 export class IndexingError extends Error {
@@ -131,7 +164,7 @@ export class TensorData {
   readonly stridesArray: IntArray;
 
   constructor(
-    readonly storage: Float64Array,
+    readonly storage: Storage,
     shape: readonly number[],
     strides?: readonly number[],
   ) {
@@ -156,6 +189,11 @@ export class TensorData {
         );
       }
     }
+  }
+
+  /** The element type, which is the storage's. */
+  get dtype(): Dtype {
+    return dtypeOf(this.storage);
   }
 
   /** True when the elements lie in storage in row-major order without gaps. */

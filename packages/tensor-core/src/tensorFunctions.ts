@@ -6,13 +6,13 @@
  * recorded; state crosses to the backward pass only through the Context.
  */
 import { Context, isGradEnabled } from "@minitorch/autodiff";
-import { IndexingError, shapeSize } from "./tensorData.js";
+import { IndexingError, shapeSize, type Dtype } from "./tensorData.js";
 import type { TensorBackend } from "./tensorOps.js";
 // A value import of a module that imports this one: used only inside functions.
 import { History, Tensor, sameBackend } from "./tensor.js";
 
 /** Arguments of a tensor function: tensors take part in differentiation, the rest are parameters. */
-export type FunctionArg = Tensor | number | readonly number[] | TensorBackend | undefined;
+export type FunctionArg = Tensor | number | readonly number[] | TensorBackend | Dtype | undefined;
 
 /** The static side of a TensorFunction subclass. */
 export interface TensorFunctionClass {

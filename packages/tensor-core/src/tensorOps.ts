@@ -5,6 +5,7 @@
  */
 import { operators } from "@minitorch/autodiff";
 import { kernelFor } from "./registry.js";
+import type { Dtype, Storage } from "./tensorData.js";
 import type { Tensor } from "./tensor.js";
 
 /** A scalar function of one number, such as `operators.neg`. */
@@ -23,7 +24,7 @@ export type ZipFn = (a: Tensor, b: Tensor) => Tensor;
 export type ReduceFn = (a: Tensor, dim: number) => Tensor;
 
 /** An argument of a kernel: storage, an integer vector (shape, strides) or a number. */
-export type KernelArg = Float64Array | Int32Array | number;
+export type KernelArg = Float64Array | Float32Array | Int32Array | number;
 
 /**
  * A kernel on plain arrays that a backend can run inline or split across
@@ -49,10 +50,14 @@ export interface TensorOps {
   readonly name: string;
   /** Threads `runKernel` splits work across, the calling one included; 1 when absent. */
   readonly threads?: () => number;
-  /** Fresh storage of `size` elements, all 0. */
-  zeros(size: number): Float64Array;
-  /** Fresh storage of `size` elements that the caller overwrites entirely. */
-  empty(size: number): Float64Array;
+  /**
+   * Fresh storage of `size` elements of `dtype` (float64 when absent), all
+   * 0. A backend that stores only float64 ignores `dtype`; creating a
+   * float32 tensor on it is then an error (opShapes.ts `emptyTensor`).
+   */
+  zeros(size: number, dtype?: Dtype): Storage;
+  /** Fresh storage of `size` elements of `dtype` that the caller overwrites entirely. */
+  empty(size: number, dtype?: Dtype): Storage;
   map(fn: UnaryFn): MapFn;
   zip(fn: BinaryFn): ZipFn;
   reduce(fn: BinaryFn, start: number): ReduceFn;
@@ -119,9 +124,9 @@ export class TensorBackend {
     return this.ops.name;
   }
 
-  /** `a @ b` with the "matmul" kernel registered for this backend. */
+  /** `a @ b` with the "matmul" kernel registered for this backend and `a`'s dtype. */
   matrixMultiply(a: Tensor, b: Tensor): Tensor {
-    return kernelFor("matmul", this)(a, b);
+    return kernelFor("matmul", this, a.dtype)(a, b);
   }
 
   runKernel(kernel: Kernel, args: readonly KernelArg[], work: number, cost: number): void {

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { expect, it as vitestIt } from "vitest";
 import { Tensor, fromArray, rand, tensor, zeros, type TensorBackend } from "@minitorch/tensor-core";
 import { oneArgFunctions, reduceFunctions, twoArgFunctions } from "./mathFunctions.js";
-import { float64, scaledRuns, type SuitePrecision } from "./precision.js";
+import { creationOn, float64, scaledRuns, type SuitePrecision } from "./precision.js";
 import {
   broadcastInto,
   broadcastShape,
@@ -44,7 +44,8 @@ export function describeForward(name: string, backend: TensorBackend, precision:
   const it = testIn("elementwise");
   const matmulIt = testIn("matmul");
   const givenIt = testIn("given");
-  const t = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { backend });
+  const on = creationOn(backend, precision);
+  const t = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, on);
   const runs = { numRuns: scaledRuns(50, precision) };
   const values = forwardValues.map(precision.value);
   const expectTensor = (x: Tensor, shape: readonly number[], expected: (index: number[]) => number): void =>
@@ -109,7 +110,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
   it(`[${name}] a max reduce of 20,000 rows (parallel where the backend is) is NaN exactly in the rows holding one`, () => {
     const values = new Float64Array(20_000 * 8).map((_, i) => (i * 7919) % 1000);
     for (let r = 0; r < 20_000; r += 3) values[r * 8 + (r % 8)] = NaN;
-    const out = backend.maxReduce(fromArray(values, [20_000, 8], backend), 1).toFloat64Array();
+    const out = backend.maxReduce(fromArray(values, [20_000, 8], on), 1).toFloat64Array();
     for (let r = 0; r < 20_000; r++) {
       if (r % 3 === 0) expect(out[r]).toBeNaN();
       else expect(out[r]).toBe(Math.max(...values.subarray(r * 8, r * 8 + 8)));
@@ -119,7 +120,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
   for (const { name: fn, base, fn: f } of oneArgFunctions) {
     it(`[${name}] ${fn} matches the scalar operators elementwise`, () => {
       fc.assert(
-        fc.property(tensors(backend, values), (a) => {
+        fc.property(tensors(on, values), (a) => {
           expectTensor(f(a), a.shape, (ix) => base(a.get(...ix)));
         }),
         runs,
@@ -130,7 +131,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
   for (const { name: fn, base, fn: f } of twoArgFunctions) {
     it(`[${name}] ${fn} matches the scalar operators elementwise`, () => {
       fc.assert(
-        fc.property(shapedTensors(2, backend, values), ([a, b]) => {
+        fc.property(shapedTensors(2, on, values), ([a, b]) => {
           expectTensor(f(a!, b!), a!.shape, (ix) => base(a!.get(...ix), b!.get(...ix)));
         }),
         runs,
@@ -141,7 +142,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
   for (const { name: fn, base, fn: f, dim } of reduceFunctions) {
     it(`[${name}] ${fn} matches the scalar operators`, () => {
       fc.assert(
-        fc.property(tensors(backend, values), (a) => {
+        fc.property(tensors(on, values), (a) => {
           if (dim === undefined) {
             expectTensor(f(a), [1], () => base(indicesOf(a.shape).map((ix) => a.get(...ix))));
           } else {
@@ -168,7 +169,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
   });
 
   it(`[${name}] every two-argument function broadcasts: out[i] = f(a[i broadcast], b[i broadcast])`, () => {
-    const cases = fc.tuple(fc.constantFrom(...twoArgFunctions), broadcastTensors(backend, values));
+    const cases = fc.tuple(fc.constantFrom(...twoArgFunctions), broadcastTensors(on, values));
     fc.assert(
       fc.property(cases, ([{ base, fn }, [a, b]]) => {
         const shape = broadcastShape(a.shape, b.shape);
@@ -204,7 +205,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
     const dim = fc.integer({ min: 1, max: 5 });
     const batchPair = fc.constantFrom<[number[], number[]]>([[], []], [[3], []], [[], [2]], [[2], [2]], [[2, 1], [3]], [[1], [4]], [[2, 3], [1, 3]]);
     const cases = fc.tuple(dim, dim, dim, batchPair).chain(([m, k, n, [ba, bb]]) =>
-      fc.tuple(tensorsOfShape(1, [...ba, m, k], backend, values), tensorsOfShape(1, [...bb, k, n], backend, values)),
+      fc.tuple(tensorsOfShape(1, [...ba, m, k], on, values), tensorsOfShape(1, [...bb, k, n], on, values)),
     );
     fc.assert(
       fc.property(cases, ([[a], [b]]) => {
@@ -218,7 +219,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
   matmulIt(`[${name}] [D,A,B]@[1,B,C] equals (a.view(D,A,B,1)·b.view(1,1,B,C)).sum(2)`, () => {
     const small = fc.integer({ min: 2, max: 4 });
     const cases = fc.tuple(small, small, small, small).chain(([d, a, b, c]) =>
-      fc.tuple(tensorsOfShape(1, [d, a, b], backend, values), tensorsOfShape(1, [1, b, c], backend, values)),
+      fc.tuple(tensorsOfShape(1, [d, a, b], on, values), tensorsOfShape(1, [1, b, c], on, values)),
     );
     fc.assert(
       fc.property(cases, ([[x], [y]]) => {
@@ -261,7 +262,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
   });
 
   it(`[${name}] contiguous() keeps every element of a random permuted tensor`, () => {
-    const cases = tensors(backend, values).chain((a) => fc.tuple(fc.constant(a), permutationOf(a.dims)));
+    const cases = tensors(on, values).chain((a) => fc.tuple(fc.constant(a), permutationOf(a.dims)));
     fc.assert(
       fc.property(cases, ([a, order]) => {
         const p = a.permute(...order);
@@ -296,7 +297,7 @@ export function describeForward(name: string, backend: TensorBackend, precision:
   });
 
   it(`[${name}] sum and mean over any dimension match a loop`, () => {
-    const cases = tensors(backend, values).chain((a) => fc.tuple(fc.constant(a), fc.nat(a.dims - 1)));
+    const cases = tensors(on, values).chain((a) => fc.tuple(fc.constant(a), fc.nat(a.dims - 1)));
     fc.assert(
       fc.property(cases, ([a, dim]) => {
         const shape = a.shape.map((s, d) => (d === dim ? 1 : s));
@@ -320,24 +321,24 @@ export function describeForward(name: string, backend: TensorBackend, precision:
   });
 
   givenIt(`[${name}] zeros, rand and fromArray make tensors on this backend`, () => {
-    const z = zeros([2, 3], backend);
+    const z = zeros([2, 3], on);
     expect(z.backend).toBe(backend);
     expect(Array.from(z.toFloat64Array())).toEqual([0, 0, 0, 0, 0, 0]);
-    const r = rand([4, 5], backend);
+    const r = rand([4, 5], on);
     expect(r.backend).toBe(backend);
     expect(r.toFloat64Array().every((x) => x >= 0 && x < 1)).toBe(true);
-    expect(fromArray([1, 2, 3, 4], [2, 2], backend).toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(fromArray([1, 2, 3, 4], [2, 2], on).toArray()).toEqual([[1, 2], [3, 4]]);
   });
 
   it(`[${name}] a map into a given non-contiguous out tensor broadcasts into it and follows its strides`, () => {
-    const out = zeros([3, 2], backend).permute(1, 0);
+    const out = zeros([3, 2], on).permute(1, 0);
     const result = backend.negMap(t([1, 2, 3]), out);
     expect(result.toArray()).toEqual([[-1, -2, -3], [-1, -2, -3]]);
     expect(Array.from(out.storage)).toEqual([-1, -1, -2, -2, -3, -3]);
   });
 
   it(`[${name}] sum(), mean() and all() of a strided view over a larger storage read only the view`, () => {
-    const storage = backend.ops.zeros(10);
+    const storage = backend.ops.zeros(10, on.dtype);
     storage.set([1, 2, 100, 100, 3, 4, 100, 100, 100, 100]);
     const v = Tensor.fromStorage(storage, [2, 2], [4, 1], backend);
     expect(v.sum().toArray()).toEqual([10]);
@@ -346,14 +347,37 @@ export function describeForward(name: string, backend: TensorBackend, precision:
     expect(v.eq(100).all().item()).toBe(0);
   });
 
-  it(`[${name}] results of every operation stay on this backend`, () => {
+  it(`[${name}] results of every operation stay on this backend, in the inputs' dtype (${on.dtype})`, () => {
+    const storageType = on.dtype === "float32" ? Float32Array : Float64Array;
     fc.assert(
       fc.property(shapes, (shape) => {
-        const a = rand(shape, backend);
-        const outs = [a.neg(), a.add(a), a.mul(2), a.sum(0), a.sum(), a.lt(a), a.exp(), a.permute(...a.shape.map((_, i) => a.dims - 1 - i))];
-        for (const o of outs) expect(o.backend).toBe(backend);
+        const a = rand(shape, on);
+        expect(a.dtype).toBe(on.dtype);
+        const m = a.view(a.size, 1);
+        const outs = [
+          a.neg(), a.add(a), a.mul(2), a.sub(1), a.div(a.add(1)), a.sum(0), a.sum(), a.mean(), a.lt(a), a.eq(a), a.exp(), a.log(), a.sigmoid(), a.relu(),
+          a.contiguous(), a.permute(...a.shape.map((_, i) => a.dims - 1 - i)), m.matmul(m.permute(1, 0)), a.all(),
+        ];
+        for (const o of outs) {
+          expect(o.backend).toBe(backend);
+          expect(o.dtype).toBe(on.dtype);
+          expect(o.storage).toBeInstanceOf(storageType);
+        }
       }),
       { numRuns: 10 },
     );
+  });
+
+  it(`[${name}] mixing dtypes in one op is an error naming the op and both dtypes; t.to(dtype) converts`, () => {
+    const otherDtype = on.dtype === "float32" ? "float64" : "float32";
+    const a = t([1, 2]);
+    const b = tensor([3, 4], { backend, dtype: otherDtype });
+    const message = `tensors have different dtypes (${on.dtype} and ${otherDtype}); convert one with t.to("${on.dtype}") or t.to("${otherDtype}")`;
+    expect(() => a.add(b)).toThrow(`add: ${message}`);
+    expect(() => a.mul(b)).toThrow(`mul: ${message}`);
+    expect(() => a.view(1, 2).matmul(b.view(2, 1))).toThrow(`MatMul: ${message}`);
+    const c = a.add(b.to(on.dtype!));
+    expect(c.dtype).toBe(on.dtype);
+    expect(c.toArray()).toEqual([4, 6]);
   });
 }

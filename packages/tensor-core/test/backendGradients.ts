@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { expect, it as vitestIt } from "vitest";
 import { gradCheck, tensor, type NestedArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { oneArgFunctions, reduceFunctions, twoArgFunctions } from "./mathFunctions.js";
-import { float64, scaledRuns, type SuitePrecision } from "./precision.js";
+import { creationOn, float64, scaledRuns, type SuitePrecision } from "./precision.js";
 import {
   broadcastInto,
   broadcastShape,
@@ -38,7 +38,8 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
     };
   const it = testIn(false);
   const givenIt = testIn(true);
-  const t = (data: NestedArray, requiresGrad = false): Tensor => tensor(data, { backend, requiresGrad });
+  const on = creationOn(backend, precision);
+  const t = (data: NestedArray, requiresGrad = false): Tensor => tensor(data, { ...on, requiresGrad });
   const runs = { numRuns: scaledRuns(25, precision) };
   const values = gradValues.map(precision.value);
   const check = precision.gradCheck;
@@ -51,6 +52,7 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
     y.add(y).sum().backward();
     expect(y.grad!.toArray()).toEqual([2, 2, 2]);
     expect(y.grad!.backend).toBe(backend);
+    expect(y.grad!.dtype).toBe(on.dtype);
   });
 
   it(`[${name}] a second backward adds to grad (a new graph, or the same one kept by retainGraph); zeroGrad_ clears it`, () => {
@@ -120,7 +122,7 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
   for (const { name: fn, fn: f, smooth } of oneArgFunctions) {
     it(`[${name}] gradCheck ${fn}`, () => {
       fc.assert(
-        fc.property(tensors(backend, values), (a) => {
+        fc.property(tensors(on, values), (a) => {
           fc.pre(smooth === undefined || elements(a).every(smooth));
           gradCheck(f, a, check);
         }),
@@ -132,7 +134,7 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
   for (const { name: fn, fn: f, smooth } of twoArgFunctions) {
     it(`[${name}] gradCheck ${fn}`, () => {
       fc.assert(
-        fc.property(shapedTensors(2, backend, values), ([a, b]) => {
+        fc.property(shapedTensors(2, on, values), ([a, b]) => {
           fc.pre(smoothEverywhere(a!, b!, smooth));
           gradCheck(f, a!, b!, check);
         }),
@@ -144,7 +146,7 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
   for (const { name: fn, fn: f, smooth } of twoArgFunctions) {
     it(`[${name}] gradCheck ${fn} with broadcasting: [3,1]&[1,4], [2,3]&[3], [1]&[2,2], [2,1,3]&[4,3]`, () => {
       const pairs = fc.constantFrom<[number[], number[]]>([[3, 1], [1, 4]], [[2, 3], [3]], [[1], [2, 2]], [[2, 1, 3], [4, 3]]);
-      const cases = pairs.chain(([sa, sb]) => fc.tuple(tensorsOfShape(1, sa, backend, values), tensorsOfShape(1, sb, backend, values)));
+      const cases = pairs.chain(([sa, sb]) => fc.tuple(tensorsOfShape(1, sa, on, values), tensorsOfShape(1, sb, on, values)));
       fc.assert(
         fc.property(cases, ([[a], [b]]) => {
           fc.pre(smoothEverywhere(a!, b!, smooth) && smoothEverywhere(b!, a!, smooth));
@@ -157,7 +159,7 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
   }
 
   it(`[${name}] gradCheck of every two-argument function on (a.sum(0), b) and (a, b.sum(0))`, () => {
-    const cases = fc.tuple(fc.constantFrom(...twoArgFunctions), shapedTensors(2, backend, values));
+    const cases = fc.tuple(fc.constantFrom(...twoArgFunctions), shapedTensors(2, on, values));
     fc.assert(
       fc.property(cases, ([{ fn, smooth }, [a, b]]) => {
         const a0 = a!.sum(0);
@@ -173,7 +175,7 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
   for (const { name: fn, fn: f } of reduceFunctions) {
     it(`[${name}] gradCheck ${fn}`, () => {
       fc.assert(
-        fc.property(tensors(backend, values), (a) => {
+        fc.property(tensors(on, values), (a) => {
           gradCheck(f, a, check);
         }),
         runs,
@@ -182,7 +184,7 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
   }
 
   it(`[${name}] gradCheck sum(dim) and mean(dim) over any dimension`, () => {
-    const cases = tensors(backend, values).chain((a) => fc.tuple(fc.constant(a), fc.nat(a.dims - 1)));
+    const cases = tensors(on, values).chain((a) => fc.tuple(fc.constant(a), fc.nat(a.dims - 1)));
     fc.assert(
       fc.property(cases, ([a, dim]) => {
         gradCheck((x) => x.sum(dim).mul(x.sum(dim)), a, check);
@@ -194,7 +196,7 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
 
   it(`[${name}] gradCheck matmul [2,3]@[3,4], [2,2,3]@[3,4], [3,2,4]@[1,4,2], [2,1,2,3]@[3,3,2]`, () => {
     const pairs = fc.constantFrom<[number[], number[]]>([[2, 3], [3, 4]], [[2, 2, 3], [3, 4]], [[3, 2, 4], [1, 4, 2]], [[2, 1, 2, 3], [3, 3, 2]]);
-    const cases = pairs.chain(([sa, sb]) => fc.tuple(tensorsOfShape(1, sa, backend, values), tensorsOfShape(1, sb, backend, values)));
+    const cases = pairs.chain(([sa, sb]) => fc.tuple(tensorsOfShape(1, sa, on, values), tensorsOfShape(1, sb, on, values)));
     fc.assert(
       fc.property(cases, ([[a], [b]]) => {
         gradCheck((x, y) => x.matmul(y), a!, b!, check);
@@ -206,7 +208,7 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
   it(`[${name}] gradCheck matmul of random sizes, one operand transposed`, () => {
     const dim = fc.integer({ min: 1, max: 4 });
     const cases = fc.tuple(dim, dim, dim).chain(([m, k, n]) =>
-      fc.tuple(tensorsOfShape(1, [k, m], backend, values), tensorsOfShape(1, [k, n], backend, values)),
+      fc.tuple(tensorsOfShape(1, [k, m], on, values), tensorsOfShape(1, [k, n], on, values)),
     );
     fc.assert(
       fc.property(cases, ([[a], [b]]) => {
@@ -217,11 +219,11 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
   });
 
   it(`[${name}] gradCheck permute by a random order`, () => {
-    const cases = tensors(backend, values).chain((a) => fc.tuple(fc.constant(a), permutationOf(a.dims)));
+    const cases = tensors(on, values).chain((a) => fc.tuple(fc.constant(a), permutationOf(a.dims)));
     fc.assert(
       fc.property(cases, ([a, order]) => {
         // Weights that differ per position make a wrongly routed gradient visible.
-        const w = tensor(indicesOf(order.map((o) => a.shape[o]!)).map((_, i) => i + 1), { backend }).view(...order.map((o) => a.shape[o]!));
+        const w = tensor(indicesOf(order.map((o) => a.shape[o]!)).map((_, i) => i + 1), on).view(...order.map((o) => a.shape[o]!));
         gradCheck((x) => x.permute(...order).mul(w), a, check);
       }),
       runs,
@@ -230,8 +232,8 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
 
   it(`[${name}] gradCheck view of contiguous(): view(size) and view(-1, 1)`, () => {
     fc.assert(
-      fc.property(tensors(backend, values), (a) => {
-        const w = tensor(Array.from({ length: a.size }, (_, i) => i - 2), { backend });
+      fc.property(tensors(on, values), (a) => {
+        const w = tensor(Array.from({ length: a.size }, (_, i) => i - 2), on);
         gradCheck((x) => x.contiguous().view(x.size).mul(w), a, check);
         gradCheck((x) => x.contiguous().view(-1, 1).mul(w.view(-1, 1)), a, check);
       }),
@@ -242,7 +244,7 @@ export function describeGradients(name: string, backend: TensorBackend, precisio
   it(`[${name}] gradCheck view followed by permute: a non-contiguous gradient reaches view's backward`, () => {
     const w = t([[1, 2], [3, 4], [5, 6]]);
     fc.assert(
-      fc.property(tensors(backend, values, [6]), (a) => {
+      fc.property(tensors(on, values, [6]), (a) => {
         gradCheck((x) => x.view(2, 3).permute(1, 0).mul(w), a, check);
       }),
       runs,

@@ -4,7 +4,7 @@
  * storage orders, and tensors laid out in them.
  */
 import fc from "fast-check";
-import { fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { fromArray, type CreateOptions, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 
 /**
  * Floats spread evenly over [min, max]. fc.double alone draws evenly over
@@ -34,7 +34,7 @@ export const permutationOf = (n: number): fc.Arbitrary<number[]> =>
  * dimension order `perm` and permuted back: a non-contiguous view unless
  * `perm` is the identity.
  */
-export function layoutTensor(values: ArrayLike<number>, shape: readonly number[], perm: readonly number[], backend: TensorBackend): Tensor {
+export function layoutTensor(values: ArrayLike<number>, shape: readonly number[], perm: readonly number[], backend: TensorBackend | CreateOptions): Tensor {
   const n = shape.length;
   const storedShape = perm.map((p) => shape[p]!);
   const stored = new Float64Array(values.length);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ANY_BACKEND,
+  DTYPES,
   SimpleBackend,
   backendNamed,
   backendNames,
@@ -30,10 +31,42 @@ describe("kernel registry", () => {
     }
   });
 
-  it("a kernel nobody registered for the backend fails at the call, naming kernel, backend and where it is registered", () => {
+  it("a kernel nobody registered for the backend fails at the call, naming kernel, backend, dtype and where it is registered", () => {
     expect(() => kernelFor("matmul", { name: "nowhere" })).toThrow(
-      /^kernel "matmul" is not registered for backend "nowhere" \(registered for: "simple".*\); importing the package that provides it registers it$/,
+      /^kernel "matmul" is not registered for backend "nowhere" and dtype float64 \(registered for: "simple" float64, "simple" float32.*\); importing the package that provides it registers it$/,
     );
+  });
+
+  it("the dtype is part of the key: (backend, dtype), then (\"*\", dtype), else an error naming the dtype", () => {
+    const own64 = (a: Tensor): Tensor => a;
+    const shared32 = (_a: Tensor, b: Tensor): Tensor => b;
+    registerKernel("matmul", "registry-test-dtype", own64);
+    registerKernel("matmul", ANY_BACKEND, shared32, "float32");
+    try {
+      expect(kernelFor("matmul", { name: "registry-test-dtype" })).toBe(own64);
+      expect(kernelFor("matmul", { name: "registry-test-dtype" }, "float64")).toBe(own64);
+      expect(kernelFor("matmul", { name: "registry-test-dtype" }, "float32")).toBe(shared32);
+      expect(registeredBackends("matmul", "float32")).toEqual(expect.arrayContaining(["simple", "*"]));
+      expect(registeredBackends("matmul", "float32")).not.toContain("registry-test-dtype");
+      unregisterKernel("matmul", ANY_BACKEND, "float32");
+      expect(() => kernelFor("matmul", { name: "registry-test-dtype" }, "float32")).toThrow(
+        /^kernel "matmul" is not registered for backend "registry-test-dtype" and dtype float32 \(registered for: .*"registry-test-dtype" float64/,
+      );
+    } finally {
+      unregisterKernel("matmul", ANY_BACKEND);
+      unregisterKernel("matmul", "registry-test-dtype");
+    }
+  });
+
+  it("registering for several dtypes at once: DTYPES", () => {
+    const k = (a: Tensor): Tensor => a;
+    registerKernel("matmul", "registry-test-both", k, DTYPES);
+    try {
+      expect(kernelFor("matmul", { name: "registry-test-both" }, "float32")).toBe(k);
+      expect(kernelFor("matmul", { name: "registry-test-both" }, "float64")).toBe(k);
+    } finally {
+      unregisterKernel("matmul", "registry-test-both");
+    }
   });
 
   it("SimpleBackend's matmul comes from the registry: [[1,2],[3,4]] @ [[5],[6]] = [[17],[39]]", () => {

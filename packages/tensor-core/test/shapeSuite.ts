@@ -7,15 +7,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { noGrad } from "@minitorch/autodiff";
-import { cat, gradCheck, stack, tensor, type NestedArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
-import { float64, scaledRuns, type SuitePrecision } from "./precision.js";
+import { cat, gradCheck, stack, tensor, type CreateOptions, type NestedArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { creationOn, float64, scaledRuns, type SuitePrecision } from "./precision.js";
 import { gradValues, indicesOf, tensors } from "./tensorArbitraries.js";
 
 const rowMajor = (t: Tensor): number[] => Array.from(t.toFloat64Array());
 
 /** A tensor, a dimension of it and a valid [start, start + length) range of that dimension. */
-const narrowCases = (backend: TensorBackend, values: fc.Arbitrary<number>): fc.Arbitrary<[Tensor, number, number, number]> =>
-  tensors(backend, values).chain((t) =>
+const narrowCases = (on: CreateOptions, values: fc.Arbitrary<number>): fc.Arbitrary<[Tensor, number, number, number]> =>
+  tensors(on, values).chain((t) =>
     fc.integer({ min: 0, max: t.dims - 1 }).chain((dim) =>
       fc
         .integer({ min: 0, max: t.shape[dim]! })
@@ -24,7 +24,8 @@ const narrowCases = (backend: TensorBackend, values: fc.Arbitrary<number>): fc.A
   );
 
 export function describeShapeSuite(name: string, backend: TensorBackend, other: TensorBackend, precision: SuitePrecision = float64): void {
-  const t = (data: NestedArray, requiresGrad = false): Tensor => tensor(data, { backend, requiresGrad });
+  const on = creationOn(backend, precision);
+  const t = (data: NestedArray, requiresGrad = false): Tensor => tensor(data, { ...on, requiresGrad });
   const runs = { numRuns: scaledRuns(30, precision) };
   const values = gradValues.map(precision.value);
   const check = precision.gradCheck;
@@ -53,7 +54,7 @@ export function describeShapeSuite(name: string, backend: TensorBackend, other: 
 
     it(`[${name}] property: narrow matches indexing; gradCheck`, () => {
       fc.assert(
-        fc.property(narrowCases(backend, values), ([a, dim, start, length]) => {
+        fc.property(narrowCases(on, values), ([a, dim, start, length]) => {
           const v = a.narrow(dim, start, length);
           for (const ix of indicesOf(v.shape)) expect(v.get(...ix)).toBe(a.get(...ix.map((x, d) => (d === dim ? x + start : x))));
           if (length > 0) gradCheck((x) => x.narrow(dim, start, length).mul(x.narrow(dim, start, length)), a, check);
@@ -93,11 +94,11 @@ export function describeShapeSuite(name: string, backend: TensorBackend, other: 
     });
 
     it(`[${name}] property: narrowing cat's output gives each input back; gradCheck of cat and stack`, () => {
-      const parts = tensors(backend, values).chain((a) =>
+      const parts = tensors(on, values).chain((a) =>
         fc.tuple(fc.constant(a), fc.integer({ min: 0, max: a.dims - 1 }), fc.integer({ min: 1, max: 3 })).chain(([x, dim, n]) => {
           const shape = x.shape.slice();
           shape[dim] = n;
-          return tensors(backend, values, shape).map((y) => [x, y, dim] as const);
+          return tensors(on, values, shape).map((y) => [x, y, dim] as const);
         }),
       );
       fc.assert(
@@ -165,7 +166,7 @@ export function describeShapeSuite(name: string, backend: TensorBackend, other: 
     it(`[${name}] property: reshape keeps row-major order, transpose twice is the identity; gradCheck`, () => {
       fc.assert(
         fc.property(
-          tensors(backend, values).chain((a) => fc.tuple(fc.constant(a), fc.integer({ min: 0, max: a.dims - 1 }), fc.integer({ min: 0, max: a.dims - 1 }))),
+          tensors(on, values).chain((a) => fc.tuple(fc.constant(a), fc.integer({ min: 0, max: a.dims - 1 }), fc.integer({ min: 0, max: a.dims - 1 }))),
           ([a, d0, d1]) => {
             expect(rowMajor(a.reshape(-1))).toEqual(rowMajor(a));
             expect(a.reshape(a.shape[0]!, -1).shape).toEqual([a.shape[0], a.size / a.shape[0]!]);
@@ -205,7 +206,7 @@ export function describeShapeSuite(name: string, backend: TensorBackend, other: 
 
     it(`[${name}] property: to(other).to(back) keeps every value; gradCheck through the move`, () => {
       fc.assert(
-        fc.property(tensors(backend, values), (a) => {
+        fc.property(tensors(on, values), (a) => {
           expect(rowMajor(a.to(other).to(backend))).toEqual(rowMajor(a));
           gradCheck((x) => x.to(other).mul(x.to(other)).to(backend).add(x), a, check);
         }),
@@ -214,7 +215,9 @@ export function describeShapeSuite(name: string, backend: TensorBackend, other: 
     });
 
     it(`[${name}] to: a non-backend is named`, () => {
-      expect(() => t([1]).to("fast" as unknown as TensorBackend)).toThrow("to: expected a TensorBackend (SimpleBackend, FastBackend, …), got string");
+      expect(() => t([1]).to("fast" as unknown as TensorBackend)).toThrow(
+        'to: expected a TensorBackend (SimpleBackend, FastBackend, …) or a dtype ("float32", "float64"), got "fast"',
+      );
     });
   });
 
@@ -230,7 +233,7 @@ export function describeShapeSuite(name: string, backend: TensorBackend, other: 
 
     it(`[${name}] property: noGrad gives the same values without a graph, nests, and restores recording after a throw`, () => {
       fc.assert(
-        fc.property(tensors(backend, values), (a) => {
+        fc.property(tensors(on, values), (a) => {
           a.requiresGrad_(true);
           const f = (x: Tensor): Tensor => x.mul(x).add(x.transpose(0, a.dims - 1).reshape(...a.shape)).sum();
           const inside = noGrad(() => noGrad(() => f(a)).add(f(a)));

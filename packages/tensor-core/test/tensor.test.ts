@@ -5,7 +5,9 @@ import { SimpleBackend as BuiltSimpleBackend } from "@minitorch/tensor-core";
 import {
   IndexingError,
   SimpleBackend,
+  SimpleOps,
   Tensor,
+  TensorBackend,
   TensorFunction,
   fromArray,
   gradCheck,
@@ -16,10 +18,13 @@ import {
   type NestedArray,
 } from "../src/index.js";
 import { describeBackendSuite } from "./backendSuite.js";
+import { float32 } from "./precision.js";
 import { forwardValues } from "./tensorArbitraries.js";
 
 // The shared suite runs on the built package (see backendSuite.ts), so it gets that copy's SimpleBackend.
 describeBackendSuite("simple", BuiltSimpleBackend, { forward: "task2_3", gradients: "task2_4" });
+// The same suite on float32 tensors, outside the course's task tags (the course is float64).
+describeBackendSuite("simple float32", BuiltSimpleBackend, { forward: "float32 tensor suite", gradients: "float32 tensor suite gradients" }, float32);
 
 /** exp whose backward forgets the factor exp(a): a deliberately wrong gradient. */
 class WrongExp extends TensorFunction {
@@ -235,5 +240,67 @@ describe("tensor method errors name the method", () => {
     ["all", () => a.all(1.5)],
   ] as const)("%s with a bad dim names %s", (op, f) => {
     expect(f).toThrow(new RegExp(`^${op}: dim must be an integer in \\[0, 2\\) for shape \\[2, 3\\]`));
+  });
+});
+
+describe("dtype", () => {
+  it("the default is float64; { dtype: \"float32\" } stores Float32Array on every creation function", () => {
+    expect(tensor([1, 2]).dtype).toBe("float64");
+    expect(tensor([1, 2]).storage).toBeInstanceOf(Float64Array);
+    for (const t of [
+      tensor([1.5, 2], { dtype: "float32" }),
+      zeros([2], { dtype: "float32" }),
+      ones([2], { dtype: "float32" }),
+      rand([2], { dtype: "float32" }),
+      fromArray([1, 2], [2], { dtype: "float32" }),
+    ]) {
+      expect(t.dtype).toBe("float32");
+      expect(t.storage).toBeInstanceOf(Float32Array);
+    }
+  });
+
+  it("fromArray of a Float32Array is float32 unless asked otherwise; of anything else float64", () => {
+    expect(fromArray(Float32Array.of(1, 2), [2]).dtype).toBe("float32");
+    expect(fromArray(Float32Array.of(1, 2), [2], { dtype: "float64" }).dtype).toBe("float64");
+    expect(fromArray(Float32Array.of(1, 2), [2], SimpleBackend).dtype).toBe("float32");
+    expect(fromArray(Float64Array.of(1, 2), [2]).dtype).toBe("float64");
+    expect(fromArray([1, 2], [2]).dtype).toBe("float64");
+  });
+
+  it("float32 storage rounds: 0.1 is stored as Math.fround(0.1)", () => {
+    expect(tensor([0.1], { dtype: "float32" }).item()).toBe(Math.fround(0.1));
+    expect(tensor([0.1], { dtype: "float32" }).add(tensor([0.2], { dtype: "float32" })).item()).toBe(Math.fround(Math.fround(0.1) + Math.fround(0.2)));
+  });
+
+  it("a number operand takes the tensor's dtype", () => {
+    const a = tensor([1, 2], { dtype: "float32" });
+    expect(a.add(0.1).dtype).toBe("float32");
+    expect(a.add(0.1).get(0)).toBe(Math.fround(1 + Math.fround(0.1)));
+  });
+
+  it("t.to(dtype) converts, and the gradient comes back in the source's dtype", () => {
+    const x = tensor([0.1, 2], { requiresGrad: true });
+    const y = x.to("float32");
+    expect(y.dtype).toBe("float32");
+    expect(y.toArray()).toEqual([Math.fround(0.1), 2]);
+    expect(x.to("float64")).toBe(x);
+    y.mul(3).sum().backward();
+    expect(x.grad!.dtype).toBe("float64");
+    expect(x.grad!.toArray()).toEqual([3, 3]);
+    expect(() => x.to("float16" as never)).toThrow('to: expected a TensorBackend (SimpleBackend, FastBackend, …) or a dtype ("float32", "float64"), got "float16"');
+  });
+
+  it("gradCheck of a float32 input needs an explicit epsilon its elements can hold", () => {
+    const x = tensor([0.5, 1], { dtype: "float32" });
+    expect(() => gradCheck((a) => a.mul(a), x)).toThrow(
+      'gradCheck: input 0 is float32; the default step 1e-6 vanishes in its rounding — check float64 inputs (x.to("float64")) or pass an epsilon its elements can hold',
+    );
+    gradCheck((a) => a.mul(a), x, { epsilon: 1 / 128, perOutput: true });
+  });
+
+  it("a backend whose storage is float64 only refuses float32 tensors, naming itself", () => {
+    const legacy = new TensorBackend({ ...SimpleOps, name: "legacy", zeros: (n: number) => new Float64Array(n), empty: (n: number) => new Float64Array(n) });
+    expect(() => zeros([2], { backend: legacy, dtype: "float32" })).toThrow('backend "legacy" cannot store float32 tensors (its storage is float64)');
+    expect(zeros([2], { backend: legacy }).dtype).toBe("float64");
   });
 });

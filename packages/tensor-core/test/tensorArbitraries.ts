@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { expect } from "vitest";
-import { fromArray, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
+import { fromArray, type CreateOptions, type Tensor, type TensorBackend } from "@minitorch/tensor-core";
 import { evenFloats, permutationOf, sizeOf } from "./layout.js";
 
 export { permutationOf };
@@ -32,7 +32,7 @@ export const shapes = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, m
  * `perm` and then permuted back: a non-contiguous view unless `perm` is the
  * identity, as minitorch's `tensor_data` strategy makes.
  */
-export function permutedTensor(values: readonly number[], shape: readonly number[], perm: readonly number[], backend: TensorBackend): Tensor {
+export function permutedTensor(values: readonly number[], shape: readonly number[], perm: readonly number[], backend: TensorBackend | CreateOptions): Tensor {
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => (inverse[p] = i));
   return fromArray(
@@ -46,7 +46,7 @@ export function permutedTensor(values: readonly number[], shape: readonly number
 export function tensorsOfShape(
   n: number,
   shape: readonly number[],
-  backend: TensorBackend,
+  backend: TensorBackend | CreateOptions,
   values: fc.Arbitrary<number> = forwardValues,
 ): fc.Arbitrary<Tensor[]> {
   const size = sizeOf(shape);
@@ -56,13 +56,13 @@ export function tensorsOfShape(
 }
 
 /** A tensor of a random (or the given) shape with a random layout. */
-export function tensors(backend: TensorBackend, values: fc.Arbitrary<number> = forwardValues, shape?: readonly number[]): fc.Arbitrary<Tensor> {
+export function tensors(backend: TensorBackend | CreateOptions, values: fc.Arbitrary<number> = forwardValues, shape?: readonly number[]): fc.Arbitrary<Tensor> {
   const shapeArb = shape === undefined ? shapes : fc.constant(shape);
   return shapeArb.chain((s) => tensorsOfShape(1, s, backend, values)).map(([t]) => t!);
 }
 
 /** `n` tensors of the same random shape, minitorch's `shaped_tensors`. */
-export function shapedTensors(n: number, backend: TensorBackend, values: fc.Arbitrary<number> = forwardValues): fc.Arbitrary<Tensor[]> {
+export function shapedTensors(n: number, backend: TensorBackend | CreateOptions, values: fc.Arbitrary<number> = forwardValues): fc.Arbitrary<Tensor[]> {
   return shapes.chain((s) => tensorsOfShape(n, s, backend, values));
 }
 
@@ -77,7 +77,7 @@ export const broadcastShapes: fc.Arbitrary<[number[], number[]]> = shapes.chain(
 );
 
 /** Two tensors of broadcast-compatible shapes, each with a random layout. */
-export function broadcastTensors(backend: TensorBackend, values: fc.Arbitrary<number> = forwardValues): fc.Arbitrary<[Tensor, Tensor]> {
+export function broadcastTensors(backend: TensorBackend | CreateOptions, values: fc.Arbitrary<number> = forwardValues): fc.Arbitrary<[Tensor, Tensor]> {
   return broadcastShapes.chain(([sa, sb]) =>
     fc.tuple(tensorsOfShape(1, sa, backend, values), tensorsOfShape(1, sb, backend, values)).map(([[a], [b]]) => [a!, b!] as [Tensor, Tensor]),
   );

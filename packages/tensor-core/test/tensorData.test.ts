@@ -169,7 +169,7 @@ describe("task2_1", () => {
   it("set then get at an index writes one storage position", () => {
     fc.assert(
       fc.property(withIndex, ([td, ix]) => {
-        const before = td.storage.slice();
+        const before = Array.from(td.storage);
         td.set(ix, -1);
         expect(td.get(ix)).toBe(-1);
         const changed = before.reduce((n, v, i) => n + (v !== td.storage[i] ? 1 : 0), 0);

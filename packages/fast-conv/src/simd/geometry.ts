@@ -68,13 +68,16 @@ export function paddedLayout(shape: Int32Array, reverse: boolean, posMultiple: n
   };
 }
 
-/** Writes the byte offset of every tap (c, ky, kx) at i32 index `at`; `count` ≥ taps pads with 0. */
-export function writeTaps(i32: Int32Array, at: number, g: PaddedLayout, count: number): void {
+/**
+ * Writes the byte offset of every tap (c, ky, kx) at i32 index `at`, for
+ * elements of `bytes` bytes (8: float64, 4: float32); `count` ≥ taps pads with 0.
+ */
+export function writeTaps(i32: Int32Array, at: number, g: PaddedLayout, count: number, bytes = 8): void {
   const sign = g.reverse ? -1 : 1;
   let r = at;
   for (let c = 0; c < g.inChannels; c++) {
     for (let ky = 0; ky < g.kh; ky++) {
-      for (let kx = 0; kx < g.kw; kx++) i32[r++] = 8 * (c * g.plane + sign * (ky * g.wp + kx));
+      for (let kx = 0; kx < g.kw; kx++) i32[r++] = bytes * (c * g.plane + sign * (ky * g.wp + kx));
     }
   }
   for (let i = g.taps; i < count; i++) i32[r++] = 0;

@@ -9,9 +9,11 @@ import type { TensorBackend } from "@minitorch/tensor-core";
 import type { Operand4 } from "../convolve.js";
 import type { ConvGeometry } from "../implicitGemm.js";
 import { convolveSimdKernel } from "./forward.js";
+import { convolveSimd32Kernel } from "./forward32.js";
 import { convWeightGradSimdKernel } from "./weightGrad.js";
+import { convWeightGradSimd32Kernel } from "./weightGrad32.js";
 
-export { convWeightGradSimdKernel, convolveSimdKernel };
+export { convWeightGradSimd32Kernel, convWeightGradSimdKernel, convolveSimd32Kernel, convolveSimdKernel };
 
 function geometryShape(g: ConvGeometry, a: number, b: number): Int32Array {
   return Int32Array.of(g.batch, g.inChannels, g.height, g.width, g.outChannels, g.kh, g.kw, g.outHeight, g.outWidth, a, b);
@@ -39,8 +41,9 @@ export function forwardGroups(g: ConvGeometry, threads: number): number {
 export function convolveSimd(backend: TensorBackend, out: Operand4, input: Operand4, weight: Operand4, g: ConvGeometry, reverse: boolean, threads: number): void {
   const groups = forwardGroups(g, threads);
   const units = g.batch * groups;
+  // The storage's element type picks the kernel: f32x4 for float32, f64x2 for float64.
   backend.runKernel(
-    convolveSimdKernel,
+    out.storage instanceof Float32Array ? convolveSimd32Kernel : convolveSimdKernel,
     [
       out.storage,
       Int32Array.from(out.strides),
@@ -94,7 +97,7 @@ export function convWeightGradSimd(
   grad: Operand4,
   g: ConvGeometry,
   split: WeightGradSplit,
-  partials?: Float64Array,
+  partials?: Float64Array | Float32Array,
 ): void {
   const taps = g.inChannels * g.kh * g.kw;
   const size = g.outChannels * taps;
@@ -107,7 +110,7 @@ export function convWeightGradSimd(
   const ds = direct ? Int32Array.of(0, s0, s1, s2, s3) : Int32Array.of(size, taps, g.kh * g.kw, g.kw, 1);
   const units = split.chunks * split.groups;
   backend.runKernel(
-    convWeightGradSimdKernel,
+    input.storage instanceof Float32Array ? convWeightGradSimd32Kernel : convWeightGradSimdKernel,
     [dst, ds, input.storage, Int32Array.from(input.strides), grad.storage, Int32Array.from(grad.strides), geometryShape(g, split.chunks, split.groups), nextStamp()],
     units,
     flops(g) / units,

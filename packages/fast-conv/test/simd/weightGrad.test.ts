@@ -46,7 +46,7 @@ function simdWeightGrad(input: Tensor, dy: Tensor, KH: number, KW: number, split
   const [B, C, H, W] = input.shape as [number, number, number, number];
   const O = dy.shape[1]!;
   const dw = transposedOut ? emptyTensor([C, O, KH, KW], FastBackend).permute(1, 0, 2, 3) : emptyTensor([O, C, KH, KW], FastBackend);
-  const partials = emptyTensor([split.chunks * O * C * KH * KW], FastBackend).storage;
+  const partials = emptyTensor([split.chunks * O * C * KH * KW], FastBackend).storage as Float64Array;
   convWeightGradSimd(FastBackend, op(dw), op(input), op(dy), geometry(B, C, H, W, O, KH, KW), split, partials);
   return dw.toFloat64Array();
 }

@@ -16,4 +16,5 @@ export {
   type WasmModule,
 } from "./kernels.js";
 export { SIMD_KC, SIMD_MC, matmulSimdKernel, matmulSimdUnits, simdMatrixMultiply } from "./matmul.js";
+export { matmulSimd32Kernel, matmulSimd32Units, simdMatrixMultiply32 } from "./matmul32.js";
 export { PEAK_FLOPS_PER_ITERATION, peakKernel, peakPanels, peakRun, peakUnits } from "./peak.js";

@@ -18,8 +18,32 @@ export interface SimdExports {
   peakLoop(n: number, at: number): number;
   /** C[rows × cols] (+)= A · B on packed 4-row / 4-column panels (assembly/gemm.ts). */
   gemmBlock(a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number): void;
+  /** The float32 C[rows × cols] (+)= A · B on packed 4-row / 8-column panels (assembly/gemm32.ts). */
+  gemmBlock32(a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number): void;
   /** out[o, q] (+)= Σ_r w[o, r] · x[q + tap[r]] (assembly/conv.ts). */
   convForward(x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number): void;
+  /** convForward in float32, 4 channels × 8 positions per tile (assembly/conv32.ts). */
+  convForward32(x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number): void;
+  /** copyRows for float32 rows (assembly/conv32.ts). */
+  copyRows32(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, planes: number, rows: number, width: number): void;
+  /** convWeightGrad in float32, 4 taps × 8 channels per tile (assembly/conv32.ts). */
+  convWeightGrad32(
+    x: number,
+    xStride: number,
+    nBatch: number,
+    taps: number,
+    rTiles: number,
+    dy: number,
+    rows: number,
+    cols: number,
+    wp: number,
+    oTiles: number,
+    dw: number,
+    ldw: number,
+    accumulate: number,
+  ): void;
+  /** Compact [O, positions] → 8-channel float32 tiles (assembly/conv32.ts). */
+  packChannelTiles32(src: number, channels: number, positions: number, dst: number, tileStride: number): void;
   /** Row copies between strided layouts (assembly/stage.ts); strides in elements. */
   copyRows(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, planes: number, rows: number, width: number): void;
   /** Compact [O, positions] → 4-channel tiles (assembly/stage.ts). */
@@ -86,12 +110,13 @@ const SHRINK_ABOVE = 64 * 1024 * 1024;
 
 /**
  * One thread's instance of the kernels, its memory and views of it. Read
- * `exports`, `f64` and `i32` after `reserve`: it may replace them.
+ * `exports`, `f64`, `f32` and `i32` after `reserve`: it may replace them.
  */
 export class SimdThread {
   exports!: SimdExports;
   memory!: WasmMemory;
   f64!: Float64Array;
+  f32!: Float32Array;
   i32!: Int32Array;
   /**
    * What the scratch holds beyond one call (e.g. "packed B of job 7"), so a
@@ -150,6 +175,7 @@ export class SimdThread {
 
   private views(): void {
     this.f64 = new Float64Array(this.memory.buffer);
+    this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
 }
