@@ -158,101 +158,124 @@ function gpuConvolve(op: "conv1d" | "conv2d", out: Tensor, x: Tensor, w: Tensor,
   });
 }
 
+/**
+ * The GPU ops under `name`. With `library`, contiguous operands of one shape
+ * take the flat map/zip kernels and many-output reductions the row kernel:
+ * the library's fast paths. Without it, every map, zip and reduce runs
+ * Task 3.3's own kernels (tensor_map, tensor_zip, tensor_reduce), as
+ * CourseBackend runs Task 3.1's loops, so the course's tests reach them.
+ */
+function gpuOps(name: string, library: boolean): TensorOps {
+  return {
+    name,
+
+    // float32 storage is uploaded and read back as it is; float64 is converted on the way (WGSL has no f64).
+    zeros: (size, dtype = "float64") => allocateStorage(size, true, dtype),
+    empty: (size, dtype = "float64") => allocateStorage(size, false, dtype),
+
+    map(fn: UnaryFn): MapFn {
+      const op = wgslOperatorOrError(fn, "map");
+      // A function without WGSL fails when it is called, not when a backend is built from it.
+      if (op instanceof Error) return () => {
+        throw op;
+      };
+      const general = kernel(`tensor_map(${op.name})`, () => mapShader(op));
+      const flat = kernel(`flat_map(${op.name})`, () => flatMapShader(op));
+      const name = `${op.name} map`;
+      return (a, out) => {
+        const o = mapOutput(a, out, fn.name || "map");
+        checkDims(name, [o, a]);
+        intoOutput(o, (target) => {
+          const step = library && target.isContiguous() ? flatStep(a, target.shape) : null;
+          if (step !== null) {
+            const groups = grid(Math.ceil(target.size / FLAT_THREADS));
+            gpu.run(name, flat, groups, [plan(makePlan([], [target.size, step])), output(target), input(a)]);
+            return;
+          }
+          gpu.run(name, general, perElement(target.size), [plan(makePlan([target, a], [target.size])), output(target), input(a)]);
+        });
+        return o;
+      };
+    },
+
+    zip(fn: BinaryFn): ZipFn {
+      const op = wgslOperatorOrError(fn, "zip");
+      // A function without WGSL fails when it is called, not when a backend is built from it.
+      if (op instanceof Error) return () => {
+        throw op;
+      };
+      const general = kernel(`tensor_zip(${op.name})`, () => zipShader(op));
+      const flat = kernel(`flat_zip(${op.name})`, () => flatZipShader(op));
+      const name = `${op.name} zip`;
+      return (a, b) => {
+        const o = zipOutput(a, b, fn.name || "zip");
+        checkDims(name, [o, a, b]);
+        intoOutput(o, (target) => {
+          const stepA = library ? flatStep(a, target.shape) : null;
+          const stepB = library ? flatStep(b, target.shape) : null;
+          if (stepA !== null && stepB !== null) {
+            const groups = grid(Math.ceil(target.size / FLAT_THREADS));
+            gpu.run(name, flat, groups, [plan(makePlan([], [target.size, stepA, stepB])), output(target), input(a), input(b)]);
+            return;
+          }
+          gpu.run(name, general, perElement(target.size), [
+            plan(makePlan([target, a, b], [target.size])),
+            output(target),
+            input(a),
+            input(b),
+          ]);
+        });
+        return o;
+      };
+    },
+
+    reduce(fn: BinaryFn, start: number): ReduceFn {
+      const op = wgslOperatorOrError(fn, "reduce");
+      // A function without WGSL fails when it is called, not when a backend is built from it.
+      if (op instanceof Error) return () => {
+        throw op;
+      };
+      const workgroups = kernel(`tensor_reduce(${op.name})`, () => reduceShader(op));
+      const rows = kernel(`row_reduce(${op.name})`, () => rowReduceShader(op));
+      const name = `${op.name} reduce`;
+      return (a, dim) => {
+        const o = reduceOutput(a, dim, fn.name ? `${fn.name} reduce` : "reduce");
+        checkDims(name, [o, a]);
+        intoOutput(o, (target) => {
+          const p = plan(makePlan([target, a], [target.size, dim, f32Bits(start)]));
+          // Few outputs: a workgroup per output shares each row; many: an invocation per output.
+          if (!library || target.size < REDUCE_THREADS) gpu.run(name, workgroups, grid(target.size), [p, output(target), input(a)]);
+          else gpu.run(name, rows, perElement(target.size), [p, output(target), input(a)]);
+        });
+        return o;
+      };
+    },
+
+    runKernel: runOnPool,
+  };
+}
+
 /** The GPU backend's ops. */
-export const GpuOps: TensorOps = {
-  name: "gpu",
+export const GpuOps: TensorOps = gpuOps("gpu", true);
 
-  // float32 storage is uploaded and read back as it is; float64 is converted on the way (WGSL has no f64).
-  zeros: (size, dtype = "float64") => allocateStorage(size, true, dtype),
-  empty: (size, dtype = "float64") => allocateStorage(size, false, dtype),
-
-  map(fn: UnaryFn): MapFn {
-    const op = wgslOperatorOrError(fn, "map");
-    // A function without WGSL fails when it is called, not when a backend is built from it.
-    if (op instanceof Error) return () => {
-      throw op;
-    };
-    const general = kernel(`tensor_map(${op.name})`, () => mapShader(op));
-    const flat = kernel(`flat_map(${op.name})`, () => flatMapShader(op));
-    const name = `${op.name} map`;
-    return (a, out) => {
-      const o = mapOutput(a, out, fn.name || "map");
-      checkDims(name, [o, a]);
-      intoOutput(o, (target) => {
-        const step = target.isContiguous() ? flatStep(a, target.shape) : null;
-        if (step !== null) {
-          const groups = grid(Math.ceil(target.size / FLAT_THREADS));
-          gpu.run(name, flat, groups, [plan(makePlan([], [target.size, step])), output(target), input(a)]);
-          return;
-        }
-        gpu.run(name, general, perElement(target.size), [plan(makePlan([target, a], [target.size])), output(target), input(a)]);
-      });
-      return o;
-    };
-  },
-
-  zip(fn: BinaryFn): ZipFn {
-    const op = wgslOperatorOrError(fn, "zip");
-    // A function without WGSL fails when it is called, not when a backend is built from it.
-    if (op instanceof Error) return () => {
-      throw op;
-    };
-    const general = kernel(`tensor_zip(${op.name})`, () => zipShader(op));
-    const flat = kernel(`flat_zip(${op.name})`, () => flatZipShader(op));
-    const name = `${op.name} zip`;
-    return (a, b) => {
-      const o = zipOutput(a, b, fn.name || "zip");
-      checkDims(name, [o, a, b]);
-      intoOutput(o, (target) => {
-        const stepA = flatStep(a, target.shape);
-        const stepB = flatStep(b, target.shape);
-        if (stepA !== null && stepB !== null) {
-          const groups = grid(Math.ceil(target.size / FLAT_THREADS));
-          gpu.run(name, flat, groups, [plan(makePlan([], [target.size, stepA, stepB])), output(target), input(a), input(b)]);
-          return;
-        }
-        gpu.run(name, general, perElement(target.size), [
-          plan(makePlan([target, a, b], [target.size])),
-          output(target),
-          input(a),
-          input(b),
-        ]);
-      });
-      return o;
-    };
-  },
-
-  reduce(fn: BinaryFn, start: number): ReduceFn {
-    const op = wgslOperatorOrError(fn, "reduce");
-    // A function without WGSL fails when it is called, not when a backend is built from it.
-    if (op instanceof Error) return () => {
-      throw op;
-    };
-    const workgroups = kernel(`tensor_reduce(${op.name})`, () => reduceShader(op));
-    const rows = kernel(`row_reduce(${op.name})`, () => rowReduceShader(op));
-    const name = `${op.name} reduce`;
-    return (a, dim) => {
-      const o = reduceOutput(a, dim, fn.name ? `${fn.name} reduce` : "reduce");
-      checkDims(name, [o, a]);
-      intoOutput(o, (target) => {
-        const p = plan(makePlan([target, a], [target.size, dim, f32Bits(start)]));
-        // Few outputs: a workgroup per output shares each row; many: an invocation per output.
-        if (target.size < REDUCE_THREADS) gpu.run(name, workgroups, grid(target.size), [p, output(target), input(a)]);
-        else gpu.run(name, rows, perElement(target.size), [p, output(target), input(a)]);
-      });
-      return o;
-    };
-  },
-
-  runKernel: runOnPool,
-};
+/** Task 3.3's kernels alone, with no library fast path: the backend of the course's GPU tests. */
+export const GpuCourseOps: TensorOps = gpuOps("gpu-course", false);
 
 /** The GPU backend. Its first operation starts the GPU thread; see gpuAvailable(). */
 export const GpuBackend = new TensorBackend(GpuOps);
+
+/**
+ * GpuBackend without its library fast paths: every map, zip and reduce runs
+ * the student's Task 3.3 kernels whatever the layout. The course's GPU tests
+ * run on it, so a stub fails them all.
+ */
+export const GpuCourseBackend = new TensorBackend(GpuCourseOps);
 // The shaders compute in f32 whatever the storage: float32 tensors travel as they are.
-registerKernel("matmul", GpuOps.name, gpuMatrixMultiply, DTYPES);
-registerKernel("conv1d", GpuOps.name, (out, x, w, reverse) => gpuConvolve("conv1d", out, x, w, reverse), DTYPES);
-registerKernel("conv2d", GpuOps.name, (out, x, w, reverse) => gpuConvolve("conv2d", out, x, w, reverse), DTYPES);
+for (const ops of [GpuOps, GpuCourseOps]) {
+  registerKernel("matmul", ops.name, gpuMatrixMultiply, DTYPES);
+  registerKernel("conv1d", ops.name, (out, x, w, reverse) => gpuConvolve("conv1d", out, x, w, reverse), DTYPES);
+  registerKernel("conv2d", ops.name, (out, x, w, reverse) => gpuConvolve("conv2d", out, x, w, reverse), DTYPES);
+}
 registerBackend(GpuBackend, {
   unavailable: () => {
     const status = gpu.status();

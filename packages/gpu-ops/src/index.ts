@@ -10,7 +10,7 @@ import { quietDeviceSelect } from "./diagnose.js";
 // At import, not only when the GPU thread starts: see quietDeviceSelect.
 quietDeviceSelect();
 
-export { GpuBackend, GpuOps, coversStorage, gpu } from "./gpuOps.js";
+export { GpuBackend, GpuCourseBackend, GpuCourseOps, GpuOps, coversStorage, gpu } from "./gpuOps.js";
 export { GpuThread, type GpuKernel, type GpuStats, type GpuStatus, type JobOperand } from "./gpuThread.js";
 export type { AdapterReport } from "./protocol.js";
 export { mmPractice, sumPractice } from "./practice.js";

@@ -8,10 +8,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { operators } from "@minitorch/autodiff";
 import { SimpleBackend, Tensor, fromArray, type TensorBackend } from "@minitorch/tensor-core";
-import { GpuBackend, GpuOps, REDUCE_THREADS, gpu, mapShader, reduceShader, sumPractice, sumPracticeKernel, wgslOperator, zipShader } from "../src/index.js";
+import { GpuBackend, GpuCourseBackend, GpuCourseOps, GpuOps, REDUCE_THREADS, gpu, mapShader, reduceShader, sumPractice, sumPracticeKernel, wgslOperator, zipShader } from "../src/index.js";
 import { layoutTensor, permutationOf, sizeOf } from "../../tensor-core/test/layout.js";
 import { describeGpu } from "./helpers.js";
-import { expectAgree, gridValues, onGpu } from "./agree.js";
+import { expectAgree, gridValues } from "./agree.js";
 
 const runs = { numRuns: 20 };
 const shapes = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 });
@@ -19,7 +19,7 @@ const shapes = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLengt
 /** The same values and layout on both backends. */
 const pair = (values: readonly number[], shape: readonly number[], perm: readonly number[]): [Tensor, Tensor] => [
   layoutTensor(values, shape, perm, SimpleBackend),
-  layoutTensor(values, shape, perm, GpuBackend),
+  layoutTensor(values, shape, perm, GpuCourseBackend),
 ];
 
 const unary = ["neg", "id", "relu", "sigmoid", "log", "exp", "inv"] as const;
@@ -50,17 +50,17 @@ describe("task3_3", () => {
 
   describeGpu("on the GPU", () => {
     it("neg, relu, exp by hand: [−1, 0.5, 2] → [1, −0.5, −2], [0, 0.5, 2], [e⁻¹, e^0.5, e²]", () => {
-      const a = fromArray([-1, 0.5, 2], [3], GpuBackend);
+      const a = fromArray([-1, 0.5, 2], [3], GpuCourseBackend);
       expect(a.neg().toArray()).toEqual([1, -0.5, -2]);
       expect(a.relu().toArray()).toEqual([0, 0.5, 2]);
       expectAgree(a.exp(), fromArray([Math.exp(-1), Math.exp(0.5), Math.exp(2)], [3]), 1e-6);
     });
 
     it("add [[1,2],[3,4]] + [10, 20] broadcasts: [[11,22],[13,24]]; sum over dim 0 [[4, 6]], max over dim 1 [[2],[4]]", () => {
-      const a = fromArray([1, 2, 3, 4], [2, 2], GpuBackend);
-      expect(a.add(fromArray([10, 20], [2], GpuBackend)).toArray()).toEqual([[11, 22], [13, 24]]);
+      const a = fromArray([1, 2, 3, 4], [2, 2], GpuCourseBackend);
+      expect(a.add(fromArray([10, 20], [2], GpuCourseBackend)).toArray()).toEqual([[11, 22], [13, 24]]);
       expect(a.sum(0).toArray()).toEqual([[4, 6]]);
-      expect(GpuBackend.maxReduce(a, 1).toArray()).toEqual([[2], [4]]);
+      expect(GpuCourseBackend.maxReduce(a, 1).toArray()).toEqual([[2], [4]]);
     });
 
     for (const op of unary) {
@@ -69,7 +69,7 @@ describe("task3_3", () => {
         fc.assert(
           fc.property(cases, ([shape, values, perm]) => {
             const [s, g] = pair(values, shape, perm);
-            expectAgree(mapOf(GpuBackend, op)(g), mapOf(SimpleBackend, op)(s), 1e-5);
+            expectAgree(mapOf(GpuCourseBackend, op)(g), mapOf(SimpleBackend, op)(s), 1e-5);
           }),
           runs,
         );
@@ -93,10 +93,10 @@ describe("task3_3", () => {
             const bValues = Array.from({ length: sizeOf(small) }, (_, i) => values[i % values.length]! / 2 + 0.5);
             const [sa, ga] = pair(values, shape, perm);
             const sb = fromArray(bValues, small, SimpleBackend);
-            const gb = fromArray(bValues, small, GpuBackend);
+            const gb = fromArray(bValues, small, GpuCourseBackend);
             const zipped = (b: TensorBackend, x: Tensor, y: Tensor): Tensor => b.ops.zip(fn)(x, y);
-            expectAgree(zipped(GpuBackend, ga, gb), zipped(SimpleBackend, sa, sb), 1e-5);
-            expectAgree(zipped(GpuBackend, gb, ga), zipped(SimpleBackend, sb, sa), 1e-5);
+            expectAgree(zipped(GpuCourseBackend, ga, gb), zipped(SimpleBackend, sa, sb), 1e-5);
+            expectAgree(zipped(GpuCourseBackend, gb, ga), zipped(SimpleBackend, sb, sa), 1e-5);
           }),
           runs,
         );
@@ -110,9 +110,9 @@ describe("task3_3", () => {
       fc.assert(
         fc.property(cases, ([shape, values, perm, dim]) => {
           const [s, g] = pair(values, shape, perm);
-          expectAgree(GpuBackend.addReduce(g, dim), SimpleBackend.addReduce(s, dim), 1e-5);
-          expectAgree(GpuBackend.mulReduce(g, dim), SimpleBackend.mulReduce(s, dim), 1e-5);
-          expectAgree(GpuBackend.maxReduce(g, dim), SimpleBackend.maxReduce(s, dim), 0);
+          expectAgree(GpuCourseBackend.addReduce(g, dim), SimpleBackend.addReduce(s, dim), 1e-5);
+          expectAgree(GpuCourseBackend.mulReduce(g, dim), SimpleBackend.mulReduce(s, dim), 1e-5);
+          expectAgree(GpuCourseBackend.maxReduce(g, dim), SimpleBackend.maxReduce(s, dim), 0);
         }),
         runs,
       );
@@ -122,16 +122,16 @@ describe("task3_3", () => {
       const n = 5 * REDUCE_THREADS + 3;
       const values = Array.from({ length: 3 * n }, (_, i) => ((i * 37) % 101) - 50);
       const [s, g] = pair(values, [3, n], [1, 0]);
-      expectAgree(GpuBackend.addReduce(g, 1), SimpleBackend.addReduce(s, 1), 0);
-      expectAgree(GpuBackend.maxReduce(g, 1), SimpleBackend.maxReduce(s, 1), 0);
-      const plusTen = GpuOps.reduce(operators.add, 10)(g, 1);
+      expectAgree(GpuCourseBackend.addReduce(g, 1), SimpleBackend.addReduce(s, 1), 0);
+      expectAgree(GpuCourseBackend.maxReduce(g, 1), SimpleBackend.maxReduce(s, 1), 0);
+      const plusTen = GpuCourseOps.reduce(operators.add, 10)(g, 1);
       expectAgree(plusTen, SimpleBackend.ops.reduce(operators.add, 10)(s, 1), 0);
     });
 
     it("a map of 4.3M elements through a permuted view: 67,188 workgroups, a grid two rows high", () => {
       const n = 4_300_000;
       const before = gpu.stats().byKernel["tensor_map(neg)"] ?? 0;
-      const big = onGpu(Float64Array.from({ length: n }, (_, i) => i % 4096), [n / 2, 2]).permute(1, 0);
+      const big = fromArray(Float64Array.from({ length: n }, (_, i) => i % 4096), [n / 2, 2], GpuCourseBackend).permute(1, 0);
       const negated = big.neg();
       expect(gpu.stats().byKernel["tensor_map(neg)"]).toBe(before + 1);
       const flat = negated.storage;
@@ -141,28 +141,28 @@ describe("task3_3", () => {
     });
 
     it("NaN as PyTorch: relu(NaN) = NaN, max propagates it, comparisons with NaN are 0; log 0 = −∞, log −1 = NaN, 1/0 = ∞", () => {
-      const x = fromArray([NaN, 1, -1, 0], [4], GpuBackend);
-      const nan = fromArray([NaN, NaN, NaN, NaN], [4], GpuBackend);
+      const x = fromArray([NaN, 1, -1, 0], [4], GpuCourseBackend);
+      const nan = fromArray([NaN, NaN, NaN, NaN], [4], GpuCourseBackend);
       expect(x.relu().toArray()).toEqual([NaN, 1, 0, 0]);
-      expect(GpuBackend.maxReduce(x, 0).toArray()).toEqual([NaN]);
-      expect(GpuBackend.ops.zip(operators.max)(fromArray([1, 2, 3, 4], [4], GpuBackend), x).toArray()).toEqual([NaN, 2, 3, 4]);
+      expect(GpuCourseBackend.maxReduce(x, 0).toArray()).toEqual([NaN]);
+      expect(GpuCourseBackend.ops.zip(operators.max)(fromArray([1, 2, 3, 4], [4], GpuCourseBackend), x).toArray()).toEqual([NaN, 2, 3, 4]);
       expect(x.lt(nan).toArray()).toEqual([0, 0, 0, 0]);
       expect(nan.lt(x).toArray()).toEqual([0, 0, 0, 0]);
       expect(x.eq(x).toArray()).toEqual([0, 1, 1, 1]);
-      expect(fromArray([0, -1, Infinity], [3], GpuBackend).log().toArray()).toEqual([-Infinity, NaN, Infinity]);
-      expect(fromArray([0, 4], [2], GpuBackend).inv().toArray()).toEqual([Infinity, 0.25]);
+      expect(fromArray([0, -1, Infinity], [3], GpuCourseBackend).log().toArray()).toEqual([-Infinity, NaN, Infinity]);
+      expect(fromArray([0, 4], [2], GpuCourseBackend).inv().toArray()).toEqual([Infinity, 0.25]);
     });
 
     it("float32: values beyond ±3.4e38 become ±Infinity, exp overflows past 88.7", () => {
-      expect(fromArray([1e39, -1e39], [2], GpuBackend).neg().toArray()).toEqual([-Infinity, Infinity]);
-      expect(fromArray([89], [1], GpuBackend).exp().toArray()).toEqual([Infinity]);
+      expect(fromArray([1e39, -1e39], [2], GpuCourseBackend).neg().toArray()).toEqual([-Infinity, Infinity]);
+      expect(fromArray([89], [1], GpuCourseBackend).exp().toArray()).toEqual([Infinity]);
     });
 
     it("a map into a strided view over a larger storage writes only the view, in float64", () => {
-      const storage = GpuBackend.ops.zeros(10);
+      const storage = GpuCourseBackend.ops.zeros(10);
       storage.set([0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]);
-      const view = Tensor.fromStorage(storage, [2, 2], [4, 1], GpuBackend);
-      GpuBackend.negMap(fromArray([1, 2, 3, 4], [2, 2], GpuBackend), view);
+      const view = Tensor.fromStorage(storage, [2, 2], [4, 1], GpuCourseBackend);
+      GpuCourseBackend.negMap(fromArray([1, 2, 3, 4], [2, 2], GpuCourseBackend), view);
       expect(Array.from(storage)).toEqual([-1, -2, 0.1, 0.1, -3, -4, 0.1, 0.1, 0.1, 0.1]);
     });
 
@@ -170,7 +170,7 @@ describe("task3_3", () => {
       const a = fromArray(
         Array.from({ length: 70 }, (_, i) => i),
         [70],
-        GpuBackend,
+        GpuCourseBackend,
       );
       expect(sumPractice(a).toArray()).toEqual([496, 1520, 399]);
       expect(sumPractice(fromArray([5], [1])).toArray()).toEqual([5]);
