@@ -83,7 +83,7 @@ export {
   type PoolStats,
 } from "@minitorch/fast-ops";
 export { Conv1dFun, Conv2dFun, conv1d, conv2d, tensorConv1d, tensorConv2d } from "@minitorch/fast-conv";
-export { GpuBackend, GpuOps, gpuAvailable, gpuShutdown, mmPractice, sumPractice, type GpuStatus } from "@minitorch/gpu-ops";
+export { GpuBackend, GpuCourseBackend, GpuOps, gpuAvailable, gpuShutdown, mmPractice, sumPractice, type GpuStatus } from "@minitorch/gpu-ops";
 export * from "@minitorch/nn";
 export { toOnnx, decodeModel, OPSET as ONNX_OPSET, type ToOnnxOptions, type OnnxDtype } from "@minitorch/onnx";
 export * as datasets from "@minitorch/datasets";
