@@ -5,10 +5,16 @@
  *
  *   Cross-Origin-Opener-Policy: same-origin
  *   Cross-Origin-Embedder-Policy: require-corp
+ *
+ * Started with a runs directory it also serves the visualiser's API
+ * (`/api/…`, from @minitorch/visualize: runs index, metrics, the MNIST and
+ * sentiment views computed from checkpoints), with the same caches and
+ * socket timeouts, so one page shows everything.
  */
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { SERVER_TIMEOUTS, createHandler, setIdleTimeout } from "@minitorch/visualize";
 
 export const ISOLATION_HEADERS = {
   "Cross-Origin-Opener-Policy": "same-origin",
@@ -27,6 +33,16 @@ const TYPES: Record<string, string> = {
   ".jsonl": "text/plain; charset=utf-8",
   ".ckpt": "application/json",
 };
+
+/** What the visualiser's API needs beside the runs directory. */
+export interface ApiOptions {
+  /** A directory holding SST-2's dev.tsv, for the sentiment view's example sentences. */
+  sst2Dir?: string;
+  /** A connection with no traffic for this long is closed; default the visualiser's 30 s. */
+  idleTimeoutMs?: number;
+  /** How old the runs index may get before a request rebuilds it in the background; default 1 s. */
+  indexMaxAgeMs?: number;
+}
 
 export interface PlaygroundServer {
   url: string;
@@ -58,11 +74,23 @@ export function listRuns(dir: string): RunFile[] {
  * `runsDir`, `/runs/` lists its files (JSON) and `/runs/NAME` serves one,
  * so the Runs tab can follow a run's metrics as the CLI writes them.
  */
-export function startServer(root: string, host: string, port: number, runsDir?: string): Promise<PlaygroundServer> {
+export function startServer(root: string, host: string, port: number, runsDir?: string, apiOptions: ApiOptions = {}): Promise<PlaygroundServer> {
   const base = fs.realpathSync(root);
   const runs = runsDir === undefined ? null : fs.realpathSync(runsDir);
-  const server = http.createServer((req, res) => {
+  // The visualiser's handler answers /api/ only: its page is not served (publicDir: null), this site is.
+  const api = runs === null ? null : createHandler({ runsDir: runs, host, sst2Dir: apiOptions.sst2Dir, indexMaxAgeMs: apiOptions.indexMaxAgeMs, publicDir: null });
+  const server = http.createServer(SERVER_TIMEOUTS, (req, res) => {
     const headers: Record<string, string> = { ...ISOLATION_HEADERS, "Cross-Origin-Resource-Policy": "same-origin", "Cache-Control": "no-cache" };
+    if (req.url?.startsWith("/api/")) {
+      if (api === null) {
+        res.writeHead(404, { ...headers, "Content-Type": "text/plain" }).end("no runs directory: start the playground with --runs DIR\n");
+        return;
+      }
+      for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
+      res.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+      api(req, res);
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { ...headers, Allow: "GET, HEAD" }).end();
       return;
@@ -98,13 +126,21 @@ export function startServer(root: string, host: string, port: number, runsDir?: 
       else fs.createReadStream(file).pipe(res);
     });
   });
+  setIdleTimeout(server, apiOptions.idleTimeoutMs);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
       const address = server.address();
       const actual = typeof address === "object" && address !== null ? address.port : port;
       const shown = host.includes(":") ? `[${host}]` : host;
-      resolve({ url: `http://${shown}:${actual}/`, close: () => new Promise((done) => server.close(() => done())) });
+      resolve({
+        url: `http://${shown}:${actual}/`,
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
     });
   });
 }

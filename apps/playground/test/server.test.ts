@@ -1,8 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { saveCheckpoint } from "@minitorch/app-common";
+import { KimCNN } from "@minitorch/train-sentiment";
+import type { SentimentResponse } from "@minitorch/visualize";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ISOLATION_HEADERS, listRuns, startServer, type PlaygroundServer } from "../src/server.js";
+import { reliabilitySuite } from "../../visualize/test/reliabilitySuite.js";
 
 describe("playground server", () => {
   let dir: string;
@@ -44,6 +48,12 @@ describe("playground server", () => {
     expect(await r.text()).toBe("no runs directory: start the playground with --runs DIR\n");
   });
 
+  it("/api/ is a 404 naming --runs when no runs directory was given", async () => {
+    const r = await fetch(`${server.url}api/runs`);
+    expect(r.status).toBe(404);
+    expect(await r.text()).toBe("no runs directory: start the playground with --runs DIR\n");
+  });
+
   it("404 for a missing file and for a path outside the site, 405 for POST", async () => {
     expect((await fetch(`${server.url}nope.js`)).status).toBe(404);
     expect((await fetch(`${server.url}..%2fplayground-secret.txt`)).status).toBe(404);
@@ -66,6 +76,18 @@ describe("playground server with --runs", () => {
     fs.writeFileSync(path.join(runs, "b.jsonl"), "{}\n");
     fs.mkdirSync(path.join(runs, "sub"));
     fs.writeFileSync(path.join(runs, ".hidden"), "x");
+    const glove = path.join(site, "glove.txt");
+    fs.writeFileSync(glove, "good 0.1 0.2 0.3\nmovie 0.3 0.1 -0.2\nbad -0.3 0.2 0.1\n");
+    saveCheckpoint(path.join(runs, "kim.ckpt"), {
+      app: "train-sentiment",
+      epoch: 2,
+      model: new KimCNN({ featureMapSize: 4, embeddingSize: 3, filterSizes: [1, 2, 3] }).stateDict(),
+      optimizer: { lr: 0.01 },
+      random: [1, 2, 3, 4],
+      settings: { maxLen: 6, embeddingSize: 3, embeddings: glove, seed: 1 },
+      bestValAccuracy: 0,
+    });
+    fs.utimesSync(path.join(runs, "kim.ckpt"), new Date(500), new Date(500));
     server = await startServer(site, "127.0.0.1", 0, runs);
   });
 
@@ -80,11 +102,29 @@ describe("playground server with --runs", () => {
     expect(r.headers.get("content-type")).toBe("application/json");
     expect(r.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
     const files = (await r.json()) as Array<{ name: string; bytes: number }>;
-    expect(files.map((f) => [f.name, f.bytes])).toEqual([
-      ["b.jsonl", 3],
-      ["a.txt", 29],
-    ]);
-    expect(listRuns(runs).map((f) => f.name)).toEqual(["b.jsonl", "a.txt"]);
+    expect(files.map((f) => f.name)).toEqual(["b.jsonl", "a.txt", "kim.ckpt"]);
+    expect(files.slice(0, 2).map((f) => f.bytes)).toEqual([3, 29]);
+    expect(listRuns(runs).map((f) => f.name)).toEqual(["b.jsonl", "a.txt", "kim.ckpt"]);
+  });
+
+  it("answers the visualiser's API: the sentiment view of a Kim CNN checkpoint, with the isolation headers", async () => {
+    const r = await fetch(`${server.url}api/sentiment/kim.ckpt?sentence=${encodeURIComponent("good movie zzz")}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
+    expect(r.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+    const d = (await r.json()) as SentimentResponse;
+    expect(d.words).toEqual(["good", "movie", "zzz"]);
+    expect(d.unknown).toEqual(["zzz"]);
+    expect(d.probability).toBeGreaterThan(0);
+    expect(d.probability).toBeLessThan(1);
+    expect((await fetch(`${server.url}api/sentiment-examples`)).status).toBe(200);
+  });
+
+  it("API errors come from the visualiser's handler: a bad sentence is a 400 naming the op, an unknown route a 404", async () => {
+    const r = await fetch(`${server.url}api/sentiment/kim.ckpt?sentence=`);
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({ error: "sentiment: the sentence has no words" });
+    expect((await fetch(`${server.url}api/nothing`)).status).toBe(404);
   });
 
   it("serves a run's file, and nothing outside the runs directory", async () => {
@@ -92,4 +132,16 @@ describe("playground server with --runs", () => {
     expect((await fetch(`${server.url}runs/..%2f${path.basename(site)}%2findex.html`)).status).toBe(404);
     expect(await (await fetch(server.url)).text()).toBe("page");
   });
+});
+
+reliabilitySuite("the playground's server, which serves the visualiser's API", async ({ runsDir, idleTimeoutMs, indexMaxAgeMs }) => {
+  const site = fs.mkdtempSync(path.join(os.tmpdir(), "playground-site-"));
+  const s = await startServer(site, "127.0.0.1", 0, runsDir, { idleTimeoutMs, indexMaxAgeMs });
+  return {
+    port: Number(new URL(s.url).port),
+    close: async () => {
+      await s.close();
+      fs.rmSync(site, { recursive: true, force: true });
+    },
+  };
 });

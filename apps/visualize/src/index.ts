@@ -1,4 +1,4 @@
-export { startServer, createHandler, type ServerOptions, type VisualizeServer } from "./server.js";
+export { startServer, createHandler, SERVER_TIMEOUTS, setIdleTimeout, type ServerOptions, type VisualizeServer } from "./server.js";
 export { parseMetricLine, sniffCheckpoint } from "./runs.js";
 export { RunsIndexCache } from "./runsIndex.js";
 export { MAX_POINTS, MetricsCache } from "./metricsCache.js";

@@ -25,8 +25,8 @@ export interface ServerOptions {
   host?: string;
   /** Port; default 8050, 0 for any free port. */
   port?: number;
-  /** The built page; default `public/` beside this file (dist/public). */
-  publicDir?: string;
+  /** The built page; default `public/` beside this file (dist/public); null serves no page (the playground serves its own). */
+  publicDir?: string | null;
   /** A directory holding SST-2's dev.tsv, for example sentences. */
   sst2Dir?: string;
   /** A connection with no traffic for this long is closed (one that never sends a request too); default 30 s. */
@@ -40,6 +40,14 @@ const HEADERS_TIMEOUT_MS = 20_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 const IDLE_TIMEOUT_MS = 30_000;
+
+/** The timeouts to create an http.Server with; the playground's server, which serves this API too, uses them. */
+export const SERVER_TIMEOUTS: http.ServerOptions = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS };
+
+/** Node closes no connection that never sends a byte; an idle timeout on every socket does (default 30 s). */
+export function setIdleTimeout(server: http.Server, idleTimeoutMs: number = IDLE_TIMEOUT_MS): void {
+  server.timeout = idleTimeoutMs;
+}
 
 export interface VisualizeServer {
   /** `http://host:port/` */
@@ -127,8 +135,8 @@ function apiSegments(rawPath: string): string[] {
 export function createHandler(options: ServerOptions): http.RequestListener {
   const realRuns = fs.realpathSync(options.runsDir);
   if (!fs.statSync(realRuns).isDirectory()) throw new Error(`visualize: --runs ${options.runsDir} is not a directory`);
-  const publicDir = options.publicDir ?? path.join(path.dirname(fileURLToPath(import.meta.url)), "public");
-  const realPublic = fs.existsSync(publicDir) ? fs.realpathSync(publicDir) : null;
+  const publicDir = options.publicDir === undefined ? path.join(path.dirname(fileURLToPath(import.meta.url)), "public") : options.publicDir;
+  const realPublic = publicDir !== null && fs.existsSync(publicDir) ? fs.realpathSync(publicDir) : null;
   const mnist = new MnistViewer();
   const sentiment = new SentimentViewer(options.sst2Dir);
   const runsIndex = new RunsIndexCache(realRuns, options.indexMaxAgeMs);
@@ -224,12 +232,8 @@ export function createHandler(options: ServerOptions): http.RequestListener {
 export function startServer(options: ServerOptions): Promise<VisualizeServer> {
   const host = options.host ?? "127.0.0.1";
   const handler = createHandler(options);
-  const server = http.createServer(
-    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS },
-    handler,
-  );
-  // Node closes no connection that never sends a byte; an idle timeout on every socket does.
-  server.timeout = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+  const server = http.createServer(SERVER_TIMEOUTS, handler);
+  setIdleTimeout(server, options.idleTimeoutMs);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 8050, host, () => {

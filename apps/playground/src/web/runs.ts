@@ -5,9 +5,11 @@
  * the "Epoch N loss L valid acc a/b" lines) is drawn as curves; a
  * train-mnist checkpoint (`--save`) is loaded into LeNet in the session
  * worker, which scores it on the shipped validation digits and shows its
- * hidden states on the MNIST tab's views.
+ * hidden states on the MNIST tab's views; a train-sentiment checkpoint of
+ * the served directory gets the sentiment view (src/web/sentiment.ts).
  */
 import { canvas, curve, el } from "./draw.js";
+import { sentimentView } from "./sentiment.js";
 
 export interface Curves {
   loss: number[];
@@ -44,13 +46,22 @@ export function setCheckpointHandler(handler: CheckpointHandler): void {
   onCheckpoint = handler;
 }
 
-/** Draws file `name` (its text) into `box`: curves for metrics or a log; a checkpoint goes to the session. */
-function showFile(name: string, text: string, box: HTMLElement): void {
+/**
+ * Draws file `name` (its text) into `box`: curves for metrics or a log; a
+ * LeNet checkpoint goes to the session; a Kim CNN checkpoint of the runs
+ * directory (`served`) gets the sentiment view, run by the server.
+ */
+function showFile(name: string, text: string, box: HTMLElement, served = false): void {
   box.replaceChildren(el("h3", {}, name));
   try {
     if (text.trimStart().startsWith("{") && text.includes('"minitorch-ts-checkpoint"')) {
       const app = (JSON.parse(text) as { app?: string }).app;
-      if (app !== "train-mnist") throw new Error(`${name}: a ${app} checkpoint; this page opens train-mnist checkpoints (LeNet)`);
+      if (app === "train-sentiment") {
+        if (!served) throw new Error(`${name}: a train-sentiment checkpoint needs its word vectors, which the server reads: put it in the --runs directory and pick it from the list above`);
+        sentimentView(box, name);
+        return;
+      }
+      if (app !== "train-mnist") throw new Error(`${name}: a ${app} checkpoint; this page opens train-mnist (LeNet) and train-sentiment (Kim CNN) checkpoints`);
       box.append(el("p", {}, "LeNet checkpoint: scored on the MNIST tab."));
       onCheckpoint(text, name);
       return;
@@ -116,7 +127,7 @@ async function listServed(served: HTMLElement, list: HTMLElement): Promise<void>
         list.prepend(box);
         const read = async (): Promise<string> => (await fetch(new URL(`runs/${encodeURIComponent(f.name)}`, document.baseURI))).text();
         let text = await read();
-        showFile(f.name, text, box);
+        showFile(f.name, text, box, true);
         if (text.includes('"minitorch-ts-checkpoint"')) return;
         const timer = setInterval(() => {
           if (!box.isConnected) {
@@ -124,7 +135,7 @@ async function listServed(served: HTMLElement, list: HTMLElement): Promise<void>
             return;
           }
           void read().then((t) => {
-            if (t !== text) showFile(f.name, (text = t), box);
+            if (t !== text) showFile(f.name, (text = t), box, true);
           });
         }, FOLLOW_MS);
       };
