@@ -17,6 +17,9 @@ import { loadMnist } from "@minitorch/datasets";
 import { FastBackend } from "@minitorch/fast-ops";
 import { SGD, nllLoss } from "@minitorch/nn";
 import { LeNet, evaluate, makeBatch } from "@minitorch/train-mnist";
+import { KimCNN } from "@minitorch/train-sentiment";
+import { SimpleBackend, fromArray } from "@minitorch/tensor-core";
+import { saveCheckpoint } from "@minitorch/app-common";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -41,8 +44,9 @@ const FLAGS = [
   "--use-webgpu-adapter=swiftshader",
 ];
 
-function startPlayground(runs: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(app, "dist/main.js"), "--port", "0", "--runs", runs], { stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `entry` (dist/main.js: `pnpm playground`; dist/visualize.js: `pnpm visualize`, the same page) on a free port. */
+function startPlayground(runs: string, entry = "dist/main.js"): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [path.join(app, entry), "--port", "0", "--runs", runs], { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`playground did not start: ${out}`)), 30_000);
@@ -183,6 +187,66 @@ describe.skipIf(skip)("playground in Chromium", () => {
     await page.screenshot({ path: path.join(outDir, "runs-follow.png"), fullPage: true });
     await page.close();
   }, 60_000);
+
+  it("pnpm visualize serves this page: its Runs tab runs a Kim CNN checkpoint on a typed sentence as Node does", async () => {
+    // A tiny Kim CNN with its own 4-d word vectors: every word of the sentence has one, so Node's input is built by hand here.
+    const glove: Record<string, number[]> = {
+      good: [0.9, -0.2, 0.4, 0.1],
+      movie: [0.3, 0.1, -0.2, 0.5],
+      bad: [-0.7, 0.2, 0.1, -0.4],
+      plot: [0.05, -0.6, 0.3, 0.2],
+    };
+    const runs = path.join(tmp, "sentiment-runs");
+    fs.mkdirSync(runs);
+    const gloveFile = path.join(tmp, "glove.4d.txt");
+    fs.writeFileSync(gloveFile, Object.entries(glove).map(([w, v]) => `${w} ${v.join(" ")}\n`).join(""));
+    manualSeed(11);
+    const model = new KimCNN({ backend: SimpleBackend, featureMapSize: 6, embeddingSize: 4, filterSizes: [1, 2, 3] });
+    saveCheckpoint(path.join(runs, "kim.ckpt"), {
+      app: "train-sentiment",
+      epoch: 3,
+      model: model.stateDict(),
+      optimizer: { lr: 0.01 },
+      random: [1, 2, 3, 4],
+      settings: { maxLen: 6, embeddingSize: 4, embeddings: gloveFile, seed: 1 },
+      bestValAccuracy: 0,
+    });
+    const sentence = "bad plot good movie";
+    const maxLen = 6;
+    const x = new Array<number>(maxLen * 4).fill(0);
+    sentence.split(" ").forEach((w, t) => glove[w]!.forEach((v, d) => (x[t * 4 + d] = v)));
+    model.eval();
+    const nodeProbability = model.forward(fromArray(x, [1, maxLen, 4], SimpleBackend)).item();
+
+    const visualize = await startPlayground(runs, "dist/visualize.js");
+    try {
+      const page = await context!.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${visualize.url}?page=runs`);
+      await page.click('button[data-run="kim.ckpt"]');
+      await page.fill("form.sentiment input[name=sentence]", sentence);
+      await page.click("form.sentiment button[type=submit]");
+      await page.waitForSelector(".verdict[data-probability]", { timeout: 30_000 });
+      const probability = Number(await page.$eval(".verdict", (el) => (el as HTMLElement).dataset.probability));
+      expect(probability).toBeCloseTo(nodeProbability, 9);
+      expect(await page.$$eval(".picks", (rows) => rows.map((r) => (r as HTMLElement).dataset.width))).toEqual(["1", "2", "3"]);
+      expect(await page.$$eval(".picks[data-width='1'] .word", (w) => w.map((e) => e.textContent))).toEqual(sentence.split(" "));
+      // The example sentences come from the server too (SST-2 dev.tsv under $MINITORCH_SST2_DIR, else built-in ones).
+      expect(await page.$$eval("form.sentiment select option", (o) => o.length)).toBeGreaterThan(1);
+      await page.screenshot({ path: path.join(outDir, "runs-sentiment.png"), fullPage: true });
+      // Dropped in, not served: the page cannot reach its word vectors, and says so.
+      await page.setInputFiles("input[type=file]", path.join(runs, "kim.ckpt"));
+      expect(await page.textContent("main .error")).toBe(
+        "kim.ckpt: a train-sentiment checkpoint needs its word vectors, which the server reads: put it in the --runs directory and pick it from the list above",
+      );
+      expect(errors).toEqual([]);
+      process.stdout.write(`playground: Kim CNN on "${sentence}": page ${probability}, Node ${nodeProbability}\n`);
+      await page.close();
+    } finally {
+      visualize.child.kill();
+    }
+  }, 120_000);
 
   it("every tab renders without an error (screenshots of each)", async () => {
     for (const tab of ["autodiff", "tensor", "runs"]) {

@@ -91,7 +91,7 @@ export function runsPage(page: HTMLElement): void {
       "div",
       { class: "panel" },
       el("h3", {}, "Open your own runs"),
-      el("p", {}, "Files written by pnpm train-mnist / train-sentiment (--metrics, --log, --save). They are read by this tab; nothing leaves the machine. Started with pnpm playground --runs DIR, the page lists DIR and follows a run as it is written."),
+      el("p", {}, "Files written by pnpm train-mnist / train-sentiment (--metrics, --log, --save). They are read by this tab; nothing leaves the machine. Started with pnpm playground --runs DIR (or pnpm visualize --runs DIR), the page lists DIR, follows a run as it is written, and runs a train-sentiment checkpoint on your sentences."),
       served,
       drop,
       list,
