@@ -248,6 +248,23 @@ describe.skipIf(skip)("playground in Chromium", () => {
     }
   }, 120_000);
 
+  it("the Runs tab lists a run in a subdirectory from the server's index and follows it through /api/ metrics, naming corrupt lines", async () => {
+    const record = (batch: number): string => JSON.stringify({ kind: "batch", epoch: 1, batch, loss: 2 / (batch + 1), valAccuracy: 0.1 * batch, time: batch });
+    const sub = path.join(tmp, "runs", "sub");
+    fs.mkdirSync(sub, { recursive: true });
+    const metrics = path.join(sub, "lenet.metrics.jsonl");
+    fs.writeFileSync(metrics, `${record(0)}\n{"kind": "ba\n${record(1)}\n`);
+    const page = await context!.newPage();
+    await page.goto(`${server!.url}?page=runs`);
+    // The server's index may be a second old when the page first asks: the listing is read again every 5 s.
+    await page.click('button[data-run="sub/lenet.metrics.jsonl"]', { timeout: 15_000 });
+    await page.waitForSelector("text=2 records, 1 corrupt line skipped (line 2)");
+    fs.appendFileSync(metrics, `${record(2)}\n`);
+    await page.waitForSelector("text=3 records, 1 corrupt line skipped (line 2)", { timeout: 10_000 });
+    await page.screenshot({ path: path.join(outDir, "runs-metrics.png"), fullPage: true });
+    await page.close();
+  }, 60_000);
+
   it("every tab renders without an error (screenshots of each)", async () => {
     for (const tab of ["autodiff", "tensor", "runs"]) {
       const page = await context!.newPage();

@@ -8,6 +8,7 @@
  * hidden states on the MNIST tab's views; a train-sentiment checkpoint of
  * the served directory gets the sentiment view (src/web/sentiment.ts).
  */
+import type { MetricsResponse, RunsResponse } from "@minitorch/visualize";
 import { canvas, curve, el } from "./draw.js";
 import { sentimentView } from "./sentiment.js";
 
@@ -16,16 +17,27 @@ export interface Curves {
   accuracy: number[];
 }
 
+/** A metrics record's fields the curves use. */
+interface RecordFields {
+  kind?: string;
+  loss?: number;
+  valAccuracy?: number;
+}
+
+/** Adds a batch record's loss and validation accuracy to `curves` (epoch summaries are skipped). */
+function addRecord(curves: Curves, r: RecordFields): void {
+  if (r.kind !== "batch") return;
+  if (typeof r.loss === "number") curves.loss.push(r.loss);
+  if (typeof r.valAccuracy === "number") curves.accuracy.push(r.valAccuracy);
+}
+
 /** The loss and validation-accuracy series of a metrics (JSON lines) or log file's text. */
 export function parseRun(text: string): Curves {
   const curves: Curves = { loss: [], accuracy: [] };
   for (const line of text.split("\n")) {
     const s = line.trim();
     if (s.startsWith("{")) {
-      const r = JSON.parse(s) as { kind?: string; loss?: number; valAccuracy?: number };
-      if (r.kind !== "batch") continue;
-      if (typeof r.loss === "number") curves.loss.push(r.loss);
-      if (typeof r.valAccuracy === "number") curves.accuracy.push(r.valAccuracy);
+      addRecord(curves, JSON.parse(s) as RecordFields);
       continue;
     }
     const m = /^Epoch \d+ loss (\S+) valid acc (\d+)\/(\d+)/.exec(s);
@@ -34,6 +46,13 @@ export function parseRun(text: string): Curves {
       curves.accuracy.push(Number(m[2]) / Number(m[3]));
     }
   }
+  return curves;
+}
+
+/** The series of records the server already parsed (/api/runs/NAME/metrics). */
+export function recordCurves(records: readonly RecordFields[]): Curves {
+  const curves: Curves = { loss: [], accuracy: [] };
+  for (const r of records) addRecord(curves, r);
   return curves;
 }
 
@@ -68,14 +87,45 @@ function showFile(name: string, text: string, box: HTMLElement, served = false):
     }
     const c = parseRun(text);
     if (c.loss.length === 0) throw new Error(`${name}: no metrics records or "Epoch … loss … valid acc …" lines found`);
-    const loss = canvas(420, 150);
-    const acc = canvas(420, 150);
-    box.append(el("p", {}, `${c.loss.length} records`), loss, acc);
-    curve(loss, c.loss, "loss");
-    curve(acc, c.accuracy, "validation accuracy", "#2e7d32");
+    drawCurves(box, c, `${c.loss.length} records`);
   } catch (e) {
     box.append(el("div", { class: "error" }, (e as Error).message));
   }
+}
+
+function drawCurves(box: HTMLElement, c: Curves, note: string): void {
+  const loss = canvas(420, 150);
+  const acc = canvas(420, 150);
+  box.append(el("p", { class: "run-note" }, note), loss, acc);
+  curve(loss, c.loss, "loss");
+  curve(acc, c.accuracy, "validation accuracy", "#2e7d32");
+}
+
+/** A metrics change this recent marks the run as live (being trained). */
+const LIVE_MS = 30_000;
+
+/**
+ * Draws a served metrics file through the server's /api/runs/NAME/metrics
+ * when it changed since `stamp`: read incrementally and, for a long run,
+ * thinned to evenly spaced records, so following it costs what changed, not
+ * the whole file. Returns the answer's stamp (size and time).
+ */
+async function showMetrics(run: string, box: HTMLElement, logUrl: string | null, stamp = ""): Promise<string> {
+  const response = await fetch(new URL(`api/runs/${encodeURIComponent(run)}/metrics`, document.baseURI));
+  const m = (await response.json()) as MetricsResponse | { error: string };
+  const next = "error" in m ? `error:${m.error}` : `${m.bytes}:${m.modified}`;
+  if (next === stamp) return stamp;
+  box.replaceChildren(el("h3", {}, `${run}.metrics.jsonl`));
+  if ("error" in m) {
+    box.append(el("div", { class: "error" }, m.error));
+    return next;
+  }
+  const shown = m.records.length < m.total ? ` (${m.records.length} shown, evenly spaced)` : "";
+  const skipped = m.skipped > 0 ? `, ${m.skipped} corrupt line${m.skipped === 1 ? "" : "s"} skipped (line ${m.skippedLines.join(", ")})` : "";
+  const live = Date.now() - m.modified < LIVE_MS ? " — live" : "";
+  drawCurves(box, recordCurves(m.records), `${m.total} records${shown}${skipped}${live}`);
+  if (logUrl !== null) box.append(el("a", { href: logUrl.replace(/^\//, ""), target: "_blank" }, "log"));
+  return next;
 }
 
 /** How often a followed run is read again, in milliseconds. */
@@ -113,33 +163,74 @@ export function runsPage(page: HTMLElement): void {
   void listServed(served, list);
 }
 
-/** The runs directory the server was given, if any: a button per file; a metrics file or log is read again every FOLLOW_MS while shown. */
+/** Opens a file of the runs directory in a new box, following a metrics file or log every FOLLOW_MS while shown. */
+async function openServed(name: string, list: HTMLElement, index: RunsResponse | null): Promise<void> {
+  const box = el("div", { class: "panel", style: "margin-top: 1em" });
+  list.prepend(box);
+  const follow = (step: () => Promise<void>): void => {
+    const timer = setInterval(() => {
+      if (!box.isConnected) clearInterval(timer);
+      else void step();
+    }, FOLLOW_MS);
+  };
+  const run = name.endsWith(".metrics.jsonl") ? index?.runs.find((r) => `${r.name}.metrics.jsonl` === name) : undefined;
+  if (run !== undefined) {
+    let stamp = await showMetrics(run.name, box, run.logUrl);
+    follow(async () => {
+      stamp = await showMetrics(run.name, box, run.logUrl, stamp);
+    });
+    return;
+  }
+  const read = async (): Promise<string> => (await fetch(new URL(`runs/${encodeURIComponent(name)}`, document.baseURI))).text();
+  let text = await read();
+  showFile(name, text, box, true);
+  if (text.includes('"minitorch-ts-checkpoint"')) return;
+  follow(async () => {
+    const t = await read();
+    if (t !== text) showFile(name, (text = t), box, true);
+  });
+}
+
+/** How often the runs directory's listing is read again, in milliseconds. */
+const LIST_MS = 5000;
+
+/**
+ * The runs directory the server was given, if any: a button per file, and
+ * per run or checkpoint in its subdirectories (from the server's runs
+ * index, /api/runs, which also names what it could not list). Read again
+ * every LIST_MS while shown, so runs started later appear.
+ */
 async function listServed(served: HTMLElement, list: HTMLElement): Promise<void> {
-  const response = await fetch(new URL("runs/", document.baseURI));
-  if (!response.ok) return;
-  const files = (await response.json()) as Array<{ name: string; bytes: number }>;
-  served.replaceChildren(
-    el("p", {}, `${files.length} file${files.length === 1 ? "" : "s"} in the runs directory:`),
-    ...files.map((f) => {
-      const b = el("button", { type: "button", "data-run": f.name }, f.name);
-      b.onclick = async () => {
-        const box = el("div", { class: "panel", style: "margin-top: 1em" });
-        list.prepend(box);
-        const read = async (): Promise<string> => (await fetch(new URL(`runs/${encodeURIComponent(f.name)}`, document.baseURI))).text();
-        let text = await read();
-        showFile(f.name, text, box, true);
-        if (text.includes('"minitorch-ts-checkpoint"')) return;
-        const timer = setInterval(() => {
-          if (!box.isConnected) {
-            clearInterval(timer);
-            return;
-          }
-          void read().then((t) => {
-            if (t !== text) showFile(f.name, (text = t), box, true);
-          });
-        }, FOLLOW_MS);
-      };
-      return b;
-    }),
-  );
+  let shown = "";
+  const refresh = async (): Promise<boolean> => {
+    const response = await fetch(new URL("runs/", document.baseURI));
+    if (!response.ok) return false;
+    const files = (await response.json()) as Array<{ name: string; bytes: number }>;
+    const api = await fetch(new URL("api/runs", document.baseURI));
+    const index = api.ok ? ((await api.json()) as RunsResponse) : null;
+    const names = files.map((f) => f.name);
+    if (index !== null) {
+      const nested = [...index.runs.map((r) => `${r.name}.metrics.jsonl`), ...index.checkpoints.map((c) => c.name)].filter((n) => n.includes("/"));
+      names.push(...nested.sort());
+    }
+    const problems = index !== null && index.problems.length > 0 ? `not listed: ${index.problems.join("; ")}` : "";
+    const key = JSON.stringify([names, problems]);
+    if (key === shown) return true;
+    shown = key;
+    served.replaceChildren(
+      el("p", {}, `${names.length} file${names.length === 1 ? "" : "s"} in the runs directory:`),
+      ...names.map((name) => {
+        const b = el("button", { type: "button", "data-run": name }, name);
+        b.onclick = () => void openServed(name, list, index);
+        return b;
+      }),
+      problems === "" ? "" : el("p", { class: "error" }, problems),
+    );
+    return true;
+  };
+  if (!(await refresh())) return;
+  const timer = setInterval(() => {
+    if (!served.isConnected) clearInterval(timer);
+    else void refresh();
+  }, LIST_MS);
 }
