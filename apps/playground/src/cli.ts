@@ -26,13 +26,14 @@ export function servePlayground(shape: CliShape): void {
   const runsHelp = "a directory of runs (the apps' --log, --metrics and --save files) for the Runs tab to follow";
   const program = new Command()
     .name(shape.name)
-    .description("Serve the minitorch-ts playground: the course's app with the library running in the browser tab, and your runs from the CLI apps.")
+    .description("Serve the minitorch-ts playground: the course's app with the library running in the browser tab, and your runs from the CLI apps.");
+  if (shape.runsRequired) program.requiredOption("--runs <dir>", runsHelp);
+  else program.option("--runs <dir>", runsHelp);
+  program
     .option("--host <address>", "address to bind", "127.0.0.1")
     .option("--port <n>", "port (0 = any free port)", integerIn("--port", 0, 65535, "an integer in [0, 65535]"), shape.port)
     .option("--sst2-dir <dir>", "directory with SST-2's dev.tsv, for the sentiment view's example sentences (default: $MINITORCH_SST2_DIR)")
     .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") });
-  if (shape.runsRequired) program.requiredOption("--runs <dir>", runsHelp);
-  else program.option("--runs <dir>", runsHelp);
 
   standardCli(program, import.meta.url);
 
