@@ -77,8 +77,8 @@ export function listRuns(dir: string): RunFile[] {
 export function startServer(root: string, host: string, port: number, runsDir?: string, apiOptions: ApiOptions = {}): Promise<PlaygroundServer> {
   const base = fs.realpathSync(root);
   const runs = runsDir === undefined ? null : fs.realpathSync(runsDir);
-  // The visualiser's handler answers /api/ only: its page is not served (publicDir: null), this site is.
-  const api = runs === null ? null : createHandler({ runsDir: runs, host, sst2Dir: apiOptions.sst2Dir, indexMaxAgeMs: apiOptions.indexMaxAgeMs, publicDir: null });
+  // The visualiser's handler is given /api/ only; this site is the page.
+  const api = runs === null ? null : createHandler({ runsDir: runs, host, sst2Dir: apiOptions.sst2Dir, indexMaxAgeMs: apiOptions.indexMaxAgeMs });
   const server = http.createServer(SERVER_TIMEOUTS, (req, res) => {
     const headers: Record<string, string> = { ...ISOLATION_HEADERS, "Cross-Origin-Resource-Policy": "same-origin", "Cache-Control": "no-cache" };
     if (req.url?.startsWith("/api/")) {

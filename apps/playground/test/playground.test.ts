@@ -222,7 +222,9 @@ describe.skipIf(skip)("playground in Chromium", () => {
     try {
       const page = await context!.newPage();
       const errors: string[] = [];
+      const requests: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
+      page.on("request", (r) => requests.push(r.url()));
       await page.goto(`${visualize.url}?page=runs`);
       await page.click('button[data-run="kim.ckpt"]');
       await page.fill("form.sentiment input[name=sentence]", sentence);
@@ -241,6 +243,8 @@ describe.skipIf(skip)("playground in Chromium", () => {
         "kim.ckpt: a train-sentiment checkpoint needs its word vectors, which the server reads: put it in the --runs directory and pick it from the list above",
       );
       expect(errors).toEqual([]);
+      // Everything the page needs comes from its own server.
+      expect(requests.filter((u) => !u.startsWith(visualize.url) && !u.startsWith("data:") && !u.startsWith("blob:"))).toEqual([]);
       process.stdout.write(`playground: Kim CNN on "${sentence}": page ${probability}, Node ${nodeProbability}\n`);
       await page.close();
     } finally {

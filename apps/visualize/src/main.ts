@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
- * visualize: serves the page that shows training runs, the MNIST and
- * sentiment models from their checkpoints, and expression graphs.
+ * minitorch-visualize: the visualiser's API server alone (runs index,
+ * metrics, MNIST and sentiment views, expression graphs as JSON), as
+ * apps/visualize/bench/load.mjs measures it. The page is the playground's:
+ * `pnpm visualize --runs DIR` serves it with this same API.
  *
- *   visualize --runs runs/            # http://127.0.0.1:8050/
- *   visualize --runs runs/ --port 0   # any free port
+ *   minitorch-visualize --runs runs/            # http://127.0.0.1:8050/api/runs
+ *   minitorch-visualize --runs runs/ --port 0   # any free port
  */
 import fs from "node:fs";
 import { Command } from "commander";
@@ -23,7 +25,7 @@ const port = integerIn("--port", 0, 65535, "an integer in [0, 65535]");
 
 const program = new Command()
   .name("visualize")
-  .description("Serve the minitorch-ts visualiser: live training curves, MNIST feature maps, sentiment picks, expression graphs.")
+  .description("Serve the minitorch-ts visualiser's JSON API (runs, metrics, MNIST and sentiment views, expression graphs); the page is `pnpm visualize`, the playground.")
   .requiredOption("--runs <dir>", "directory of runs: the apps' --log/--metrics files and --save checkpoints")
   .option("--host <address>", "address to bind", "127.0.0.1")
   .option("--port <n>", "port (0 = any free port)", port, 8050)

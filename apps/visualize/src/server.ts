@@ -1,13 +1,14 @@
 /**
- * The visualiser's HTTP server (Node's http, nothing else): the built page
- * (`/`, `/assets/…`), the files of the runs directory (`/runs/…`) and small
- * JSON endpoints (`/api/…`) that run the models. Only GET is served (405
+ * The visualiser's HTTP server (Node's http, nothing else): small JSON
+ * endpoints (`/api/…`) that run the models, the files of the runs directory
+ * (`/runs/…`) and, if given one, a page (`/`, `/assets/…`). The page users
+ * open is the playground's (apps/playground), whose server answers `/api/`
+ * with createHandler below. Only GET is served (405
  * otherwise); a path that leaves its directory in any way is a 404.
  */
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ErrorResponse, RunsResponse } from "./api.js";
 import { ExpressionError, evaluateExpression } from "./expression.js";
 import { acceptsGzip, type EncodedJson } from "./encodedJson.js";
@@ -25,7 +26,7 @@ export interface ServerOptions {
   host?: string;
   /** Port; default 8050, 0 for any free port. */
   port?: number;
-  /** The built page; default `public/` beside this file (dist/public); null serves no page (the playground serves its own). */
+  /** A page to serve at `/` and `/assets/`; default none: the page is the playground's, which serves this API itself. */
   publicDir?: string | null;
   /** A directory holding SST-2's dev.tsv, for example sentences. */
   sst2Dir?: string;
@@ -135,7 +136,7 @@ function apiSegments(rawPath: string): string[] {
 export function createHandler(options: ServerOptions): http.RequestListener {
   const realRuns = fs.realpathSync(options.runsDir);
   if (!fs.statSync(realRuns).isDirectory()) throw new Error(`visualize: --runs ${options.runsDir} is not a directory`);
-  const publicDir = options.publicDir === undefined ? path.join(path.dirname(fileURLToPath(import.meta.url)), "public") : options.publicDir;
+  const publicDir = options.publicDir ?? null;
   const realPublic = publicDir !== null && fs.existsSync(publicDir) ? fs.realpathSync(publicDir) : null;
   const mnist = new MnistViewer();
   const sentiment = new SentimentViewer(options.sst2Dir);
@@ -209,7 +210,7 @@ export function createHandler(options: ServerOptions): http.RequestListener {
       if (file === null) throw new HttpError(404, "not found");
       return sendFile(res, file, "no-store");
     }
-    if (realPublic === null) throw new HttpError(404, "the page is not built: run the package's build first");
+    if (realPublic === null) throw new HttpError(404, "no page here: this server answers /api/ and /runs/; the page is the playground's (pnpm visualize --runs DIR)");
     const segments = rawPath === "/" ? ["index.html"] : rawPath.startsWith("/assets/") ? decodeSegments(rawPath.slice(1)) : null;
     const file = segments === null ? null : resolveInside(realPublic, segments);
     if (file === null) throw new HttpError(404, "not found");
