@@ -12,58 +12,52 @@
 import { describeFile, readBinary } from "../runtime/platform.js";
 import { threadContext } from "../threadContext.js";
 
+// Each float64 export has a float32 twin (assembly/*32.ts) with the same arguments: byte
+// offsets into this memory and element counts, so both share one signature.
+type GemmBlockKernel = (a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number) => void;
+type ConvForwardKernel = (x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number) => void;
+type CopyRowsKernel = (src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, planes: number, rows: number, width: number) => void;
+type PackTilesKernel = (src: number, channels: number, positions: number, dst: number, tileStride: number) => void;
+type WeightGradKernel = (
+  x: number,
+  xStride: number,
+  nBatch: number,
+  taps: number,
+  rTiles: number,
+  dy: number,
+  rows: number,
+  cols: number,
+  wp: number,
+  oTiles: number,
+  dw: number,
+  ldw: number,
+  accumulate: number,
+) => void;
+
 /** The kernels' exports; addresses are byte offsets into the thread's memory. */
 export interface SimdExports {
   /** The float64 peak loop: n passes of 8192 flops on L1-resident panels at `at` (assembly/peak.ts). */
   peakLoop(n: number, at: number): number;
   /** C[rows × cols] (+)= A · B on packed 4-row / 4-column panels (assembly/gemm.ts). */
-  gemmBlock(a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number): void;
+  gemmBlock: GemmBlockKernel;
   /** The float32 C[rows × cols] (+)= A · B on packed 4-row / 8-column panels (assembly/gemm32.ts). */
-  gemmBlock32(a: number, b: number, c: number, rows: number, cols: number, kc: number, ldc: number, accumulate: number): void;
+  gemmBlock32: GemmBlockKernel;
   /** out[o, q] (+)= Σ_r w[o, r] · x[q + tap[r]] (assembly/conv.ts). */
-  convForward(x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number): void;
+  convForward: ConvForwardKernel;
   /** convForward in float32, 4 channels × 8 positions per tile (assembly/conv32.ts). */
-  convForward32(x: number, taps: number, nTaps: number, w: number, oTiles: number, out: number, ldo: number, nPos: number, accumulate: number): void;
+  convForward32: ConvForwardKernel;
   /** copyRows for float32 rows (assembly/conv32.ts). */
-  copyRows32(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, planes: number, rows: number, width: number): void;
+  copyRows32: CopyRowsKernel;
   /** convWeightGrad in float32, 4 taps × 8 channels per tile (assembly/conv32.ts). */
-  convWeightGrad32(
-    x: number,
-    xStride: number,
-    nBatch: number,
-    taps: number,
-    rTiles: number,
-    dy: number,
-    rows: number,
-    cols: number,
-    wp: number,
-    oTiles: number,
-    dw: number,
-    ldw: number,
-    accumulate: number,
-  ): void;
+  convWeightGrad32: WeightGradKernel;
   /** Compact [O, positions] → 8-channel float32 tiles (assembly/conv32.ts). */
-  packChannelTiles32(src: number, channels: number, positions: number, dst: number, tileStride: number): void;
+  packChannelTiles32: PackTilesKernel;
   /** Row copies between strided layouts (assembly/stage.ts); strides in elements. */
-  copyRows(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, planes: number, rows: number, width: number): void;
+  copyRows: CopyRowsKernel;
   /** Compact [O, positions] → 4-channel tiles (assembly/stage.ts). */
-  packChannelTiles(src: number, channels: number, positions: number, dst: number, tileStride: number): void;
+  packChannelTiles: PackTilesKernel;
   /** dw[r, o] (+)= Σ_b Σ_{y,x} dy_b[o, y, x] · x_b[(y, x) + tap[r]] over rows × cols positions wp apart (assembly/conv.ts). */
-  convWeightGrad(
-    x: number,
-    xStride: number,
-    nBatch: number,
-    taps: number,
-    rTiles: number,
-    dy: number,
-    rows: number,
-    cols: number,
-    wp: number,
-    oTiles: number,
-    dw: number,
-    ldw: number,
-    accumulate: number,
-  ): void;
+  convWeightGrad: WeightGradKernel;
 }
 
 /**
